@@ -1,0 +1,22 @@
+"""The per-report pipeline: annotate -> extract -> geocode.
+
+`process` is a pure function of one `Document`, so it can be mapped over
+worker processes (multiprocessing here, Dask workers later) with no shared
+state but the lazily loaded lexicons and gazetteer in each process.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from vigil.extract import extract
+from vigil.geocode import geocode_report
+from vigil.model import Document, Report
+
+
+def process(doc: Document) -> Report:
+    return geocode_report(extract(doc))
+
+
+def process_all(docs: Iterable[Document]) -> Iterator[Report]:
+    for doc in docs:
+        yield process(doc)
