@@ -58,6 +58,12 @@ def extract(
         raise typer.Exit(1)
 
 
+# ---- evaluation commands (eval) ------------------------------------------
+
+
+# ---- end of evaluation commands -------------------------------------------
+
+
 @app.command()
 def demo() -> None:
     """Extract the bundled sample corpus and print a readable summary."""
@@ -70,3 +76,19 @@ def demo() -> None:
     print_summary([process(d) for d in docs])
     if failed:
         raise typer.Exit(1)
+
+
+# ---- geocoding commands (geocode, gazetteer) -------------------------------
+
+
+# ---- end of geocoding commands --------------------------------------------
+
+
+def _store_commands_follow() -> None:
+    """Marker: the store commands (ingest, incidents, ceasefires, violations, correct) follow."""
+
+
+# ---- store commands (ingest, incidents, ceasefires, violations, correct) ---
+
+
+# ---- end of store commands -------------------------------------------------
