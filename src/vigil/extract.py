@@ -1,8 +1,487 @@
-"""Extract stage (placeholder until the engine lands)."""
+"""Extract stage: from annotated sentences to incidents, totals and ceasefires.
+
+The codebook's incident is one act at one place on one day, so extraction
+is organised around places: a sentence that tells of violence and names
+localities yields one incident per locality. Counts are paired with places
+by their order in the sentence ("nine in A, eight in B, two each in C and
+D"); a count that belongs to no single place becomes a report-level total.
+What a sentence leaves unsaid (who did it, who reported it, when, with what)
+is carried over from the sentences before it, the way a reader does.
+"""
 from __future__ import annotations
 
-from vigil.model import Document, Report
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate
+from vigil.model import Ceasefire, Document, Incident, Location, Report, Total
+
+# --------------------------------------------------------------------------- roles of actors
+
+_SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|reported|claimed|stated|told|confirmed|"
+                         r"denied|accused|blamed|documented|added|noted)\b", re.I)
+_SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
+_VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
+                            r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+
+
+def agent_actors(s: Sentence) -> list[str]:
+    """Actors the sentence presents as carrying out the violence, in text order (joint attacks kept)."""
+    text, base = s.text, s.start
+    agents: list = []
+    for m in s.actors:
+        before = text[max(0, m.start - base - 40):m.start - base]
+        after = text[m.end - base:]
+        if _SOURCE_BEFORE.search(before):
+            continue
+        if _SAID_AFTER.match(after) and not _AGENT_BEFORE.search(before):
+            continue
+        if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before):
+            continue
+        if m.category in ("weapon_hint",) and agents:
+            continue
+        agents.append(m)
+    if not agents:
+        return []
+    out = [agents[0].canonical]
+    for prev, m in zip(agents, agents[1:]):
+        gap = text[prev.end - base:m.start - base]
+        if len(gap) <= 25 and re.search(r"\band\b|&|,|\bbacked\b|\bwith\b|\ballied\b", gap) and m.canonical not in out:
+            out.append(m.canonical)
+        else:
+            break
+    return out
+
+
+def reporting_sources(s: Sentence) -> list[str]:
+    out: list[str] = []
+    for m in s.sources:
+        if m.canonical not in out:
+            out.append(m.canonical)
+    return out
+
+
+# --------------------------------------------------------------------------- places
+
+_ORG_WORDS = re.compile(r"\b(?:Group|Coordination|Network|Observatory|Council|Committee|Front|Army|Forces|Ministry|"
+                        r"Agency|Organi[sz]ation|Union|Party|Movement|Brigades?|Battalion|Media|News|Center|Centre|"
+                        r"Office|Department|Command|Authority|Coalition|Nations|Defen[cs]e|Crescent|Cross|Street|"
+                        r"Road|Highway|Hospital|School|Mosque|Church|University|Airport|Base|Prison|Square|Market|"
+                        r"Bridge|Station|Square)\b")
+
+# Fallback province names; the geocoder's admin1_of supersedes this once it is loaded.
+_ADMIN1 = {"idlib", "idleb", "aleppo", "hama", "homs", "latakia", "tartus", "damascus", "rif dimashq", "daraa", "deraa",
+           "quneitra", "sweida", "suwayda", "raqqa", "deir ez-zor", "deir ezzor", "deir al-zor", "hasakah", "hasaka",
+           "al-hasakah", "marib", "hodeidah", "hudaydah", "taiz", "sanaa", "aden", "hajjah", "saada", "jawf",
+           "anbar", "nineveh", "kirkuk", "diyala", "babil", "basra", "najaf", "karbala", "salahuddin",
+           "kherson", "kharkiv", "donetsk", "luhansk", "zaporizhzhia", "dnipropetrovsk", "odesa", "mykolaiv",
+           "sumy", "chernihiv", "balkh", "kunduz", "takhar", "helmand", "kandahar", "nangarhar", "ghazni",
+           "faryab", "badakhshan", "herat", "kabul", "jawzjan", "baghlan", "uruzgan", "zabul"}
+
+
+def is_admin1(name: str) -> bool:
+    try:
+        from vigil.geocode import admin1_of  # type: ignore[attr-defined]
+    except ImportError:
+        return name.lower() in _ADMIN1
+    return admin1_of(name) is not None or name.lower() in _ADMIN1
+
+
+def _overlaps(a_start: int, a_end: int, spans) -> bool:
+    return any(m.start < a_end and a_start < m.end for m in spans)
+
+
+def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]]:
+    """(places that get incidents, areas that only contain them)."""
+    localities, areas = [], []
+    for p in s.places:
+        if p.level == "container" or _ORG_WORDS.search(p.name):
+            areas.append(p)
+            continue
+        if _overlaps(p.start, p.end, s.actors) or _overlaps(p.start, p.end, s.sources):
+            continue
+        if _overlaps(p.start, p.end, s.countries) and not p.container:
+            areas.append(p)
+            continue
+        if p.level == "area" or (is_admin1(p.name) and p.level != "locality_marked"):
+            areas.append(p)
+        else:
+            localities.append(p)
+    return localities, areas
+
+
+# --------------------------------------------------------------------------- pairing counts with places
+
+
+def _groups(sentence: str, base: int, places: list[PlaceMention]) -> list[list[PlaceMention]]:
+    """Places joined only by commas/'and' form one list ("in Jidarya and Kafr Nahaada")."""
+    groups: list[list[PlaceMention]] = []
+    for p in places:
+        if groups:
+            gap = sentence[groups[-1][-1].end - base:p.start - base]
+            if re.fullmatch(r"\s*(?:,\s*)?(?:and\s+|as well as\s+|&\s*)?(?:the\s+)?(?:\w+\s+of\s+)?", gap):
+                groups[-1].append(p)
+                continue
+        groups.append([p])
+    return groups
+
+
+def pair_counts(s: Sentence, places: list[PlaceMention], role: str) -> tuple[dict[int, Count], list[Count]]:
+    """Map place index -> its count of `role`, and the counts that belong to no single place."""
+    counts = [c for c in s.counts if c.role == role]
+    if not counts:
+        return {}, []
+    text, base = s.text, s.start
+    others = [c for c in s.counts if c.role in ("killed", "injured")]
+    groups = _groups(text, base, places)
+    index = {id(p): i for i, p in enumerate(places)}
+    assigned: dict[int, Count] = {}
+    unassigned: list[Count] = []
+    for c in counts:
+        target = _group_after(c, groups, others) or _group_before(c, groups, others, text, base)
+        if target is None:
+            unassigned.append(c)
+            continue
+        if len(target) > 1 and not c.each:
+            unassigned.append(c)  # one toll for several places: a total
+            continue
+        free = [p for p in target if index[id(p)] not in assigned]
+        if not free:
+            unassigned.append(c)
+            continue
+        for p in free if c.each else free[:1]:
+            assigned[index[id(p)]] = c
+    return assigned, unassigned
+
+
+def _group_after(c: Count, groups, others) -> list[PlaceMention] | None:
+    for g in groups:
+        if g[0].start >= c.end:
+            between = [o for o in others if c.end <= o.start < g[0].start]
+            return None if between else g
+    return None
+
+
+def _group_before(c: Count, groups, others, text: str, base: int) -> list[PlaceMention] | None:
+    for g in reversed(groups):
+        if g[-1].end <= c.start:
+            between = [o for o in others if g[-1].end <= o.start < c.start]
+            if between:
+                return None
+            # "In Balkh, militants ... killed seven" - only across one clause
+            gap = text[g[-1].end - base:c.start - base]
+            return g if len(gap) < 120 and ";" not in gap else None
+    return None
+
+
+# --------------------------------------------------------------------------- context carried between sentences
+
+
+@dataclass
+class Context:
+    """What a reader remembers from earlier sentences: actor, sources, date, type, country."""
+
+    perpetrator: str | None = None
+    sources: list[str] = field(default_factory=list)
+    date: tuple[str, str] | None = None  # (iso date, precision)
+    type: str | None = None
+    victims: str | None = None
+    admin1: str | None = None
+
+
+_CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|armistice|de-?escalation (?:agreement|"
+                           r"deal|accord|memorandum)|humanitarian pause|halt to (?:the )?fighting)s?\b", re.I)
+_REPORTED_SPEECH_LEAD = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,4}?(?:said|says|told|added)\b", re.I)
 
 
 def extract(doc: Document) -> Report:
-    return Report(doc=doc)
+    return extract_annotated(annotate(doc))
+
+
+def extract_annotated(ann: Annotated) -> Report:
+    doc = ann.doc
+    report = Report(doc=doc)
+    country = report_country(ann)
+    ctx = Context()
+    for s in ann.sentences:
+        _update_context(ctx, s, doc)
+        if _CEASEFIRE_RX.search(s.text):
+            cf = extract_ceasefire(s, doc, country)
+            if cf:
+                report.ceasefires.append(cf)
+            if not any(c.role == "killed" for c in s.counts):
+                continue
+        incidents, totals = sentence_incidents(s, ctx, country, doc)
+        report.incidents.extend(incidents)
+        report.totals.extend(totals)
+    report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
+    report.ceasefires = merge_ceasefires(report.ceasefires)
+    report.reports_incident = bool(report.incidents)
+    return report
+
+
+def _update_context(ctx: Context, s: Sentence, doc: Document) -> None:
+    if not (s.violent or s.counts):
+        if s.sources and not ctx.sources:
+            ctx.sources = reporting_sources(s)
+        return
+    agents = agent_actors(s)
+    if agents:
+        ctx.perpetrator = "; ".join(agents)
+    srcs = reporting_sources(s)
+    if srcs:
+        ctx.sources = srcs
+    d = _sentence_date(s)
+    if d:
+        ctx.date = d
+    admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
+    if admin:
+        ctx.admin1 = admin
+    if s.types:
+        ctx.type = s.types[0]
+    vict = [c.victims for c in s.counts if c.role == "killed" and c.victims != "unknown"]
+    if vict and ctx.victims is None:
+        ctx.victims = vict[0]
+
+
+def _sentence_date(s: Sentence) -> tuple[str, str] | None:
+    for d in s.dates:
+        if d.date is not None and d.kind != "range":
+            return d.date.isoformat(), d.precision
+    for d in s.dates:
+        if d.date is not None:
+            return (d.end_date or d.date).isoformat(), "day"
+    return None
+
+
+def report_country(ann: Annotated) -> str | None:
+    counts: Counter = Counter()
+    for i, s in enumerate(ann.sentences):
+        for m in s.countries:
+            counts[m.canonical] += 3 if i < 3 else 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Document
+                       ) -> tuple[list[Incident], list[Total]]:
+    killed_counts = [c for c in s.counts if c.role == "killed"]
+    has_casualties = bool(killed_counts) or any(c.role == "injured" for c in s.counts)
+    if not (s.violent or has_casualties):
+        return [], []
+    localities, areas = incident_places(s)
+    places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
+    killed_by_place, loose_killed = pair_counts(s, places, "killed")
+    injured_by_place, _ = pair_counts(s, places, "injured")
+    date, precision = _sentence_date(s) or ctx.date or (doc.published.isoformat(), "day")
+    kind = s.types[0] if s.types else (ctx.type or "other")
+    perp = "; ".join(agent_actors(s)) or ctx.perpetrator
+    sources = reporting_sources(s) or list(ctx.sources)
+    admin1_hint = next((a.name for a in areas if is_admin1(a.name)), None) or ctx.admin1
+    incidents = []
+    for i, p in enumerate(places):
+        k = killed_by_place.get(i)
+        inj = injured_by_place.get(i)
+        inc = Incident(
+            location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
+                              else admin1_hint, country=country, span=(p.start, p.end)),
+            date=date, date_precision=precision, type=kind, perpetrator=perp,
+            killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
+            injured=inj.value if inj else None,
+            victims=_victims(k, ctx) if k else "unknown",
+            children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
+            sources=sources, evidence_spans=[s.span],
+        )
+        if not localities:
+            inc.location.geo_precision = "province"
+        incidents.append(inc)
+    totals = []
+    for c in loose_killed:
+        if not incidents or len(places) > 1 or not places:
+            area = (areas[0].name if areas else None) or (localities and ", ".join(p.name for p in localities)) or country
+            strikes = next((x.value for x in s.counts if x.role == "strikes"), None)
+            totals.append(Total(killed=c.value, killed_qualifier=c.qualifier, strikes=strikes,
+                                victims=c.victims, area=area or None, period_start=date, period_end=date,
+                                sources=sources, evidence_spans=[s.span]))
+    return incidents, totals
+
+
+def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
+    """A province-level toll whose villages the report names is a total, not an incident."""
+    kept = []
+    for inc in report.incidents:
+        if inc.location.geo_precision == "province":
+            detailed = any(o.location.geo_precision is None and o.location.admin1
+                           and _fold(o.location.admin1) == _fold(inc.location.name) for o in report.incidents)
+            if detailed:
+                if inc.killed is not None:
+                    report.totals.append(Total(killed=inc.killed, killed_qualifier=inc.killed_qualifier,
+                                               victims=inc.victims, area=inc.location.name,
+                                               period_start=inc.date, period_end=inc.date,
+                                               sources=list(inc.sources), evidence_spans=list(inc.evidence_spans)))
+                continue
+        kept.append(inc)
+    return kept
+
+
+def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:
+    """A province or region stands for the place when nothing finer is named ("in Balkh, militants ...")."""
+    return [a for a in areas if a.level != "container" and not _overlaps(a.start, a.end, s.countries)
+            and not _ORG_WORDS.search(a.name)]
+
+
+_AGGREGATE = re.compile(r"\b(?:since|so far this|this year|last year|past (?:year|month|week)s?|in (?:January|February|"
+                        r"March|April|May|June|July|August|September|October|November|December)\b|during (?:the )?"
+                        r"(?:month|year|war|conflict)|over the past|monthly|documented the death of|total of|"
+                        r"in total|overall|across the country)", re.I)
+
+
+def _aggregate(s: Sentence) -> bool:
+    many_strikes = any(c.role == "strikes" and c.value > 3 for c in s.counts)
+    return many_strikes or bool(_AGGREGATE.search(s.text))
+
+
+def _victims(k: Count, ctx: Context) -> str:
+    if k.victims != "unknown":
+        return k.victims
+    return ctx.victims or "unknown"
+
+
+def _breakdown(s: Sentence, k: Count | None, what: str) -> int | None:
+    if k is None:
+        return None
+    noun = (k.noun or "").lower()
+    if what == "children" and re.match(r"child|kid|minor|boy|girl|infant|bab", noun):
+        return k.value
+    if what == "women" and re.match(r"wom[ae]n", noun):
+        return k.value
+    after = [c for c in s.counts if c.start > k.start]
+    for c in after:
+        if c.role in ("killed", "injured"):
+            break
+        if c.role == what:
+            return c.value
+    return None
+
+
+# --------------------------------------------------------------------------- merging within a report
+
+
+def _fold(name: str) -> str:
+    from unidecode import unidecode
+
+    s = unidecode(name).lower()
+    s = re.sub(r"['`’\-\s]+", "", s)
+    s = re.sub(r"^(?:al|el|ad|as|ar|at)", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def merge_incidents(incidents: list[Incident]) -> list[Incident]:
+    """Several sentences about one place, day and method are one incident; keep the lowest toll."""
+    out: list[Incident] = []
+    for inc in incidents:
+        same = next((o for o in out if _fold(o.location.name) == _fold(inc.location.name)
+                     and o.date == inc.date and (o.type == inc.type or "other" in (o.type, inc.type))), None)
+        if same is None:
+            out.append(inc)
+            continue
+        _absorb(same, inc)
+    return out
+
+
+def _absorb(into: Incident, other: Incident) -> None:
+    if other.killed is not None:
+        if into.killed is None:
+            into.killed, into.killed_qualifier = other.killed, other.killed_qualifier
+            into.victims = other.victims
+        elif other.killed != into.killed:
+            hi = max(into.killed, other.killed, into.killed_high or 0)
+            if other.killed < into.killed:
+                into.killed, into.killed_qualifier = other.killed, other.killed_qualifier
+            into.killed_high = hi
+    for attr in ("injured", "children_killed", "women_killed", "perpetrator", "location"):
+        if getattr(into, attr) is None:
+            setattr(into, attr, getattr(other, attr))
+    if into.type == "other":
+        into.type = other.type
+    for src in other.sources:
+        if src not in into.sources:
+            into.sources.append(src)
+    into.evidence_spans.extend(sp for sp in other.evidence_spans if sp not in into.evidence_spans)
+
+
+# --------------------------------------------------------------------------- ceasefires
+
+_ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|call(?:ed|s|ing)? for|unveil)", re.I)
+_START_RX = re.compile(r"\b(?:as of|from|start(?:s|ed|ing)?(?: on)?|take effect|took effect|takes effect|go(?:es)? into "
+                       r"effect|went into effect|came into (?:force|effect)|come into (?:force|effect)|began|begin(?:s)?|"
+                       r"effective|in effect|in force|holding since|since)\b", re.I)
+_UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed)? on|lasting until)\b", re.I)
+_FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to)\b", re.I)
+
+
+def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasefire | None:
+    from vigil import dates as dates_mod
+
+    prefer = "future" if _FUTURE_RX.search(s.text) else "past"
+    mentions = [m for m in (dates_mod.find_dates(s.text, doc.published, prefer=prefer) if prefer == "future"
+                            else [_unshift(d, s.start) for d in s.dates]) if m.date is not None]
+    cf = Ceasefire(evidence_spans=[s.span])
+    for d in mentions:
+        before = s.text[max(0, d.start - 40):d.start]
+        after = s.text[d.end:d.end + 30]
+        if _UNTIL_RX.search(before[-15:]):
+            cf.effective_until = d.date.isoformat()
+        elif _START_RX.search(before[-25:]) or _START_RX.search(after[:15]):
+            cf.effective_from = cf.effective_from or d.date.isoformat()
+        elif _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]):
+            cf.announced_on = cf.announced_on or d.date.isoformat()
+        elif _START_RX.search(s.text):
+            cf.effective_from = cf.effective_from or d.date.isoformat()
+        else:
+            cf.announced_on = cf.announced_on or d.date.isoformat()
+    area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
+                  and not _ORG_WORDS.search(p.name)]
+    declarers = []
+    for m in list(s.actors) + list(s.countries):
+        if m.canonical in declarers or any(a == m.text for a in area_names):
+            continue
+        if _overlaps(m.start, m.end, [p for p in s.places if p.name in area_names]):
+            continue
+        declarers.append((m.start, m.canonical))
+    cf.declared_by = [c for _, c in sorted(declarers)]
+    cf.declared_by = list(dict.fromkeys(cf.declared_by))
+    cf.area = area_names[0] if area_names else country
+    if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
+        return None
+    return cf
+
+
+def _unshift(m, base: int):
+    from dataclasses import replace
+
+    return replace(m, start=m.start - base, end=m.end - base)
+
+
+def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
+    out: list[Ceasefire] = []
+    for cf in cfs:
+        same = next((o for o in out if _same_ceasefire(o, cf)), None)
+        if same is None:
+            out.append(cf)
+            continue
+        for attr in ("announced_on", "effective_from", "effective_until", "area"):
+            if getattr(same, attr) is None:
+                setattr(same, attr, getattr(cf, attr))
+        same.declared_by += [d for d in cf.declared_by if d not in same.declared_by]
+        same.evidence_spans += [sp for sp in cf.evidence_spans if sp not in same.evidence_spans]
+    return out
+
+
+def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
+    da, db = a.effective_from or a.announced_on, b.effective_from or b.announced_on
+    if da and db:
+        return da == db or (a.effective_from == b.effective_from and a.effective_from is not None)
+    shared = set(a.declared_by) & set(b.declared_by)
+    return bool(shared) or not a.declared_by or not b.declared_by

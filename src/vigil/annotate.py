@@ -1,0 +1,438 @@
+"""Annotate stage: find the pieces a report is made of, with character offsets.
+
+`annotate(doc)` returns an `Annotated` document: sentences, and in each
+sentence the counts of people (with qualifier, role and the noun they count),
+candidate place names, event cues, actors, sources and dates. Extraction then
+only has to decide how these pieces go together. Every piece keeps its
+offsets into `Document.text`, which is how evidence reaches the output.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from vigil import dates as dates_mod
+from vigil import lexicon
+from vigil.model import Document, Span
+
+# --------------------------------------------------------------------------- sentences
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans; a line break always ends a sentence (headlines, captions, bylines)."""
+    paragraphs = [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    spans: list[Span] = []
+    for (base, para), doc in zip(paragraphs, _nlp().pipe(p for _, p in paragraphs)):
+        cuts = [s.start_char for s in doc.sents]
+        cuts = _move_cuts_before_opening_quotes(para, cuts)
+        bounds = cuts + [len(para)]
+        for a, b in zip(bounds, bounds[1:]):
+            seg = para[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg.rstrip())
+            if trail > lead:
+                spans.append((base + a + lead, base + a + trail))
+    return spans
+
+
+def _move_cuts_before_opening_quotes(para: str, cuts: list[int]) -> list[int]:
+    """spaCy leaves an opening quote on the previous sentence; move the cut before it."""
+    out = []
+    for c in cuts:
+        if c > 1 and para[c - 1] in "\"“" and para[c - 2] == " ":
+            c -= 1
+        out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMWORD = r"(?:" + "|".join(_UNITS + _TENS + ["hundred", "thousand"]) + r")"
+_NUMBER_WORDS = rf"{_NUMWORD}(?:(?:[- ]|\s+and\s+){_NUMWORD})*"
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+_VAGUE = {"dozens": 12, "a dozen": 12, "scores": 20, "tens": 10, "hundreds": 100, "a handful": 3,
+          "a few": 2, "several": 2}
+_ARTICLE = r"(?:another|a single|one more|an|a)"
+
+_QUALIFIERS = [
+    (r"at least|no (?:fewer|less) than|not less than|a minimum of|at a minimum", "at_least"),
+    (r"more than|over|upwards of|in excess of|above", "more_than"),
+    (r"around|about|approximately|nearly|almost|roughly|some|an estimated|close to|up to around", "about"),
+    (r"up to|as many as|at most", "up_to"),
+]
+_QUALIFIER_RX = "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(_QUALIFIERS))
+
+# Nouns that count people, and who they are.
+_CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? infants? babies baby pilgrims? "
+                   "worshipp?ers? students? residents? villagers? farmers? famil(?:y|ies) relatives? "
+                   "passengers? shoppers? patients? doctors? journalists? teachers? refugees? "
+                   "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|one|the\\s+same)\\s+(?:single\\s+)?family "
+                   "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
+                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors?").split()
+_COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
+                    "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
+                    "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
+                    "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
+                    "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
+_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? "
+                  "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
+_PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
+_CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
+_COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I)
+_ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|"
+        r"killed|wounded|injured|dead|died)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
+
+_COUNT_RX = re.compile(
+    rf"(?<![\w.,-])(?:(?:{_QUALIFIER_RX})\s+)?"
+    rf"(?P<num>{_DIGITS}|{_NUMBER_WORDS}|dozens|a dozen|scores|tens|hundreds|{_ARTICLE})\b"
+    rf"(?P<each>\s+each)?"
+    rf"(?:\s+(?:of\s+(?:the\s+)?)?(?P<mods>(?:{_ADJ}\s+){{0,3}}?)(?P<noun>{_PERSON_NOUN})\b)?",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|per ?cent|percent|km|kilomet|mile|metre|meter|year|month|week|day|hour|"
+                                r"minute|a\.m|p\.m|am\b|pm\b|GMT|o'clock|st\b|nd\b|rd\b|th\b|:\d)", re.I)
+_MONTH_BEFORE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
+
+
+@dataclass
+class Count:
+    start: int
+    end: int
+    value: int
+    qualifier: str
+    noun: str | None
+    each: bool = False
+    role: str = "other"  # killed | injured | children | women | strikes | other
+    victims: str = "unknown"
+
+
+def _number_value(token: str) -> int | None:
+    t = token.lower().strip()
+    if t in _VAGUE:
+        return _VAGUE[t]
+    if re.fullmatch(_ARTICLE, t):
+        return 1
+    if re.fullmatch(_DIGITS, t):
+        return int(t.replace(",", ""))
+    try:
+        from text_to_num import text2num
+
+        return int(text2num(t.replace(" and ", " "), "en"))
+    except (ValueError, ImportError):
+        words = re.split(r"[- ]+", t)
+        return _UNITS.index(words[0]) if words and words[0] in _UNITS else None
+
+
+def _victims_of(noun: str | None) -> str:
+    if not noun:
+        return "unknown"
+    n = noun.strip()
+    if _CIVILIAN_RX.match(n):
+        return "civilians"
+    if _COMBATANT_RX.match(n):
+        return "combatants"
+    return "unknown"
+
+
+def find_counts(text: str, base: int = 0) -> list[Count]:
+    """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
+    out: list[Count] = []
+    for m in _COUNT_RX.finditer(text):
+        num = m.group("num")
+        noun = m.group("noun")
+        if _NOT_A_COUNT_AFTER.match(text[m.end("num"):]) or _MONTH_BEFORE.search(text[:m.start("num")]):
+            continue
+        low = num.lower()
+        is_article = bool(re.fullmatch(_ARTICLE, low))
+        if is_article and (not noun or noun.lower().endswith("s") and noun.lower() not in ("mass",)
+                           and not re.fullmatch(r"(?:policem[ae]n|gunm[ae]n|man|woman|child|body|corpse)", noun, re.I)):
+            if not noun:
+                continue
+        if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties|members?)", noun, re.I):
+            continue
+        if low in ("several", "a few") and not noun:
+            continue
+        value = _number_value(num)
+        if value is None:
+            continue
+        if re.fullmatch(r"\d{4}", num) and 1900 <= value <= 2100 and not noun:
+            continue  # a year
+        qualifier = "exact"
+        for i, (_, q) in enumerate(_QUALIFIERS):
+            if m.group(f"q{i}"):
+                qualifier = q
+        if low in ("dozens", "scores", "tens", "hundreds") and qualifier == "exact":
+            qualifier = "at_least"
+        start = m.start() if qualifier != "exact" else m.start("num")
+        end = m.end() if noun else m.end("num") + (len(m.group("each")) if m.group("each") else 0)
+        out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
+                         victims=_victims_of(noun)))
+    return out
+
+
+# Role of a count: what the sentence says happened to the people counted.
+_KILLED_AFTER = re.compile(
+    r"^[^,;.]{0,40}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
+    r"(?:killed|dead|died|die|perished|lost their lives|slain|massacred|executed|shot dead|murdered|"
+    r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
+_INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
+_KILLED_BEFORE = re.compile(
+    r"(?:\bkill(?:ing|ed|s)?|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
+    r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
+    r"\bmassacre of|\bbodies of)\s+$", re.I)
+_INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
+                             r"about|around|over|nearly)\s+)?$", re.I)
+_BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
+                               r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I)
+_VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
+_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them),?\s+(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
+_STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
+                          r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?)\b", re.I)
+
+
+def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
+    """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
+    prev_role = None
+    for c in counts:
+        if c.role != "other":
+            continue
+        before = sentence[max(0, c.start - base - 60):c.start - base]
+        after = sentence[c.end - base:]
+        if c.noun is None and _STRIKE_NOUN.match(after):
+            c.role = "strikes"
+            continue
+        m = _BREAKDOWN_AFTER.match(after)
+        if _BREAKDOWN_BEFORE.search(before) and prev_role is not None:
+            noun = (c.noun or "").lower()
+            c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
+                      else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
+        elif m:
+            c.role = "children" if m.group(1).lower() in ("children", "minors", "kids") else "women"
+        elif _INJURED_BEFORE.search(before):
+            c.role = "injured"
+        elif _VICTIMS_INCLUDED.search(before):
+            c.role = "killed"
+        elif _KILLED_BEFORE.search(before):
+            c.role = "killed"
+        elif _killed_or_injured_after(after) is not None:
+            c.role = _killed_or_injured_after(after)
+        elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
+            c.role = prev_role  # elliptical list: "nine in A, eight in B"
+        if c.role in ("killed", "injured"):
+            prev_role = c.role
+
+
+def _killed_or_injured_after(after: str) -> str | None:
+    k = _KILLED_AFTER.match(after)
+    i = _INJURED_AFTER.match(after)
+    if k and i:
+        return "killed" if k.end() <= i.end() else "injured"
+    return "killed" if k else "injured" if i else None
+
+
+# --------------------------------------------------------------------------- places
+
+_NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z][\w'’`]*)"
+              r"|[A-Z][\w'’`]*(?:-[A-Za-z][\w'’`]*)*)")
+_NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"
+_NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
+_DIRECTION = (r"(?:(?:north|south|east|west|northern|southern|eastern|western|central|north-?eastern|north-?western|"
+              r"south-?eastern|south-?western|northeast|northwest|southeast|southwest|far|rural|besieged|nearby|"
+              r"neighbou?ring|rebel-held|opposition-held|government-held|regime-held|militant-held|"
+              r"Houthi-held|Kurdish-held|Kurdish-controlled|embattled|restive|flashpoint|strategic|frontline|"
+              r"front-line|occupied|southernmost|northernmost|coastal|eastern part of|western part of|"
+              r"outskirts of|vicinity of|countryside of|suburbs? of|center of|centre of|heart of|"
+              r"edge of|entrance (?:to|of)|province of|region of|governorate of|district of|city of|town of|"
+              r"village of|villages of|towns of|cities of|neighbou?rhoods? of|area of|areas of|camp of|"
+              r"capital|port|town|city|village|hamlet|district|neighbou?rhood|province|governorate|"
+              r"region|oblast|area|suburb|camp|country ?side|the)\s+)")
+_PLACE_CUE = re.compile(
+    rf"\b(?:in|at|on|near|outside|around|into|inside|across|from|toward|towards|hit|hitting|struck|striking|"
+    rf"targeted|targeting|targets|bombed|bombing|shelled|shelling|pounded|pounding|attacked|attacking|raided|"
+    rf"stormed|besieged|of|villages|towns)\s+(?:{_DIRECTION})*(?={_NAME_PART})",
+    re.IGNORECASE)
+_NAME_RX = re.compile(_NAME)
+_LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
+_POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
+_AREA_AFTER = re.compile(r"^\s+(?:province|governorate|oblast|region|countryside|district|rural|area|"
+                         r"prefecture|state|county|territory)\b", re.I)
+_AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
+                          r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
+                          r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
+                          r"southeast|southwest))\s+(?:the\s+)?$", re.I)
+_LOCALITY_BEFORE = re.compile(r"(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|villages|towns|"
+                              r"neighbou?rhoods)\s+of\s+(?:the\s+)?$", re.I)
+_LOCALITY_AFTER = re.compile(r"^\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
+
+_NOT_PLACES = {w.lower() for w in """
+January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
+Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those It Its
+He She They We I You His Her Their Our Some Most Many All Both Several Other Another Such Each
+Telegram Twitter Facebook X Reuters AFP AP Anadolu SANA TASS Xinhua Al Jazeera CNN BBC Ministry Minister President
+Prime Army Forces Force Police Council Security Defence Defense Government Regime Coalition Observatory
+Civil Human Rights Health Interior Foreign Islamic State God Allah Christmas Ramadan Eid Easter Muslim Muslims
+Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Western Eastern Northern Southern Central
+Mr Mrs Ms Dr General Gen Col Lt Capt Major Sheikh Imam UN NATO EU US UK USA OSCE SMM ICRC UNICEF WHO MSF HRW
+Amnesty Friday's Saturday's Sunday's Monday's Tuesday's Wednesday's Thursday's Home News World Middle East Africa
+Asia Europe Photo Video Read More Related Articles Source Update Breaking Local Media Center Department
+""".split()}
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    name: str
+    level: str = "locality"  # locality | area
+    container: str | None = None  # "Idlib" in "Idlib's Bara village"
+
+
+def find_places(sentence: str, base: int = 0) -> list[PlaceMention]:
+    """Candidate place names introduced by a cue ("in X", "the village of X", "X's Y village", lists)."""
+    found: dict[int, PlaceMention] = {}
+    for m in _POSSESSIVE.finditer(sentence):
+        outer, inner = m.group(1), m.group(2)
+        if _plausible(outer) and _plausible(inner):
+            found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, "locality", outer)
+            found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
+    for cue in _PLACE_CUE.finditer(sentence):
+        pos = cue.end()
+        while True:
+            nm = _NAME_RX.match(sentence, pos)
+            if not nm:
+                break
+            name = _trim_name(nm.group())
+            end = nm.start() + len(name)
+            if _plausible(name) and nm.start() not in found:
+                found[nm.start()] = PlaceMention(nm.start() + base, end + base, name, _level(sentence, nm.start(), end))
+            sep = _LIST_SEP.match(sentence[end:])
+            if not sep or not _NAME_RX.match(sentence, end + sep.end()):
+                break
+            pos = end + sep.end()
+    return [found[k] for k in sorted(found)]
+
+
+def _trim_name(name: str) -> str:
+    """Drop trailing words that are not part of a name ("Aleppo Province" keeps Aleppo; "Idlib On" -> Idlib)."""
+    words = name.split(" ")
+    while len(words) > 1 and (words[-1].lower() in _NOT_PLACES or words[-1].lower() in
+                              ("province", "governorate", "oblast", "region", "district", "city", "town",
+                               "village", "camp", "countryside", "area", "state")):
+        words.pop()
+    return " ".join(words)
+
+
+def _level(sentence: str, start: int, end: int) -> str:
+    if _LOCALITY_BEFORE.search(sentence[:start]) or _LOCALITY_AFTER.match(sentence[end:]):
+        return "locality"
+    if _AREA_AFTER.match(sentence[end:]) or _AREA_BEFORE.search(sentence[:start]):
+        return "area"
+    return "locality"
+
+
+def _plausible(name: str) -> bool:
+    words = name.split()
+    if not words or words[0].lower() in _NOT_PLACES and len(words) == 1:
+        return False
+    if all(w.lower() in _NOT_PLACES for w in words):
+        return False
+    if len(name) < 3 or name.isupper() and len(name) <= 4:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- event cues
+
+_TYPE_CUES = [
+    ("drone_strike", r"\bdrones?\b|\bUAVs?\b|unmanned aerial|\bdrone[- ]strikes?"),
+    ("airstrike", r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bjets?\b|\baircraft\b|\bhelicopters?\b|"
+                  r"\bbarrel bombs?\b|\baerial\b|\bair attacks?\b|\bbombing raids?\b|\bair force\b|\bairstrike\b|"
+                  r"\bbombers?\b(?! struck| blew)|\bair bombardment\b|\bairplanes?\b"),
+    ("bombing", r"\bcar bombs?\b|\bsuicide\b|\bIEDs?\b|\bexplosive devices?\b|\bblast\b|\bexplosions?\b|"
+                r"\blandmines?\b|\bmines?\b|\bbooby[- ]trap|\bbomb(?:s|ing|ed)?\b|\bexplod|\bdetonat|\bbomber\b"),
+    ("shelling", r"\bshell(?:s|ing|ed)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|\bGrad\b|"
+                 r"\bballistic\b|\bbombardment\b|\bbombarded\b|\bmunitions?\b|\bprojectiles?\b|\bstrikes?\b"),
+    ("shooting", r"\bshot\b|\bshooting\b|\bgunm[ae]n\b|\bopened fire\b|\bsnipers?\b|\bexecut(?:ed|ion|ions)\b|"
+                 r"\bgunfire\b|\bfiring on\b|\bmassacre\b|\bstabb|\bgun attack"),
+    ("ground_clash", r"\bclash(?:es|ed)?\b|\bfighting\b|\bbattles?\b|\boffensive\b|\bstormed\b|\bassaults?\b|"
+                     r"\bambush(?:ed)?\b|\bskirmish|\bcheckpoints?\b|\bground attacks?\b|\bcombat\b|\braids?\b"),
+]
+_TYPE_RX = [(t, re.compile(p, re.I)) for t, p in _TYPE_CUES]
+_VIOLENCE_RX = re.compile(
+    r"\bkill(?:ed|ing|s)?\b|\bdead\b|\bdied\b|\bdeaths?\b|\bwounded\b|\binjur(?:ed|ing|ies)\b|\bstrikes?\b|"
+    r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
+    r"\bexplo|\bblast\b|\bbodies\b|\bbody\b|\braids?\b", re.I)
+
+
+def event_types(sentence: str) -> list[str]:
+    """Types whose cue words occur, most specific first."""
+    return [t for t, rx in _TYPE_RX if rx.search(sentence)]
+
+
+# --------------------------------------------------------------------------- the annotated document
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    counts: list[Count] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    violent: bool = False
+    actors: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    dates: list = field(default_factory=list)
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass
+class Annotated:
+    doc: Document
+    sentences: list[Sentence]
+
+
+def annotate(doc: Document) -> Annotated:
+    sents = []
+    for a, b in split_sentences(doc.text):
+        text = doc.text[a:b]
+        s = Sentence(a, b, text)
+        s.counts = find_counts(text, a)
+        assign_roles(text, a, s.counts)
+        s.places = find_places(text, a)
+        s.types = event_types(text)
+        s.violent = bool(_VIOLENCE_RX.search(text))
+        s.actors = [_shift(m, a) for m in lexicon.find_actors(text)]
+        s.sources = [_shift(m, a) for m in lexicon.find_sources(text)]
+        s.countries = [_shift(m, a) for m in lexicon.find_countries(text)]
+        s.dates = [_shift(m, a) for m in dates_mod.find_dates(text, doc.published)]
+        sents.append(s)
+    return Annotated(doc, sents)
+
+
+def _shift(m, base: int):
+    from dataclasses import replace
+
+    return replace(m, start=m.start + base, end=m.end + base)
