@@ -233,6 +233,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = "killed"
         elif _killed_or_injured_after(after) is not None:
             c.role = _killed_or_injured_after(after)
+        elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):
+            c.role = "killed"
         elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
         if c.role in ("killed", "injured"):
@@ -249,8 +251,8 @@ def _killed_or_injured_after(after: str) -> str | None:
 
 # --------------------------------------------------------------------------- places
 
-_NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z][\w'’`]*)"
-              r"|[A-Z][\w'’`]*(?:-[A-Za-z][\w'’`]*)*)")
+_NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z](?:[\w`]|['’](?!s\b))*)"
+              r"|[A-Z](?:[\w`]|['’](?!s\b))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b))*)*)")
 _NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"
 _NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
 _DIRECTION = (r"(?:(?:north|south|east|west|northern|southern|eastern|western|central|north-?eastern|north-?western|"
@@ -271,7 +273,7 @@ _PLACE_CUE = re.compile(
 _NAME_RX = re.compile(_NAME)
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
 _POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
-_AREA_AFTER = re.compile(r"^\s+(?:province|governorate|oblast|region|countryside|district|rural|area|"
+_AREA_AFTER = re.compile(r"^\s+(?:province|governorate|oblast|region|countryside|rural|"
                          r"prefecture|state|county|territory)\b", re.I)
 _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
                           r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
@@ -320,13 +322,18 @@ def find_places(sentence: str, base: int = 0) -> list[PlaceMention]:
                 break
             name = _trim_name(nm.group())
             end = nm.start() + len(name)
-            if _plausible(name) and nm.start() not in found:
+            if _plausible(name) and nm.start() not in found and not _GROUP_AFTER.match(sentence[end:]):
                 found[nm.start()] = PlaceMention(nm.start() + base, end + base, name, _level(sentence, nm.start(), end))
             sep = _LIST_SEP.match(sentence[end:])
             if not sep or not _NAME_RX.match(sentence, end + sep.end()):
                 break
             pos = end + sep.end()
     return [found[k] for k in sorted(found)]
+
+
+_GROUP_AFTER = re.compile(r"^\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
+                          r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
+                          r"people|side|territory|border|celebrants)\b", re.I)
 
 
 def _trim_name(name: str) -> str:
@@ -347,7 +354,17 @@ def _level(sentence: str, start: int, end: int) -> str:
     return "locality"
 
 
+_NOT_PLACE_WORDS = re.compile(
+    r"\b(?:Minister|President|Spokesm[ae]n|Governor|Mayor|Commander|Chief|Operation|Court|Commission|Inquiry|"
+    r"Republic|Hotel|Company|Corporation|Agency|Ministry|Council|Committee|Organi[sz]ation|Observatory|Network|"
+    r"Coalition|Forces|Army|Brigade|Front|Party|Movement|Media|News|Television|TV|Radio|Daily|Times|Post|"
+    r"Press|Telegram|Twitter|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
+
+
 def _plausible(name: str) -> bool:
+    if _NOT_PLACE_WORDS.search(name) or re.search(r"-(?:led|based|backed|held|controlled|run|affiliated|linked|"
+                                                  r"allied|made|born|installed)\b", name, re.I):
+        return False
     words = name.split()
     if not words or words[0].lower() in _NOT_PLACES and len(words) == 1:
         return False
@@ -375,6 +392,7 @@ _TYPE_CUES = [
                      r"\bambush(?:ed)?\b|\bskirmish|\bcheckpoints?\b|\bground attacks?\b|\bcombat\b|\braids?\b"),
 ]
 _TYPE_RX = [(t, re.compile(p, re.I)) for t, p in _TYPE_CUES]
+_GENERIC_CUE = re.compile(r"\b(?:strikes?|bombardments?|bombarded|raids?|attacks?|munitions?|projectiles?)\b", re.I)
 _VIOLENCE_RX = re.compile(
     r"\bkill(?:ed|ing|s)?\b|\bdead\b|\bdied\b|\bdeaths?\b|\bwounded\b|\binjur(?:ed|ing|ies)\b|\bstrikes?\b|"
     r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
@@ -382,8 +400,18 @@ _VIOLENCE_RX = re.compile(
 
 
 def event_types(sentence: str) -> list[str]:
-    """Types whose cue words occur, most specific first."""
-    return [t for t, rx in _TYPE_RX if rx.search(sentence)]
+    """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count."""
+    specific = _GENERIC_CUE.sub(" ", sentence)
+    return [t for t, rx in _TYPE_RX if rx.search(specific)]
+
+
+def generic_type(sentence: str) -> str | None:
+    """What a sentence with only generic words ("strikes hit", "the bombardment") suggests, if anything."""
+    m = _GENERIC_CUE.search(sentence)
+    if not m:
+        return None
+    w = m.group().lower()
+    return "shelling" if w.startswith(("bombard", "munition", "projectile")) else None
 
 
 # --------------------------------------------------------------------------- the annotated document
@@ -398,6 +426,7 @@ class Sentence:
     places: list[PlaceMention] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     violent: bool = False
+    headline: bool = False
     actors: list = field(default_factory=list)
     sources: list = field(default_factory=list)
     countries: list = field(default_factory=list)
@@ -414,6 +443,15 @@ class Annotated:
     sentences: list[Sentence]
 
 
+def is_headline(text: str, start: int, end: int) -> bool:
+    """A whole line with no closing punctuation: a headline, caption, byline or menu, not a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    whole_line = text[line_start:start].strip() == "" and text[end:line_end].strip() == ""
+    return whole_line and not re.search(r"[.!?\"”'’)\]:]\s*$", text[start:end])
+
+
 def annotate(doc: Document) -> Annotated:
     sents = []
     for a, b in split_sentences(doc.text):
@@ -424,6 +462,7 @@ def annotate(doc: Document) -> Annotated:
         s.places = find_places(text, a)
         s.types = event_types(text)
         s.violent = bool(_VIOLENCE_RX.search(text))
+        s.headline = is_headline(doc.text, a, b)
         s.actors = [_shift(m, a) for m in lexicon.find_actors(text)]
         s.sources = [_shift(m, a) for m in lexicon.find_sources(text)]
         s.countries = [_shift(m, a) for m in lexicon.find_countries(text)]

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, generic_type
 from vigil.model import Ceasefire, Document, Incident, Location, Report, Total
 
 # --------------------------------------------------------------------------- roles of actors
@@ -52,7 +52,7 @@ def agent_actors(s: Sentence) -> list[str]:
             out.append(m.canonical)
         else:
             break
-    return out
+    return sorted(out, key=lambda a: 0 if re.search(r"government|army|forces", a, re.I) else 1)
 
 
 def reporting_sources(s: Sentence) -> list[str]:
@@ -134,7 +134,7 @@ def pair_counts(s: Sentence, places: list[PlaceMention], role: str) -> tuple[dic
     if not counts:
         return {}, []
     text, base = s.text, s.start
-    others = [c for c in s.counts if c.role in ("killed", "injured")]
+    others = [c for c in s.counts if c.role == role]
     groups = _groups(text, base, places)
     index = {id(p): i for i, p in enumerate(places)}
     assigned: dict[int, Count] = {}
@@ -207,6 +207,8 @@ def extract_annotated(ann: Annotated) -> Report:
     ctx = Context()
     for s in ann.sentences:
         _update_context(ctx, s, doc)
+        if s.headline:
+            continue
         if _CEASEFIRE_RX.search(s.text):
             cf = extract_ceasefire(s, doc, country)
             if cf:
@@ -223,6 +225,8 @@ def extract_annotated(ann: Annotated) -> Report:
 
 
 def _update_context(ctx: Context, s: Sentence, doc: Document) -> None:
+    if s.headline:
+        return
     if not (s.violent or s.counts):
         if s.sources and not ctx.sources:
             ctx.sources = reporting_sources(s)
@@ -241,9 +245,8 @@ def _update_context(ctx: Context, s: Sentence, doc: Document) -> None:
         ctx.admin1 = admin
     if s.types:
         ctx.type = s.types[0]
-    vict = [c.victims for c in s.counts if c.role == "killed" and c.victims != "unknown"]
-    if vict and ctx.victims is None:
-        ctx.victims = vict[0]
+    if ctx.victims is None and re.search(r"\bcivilians?\b", s.text, re.I):
+        ctx.victims = "civilians"
 
 
 def _sentence_date(s: Sentence) -> tuple[str, str] | None:
@@ -275,7 +278,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     killed_by_place, loose_killed = pair_counts(s, places, "killed")
     injured_by_place, _ = pair_counts(s, places, "injured")
     date, precision = _sentence_date(s) or ctx.date or (doc.published.isoformat(), "day")
-    kind = s.types[0] if s.types else (ctx.type or "other")
+    kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
     perp = "; ".join(agent_actors(s)) or ctx.perpetrator
     sources = reporting_sources(s) or list(ctx.sources)
     admin1_hint = next((a.name for a in areas if is_admin1(a.name)), None) or ctx.admin1
@@ -443,19 +446,33 @@ def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasef
             cf.announced_on = cf.announced_on or d.date.isoformat()
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name)]
-    declarers = []
-    for m in list(s.actors) + list(s.countries):
-        if m.canonical in declarers or any(a == m.text for a in area_names):
-            continue
-        if _overlaps(m.start, m.end, [p for p in s.places if p.name in area_names]):
-            continue
-        declarers.append((m.start, m.canonical))
-    cf.declared_by = [c for _, c in sorted(declarers)]
-    cf.declared_by = list(dict.fromkeys(cf.declared_by))
+    cf.declared_by = ceasefire_declarers(s)
     cf.area = area_names[0] if area_names else country
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
+
+
+_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
+                             r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?)", re.I)
+_DECLARER_BEFORE = re.compile(r"(?:\bby|\bbetween|\bbrokered by|\bbacked by|\bsponsored by|\bmediated by|\band|,|"
+                              r"\bwith|\bfrom)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+
+
+def ceasefire_declarers(s: Sentence) -> list[str]:
+    """Parties that announce, agree or broker the truce - not the places it covers."""
+    found = []
+    for m in sorted(list(s.actors) + list(s.countries), key=lambda m: m.start):
+        before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
+        after = s.text[m.end - s.start:]
+        if _AREA_BEFORE.search(before) and not _DECLARER_BEFORE.search(before):
+            continue
+        if _DECLARER_AFTER.match(after) or _DECLARER_BEFORE.search(before):
+            name = m.canonical
+            if name not in found:
+                found.append(name)
+    return found
 
 
 def _unshift(m, base: int):
