@@ -207,6 +207,10 @@ _STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?
                           r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?)\b", re.I)
 
 
+_PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
+                            r"most of them|all of them|some of them|one of them)\b[^,;–—]*(?:,|[-–—])")
+
+
 def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
     prev_role = None
@@ -214,7 +218,7 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
         if c.role != "other":
             continue
         before = sentence[max(0, c.start - base - 60):c.start - base]
-        after = sentence[c.end - base:]
+        after = _PARENTHETICAL.sub("", sentence[c.end - base:], count=1)
         if c.noun is None and _STRIKE_NOUN.match(after):
             c.role = "strikes"
             continue

@@ -219,6 +219,7 @@ def extract_annotated(ann: Annotated) -> Report:
         report.incidents.extend(incidents)
         report.totals.extend(totals)
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
+    _give_lead_toll_to_single_place(report)
     report.ceasefires = merge_ceasefires(report.ceasefires)
     report.reports_incident = bool(report.incidents)
     return report
@@ -326,6 +327,25 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
                 continue
         kept.append(inc)
     return kept
+
+
+def _give_lead_toll_to_single_place(report: Report) -> None:
+    """A report about one place often gives the toll in a sentence that names only the region:
+    "At least 12 people were killed in Yemen's Marib province ... in Al Jalwah district"."""
+    places = {_fold(i.location.name) for i in report.incidents}
+    if len(places) != 1 or not report.totals or any(i.killed is not None for i in report.incidents):
+        return
+    total = report.totals[0]
+    if total.killed is None:
+        return
+    inc = report.incidents[0]
+    inc.killed, inc.killed_qualifier = total.killed, total.killed_qualifier
+    if total.victims != "unknown":
+        inc.victims = total.victims
+    if inc.injured is None:
+        inc.injured = total.injured
+    inc.evidence_spans = sorted(set(inc.evidence_spans) | set(total.evidence_spans))
+    report.totals.pop(0)
 
 
 def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:
