@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, generic_type
@@ -445,32 +446,71 @@ _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to s
 
 
 def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasefire | None:
+    """One ceasefire mention: who declared it, when it was announced, from and until when, where."""
     from vigil import dates as dates_mod
 
-    prefer = "future" if _FUTURE_RX.search(s.text) else "past"
-    mentions = [m for m in (dates_mod.find_dates(s.text, doc.published, prefer=prefer) if prefer == "future"
-                            else [_unshift(d, s.start) for d in s.dates]) if m.date is not None]
+    future = bool(_FUTURE_RX.search(s.text))
+    mentions = [m for m in dates_mod.find_dates(s.text, doc.published, prefer="future" if future else "past")
+                if m.date is not None and m.precision == "day"]
     cf = Ceasefire(evidence_spans=[s.span])
     for d in mentions:
         before = s.text[max(0, d.start - 40):d.start]
         after = s.text[d.end:d.end + 30]
         if _UNTIL_RX.search(before[-15:]):
             cf.effective_until = d.date.isoformat()
-        elif _START_RX.search(before[-25:]) or _START_RX.search(after[:15]):
+        elif _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|"
+                                                                                         r"\d\s*[ap]\.?m", d.text):
             cf.effective_from = cf.effective_from or d.date.isoformat()
-        elif _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]):
+        elif _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]) or _SAY_RX.search(before[-12:]):
             cf.announced_on = cf.announced_on or d.date.isoformat()
         elif _START_RX.search(s.text):
             cf.effective_from = cf.effective_from or d.date.isoformat()
         else:
             cf.announced_on = cf.announced_on or d.date.isoformat()
-    area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
-                  and not _ORG_WORDS.search(p.name)]
+    if cf.effective_from is None and re.search(r"\bat midnight\b|\btonight\b", s.text, re.I):
+        day = doc.published + timedelta(days=1 if future or re.search(r"tonight", s.text, re.I) else 0)
+        cf.effective_from = day.isoformat()
+    if cf.effective_from and cf.effective_until is None:
+        cf.effective_until = _end_from_duration(s.text, cf.effective_from)
+    if cf.announced_on is None and (cf.effective_from or future) and _ANNOUNCE_RX.search(s.text) \
+            and (future or re.search(r"\b(?:announc|declar|agreed)", s.text, re.I)):
+        cf.announced_on = doc.published.isoformat() if future or _SAY_RX.search(s.text) else None
     cf.declared_by = ceasefire_declarers(s)
+    area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
+                  and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
     cf.area = area_names[0] if area_names else country
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
+
+
+_SAY_RX = re.compile(r"\b(?:said|says|announced|declared|told|stated)\b", re.I)
+_DURATION_RX = re.compile(r"\b(\w+)[- ](day|week|month)s?[- ](?:long\s+)?(?:humanitarian\s+)?(?:cease-?fire|truce)|"
+                          r"\bfor\s+(?:a\s+period\s+of\s+)?(\w+)\s+(day|week|month)s\b", re.I)
+
+
+def _end_from_duration(text: str, start: str) -> str | None:
+    """"a seven-day truce from May 22" ends on May 29."""
+    from datetime import date as _date
+
+    m = _DURATION_RX.search(text)
+    if not m:
+        return None
+    word, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    from vigil.annotate import _number_value
+
+    n = _number_value(word)
+    if not n or n > 400:
+        return None
+    d0 = _date.fromisoformat(start)
+    unit = unit.lower()
+    if unit == "month":
+        y, mth = divmod(d0.month - 1 + n, 12)
+        try:
+            return d0.replace(year=d0.year + y, month=mth + 1).isoformat()
+        except ValueError:
+            return None
+    return (d0 + timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
 
 
 _DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
@@ -483,7 +523,9 @@ _AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?
 def ceasefire_declarers(s: Sentence) -> list[str]:
     """Parties that announce, agree or broker the truce - not the places it covers."""
     found = []
-    for m in sorted(list(s.actors) + list(s.countries), key=lambda m: m.start):
+    countries = [c for c in s.countries if not _overlaps(c.start, c.end, s.actors)
+                 and c.text.lower() == c.canonical.lower()]
+    for m in sorted(list(s.actors) + countries, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
         after = s.text[m.end - s.start:]
         if _AREA_BEFORE.search(before) and not _DECLARER_BEFORE.search(before):
@@ -517,8 +559,11 @@ def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
 
 
 def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
-    da, db = a.effective_from or a.announced_on, b.effective_from or b.announced_on
-    if da and db:
-        return da == db or (a.effective_from == b.effective_from and a.effective_from is not None)
-    shared = set(a.declared_by) & set(b.declared_by)
-    return bool(shared) or not a.declared_by or not b.declared_by
+    """Mentions of one truce: no conflicting dates, and shared declarers (or one mention names none)."""
+    for attr in ("announced_on", "effective_from", "effective_until"):
+        x, y = getattr(a, attr), getattr(b, attr)
+        if x and y and x != y:
+            return False
+    if a.declared_by and b.declared_by:
+        return bool(set(a.declared_by) & set(b.declared_by))
+    return True
