@@ -450,8 +450,7 @@ def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasef
     from vigil import dates as dates_mod
 
     future = bool(_FUTURE_RX.search(s.text))
-    mentions = [m for m in dates_mod.find_dates(s.text, doc.published, prefer="future" if future else "past")
-                if m.date is not None and m.precision == "day"]
+    mentions = _ceasefire_dates(s.text, doc.published, future)
     cf = Ceasefire(evidence_spans=[s.span])
     for d in mentions:
         before = s.text[max(0, d.start - 40):d.start]
@@ -474,7 +473,7 @@ def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasef
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
     if cf.announced_on is None and (cf.effective_from or future) and _ANNOUNCE_RX.search(s.text) \
             and (future or re.search(r"\b(?:announc|declar|agreed)", s.text, re.I)):
-        cf.announced_on = doc.published.isoformat() if future or _SAY_RX.search(s.text) else None
+        cf.announced_on = doc.published.isoformat() if future else None
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
@@ -482,6 +481,23 @@ def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasef
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
+
+
+def _ceasefire_dates(text: str, published, future: bool) -> list:
+    """Day-precision dates; a truce's start is often ahead of the report ("at midnight on Friday")."""
+    from vigil import dates as dates_mod
+
+    past = [m for m in dates_mod.find_dates(text, published, prefer="past") if m.date and m.precision == "day"]
+    ahead = {(m.start, m.end): m for m in dates_mod.find_dates(text, published, prefer="future")
+             if m.date and m.precision == "day"}
+    out = []
+    for m in past:
+        f = ahead.get((m.start, m.end))
+        use_future = f is not None and (
+            future or re.search(r"midnight", m.text, re.I)
+            or ((published - m.date).days > 300 and 0 <= (f.date - published).days <= 60))
+        out.append(f if use_future else m)
+    return out
 
 
 _SAY_RX = re.compile(r"\b(?:said|says|announced|declared|told|stated)\b", re.I)
