@@ -320,6 +320,7 @@ def find_places(sentence: str, base: int = 0) -> list[PlaceMention]:
             found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
     for cue in _PLACE_CUE.finditer(sentence):
         pos = cue.end()
+        members: list[int] = []
         while True:
             nm = _NAME_RX.match(sentence, pos)
             if not nm:
@@ -328,11 +329,37 @@ def find_places(sentence: str, base: int = 0) -> list[PlaceMention]:
             end = nm.start() + len(name)
             if _plausible(name) and nm.start() not in found and not _GROUP_AFTER.match(sentence[end:]):
                 found[nm.start()] = PlaceMention(nm.start() + base, end + base, name, _level(sentence, nm.start(), end))
+                members.append(nm.start())
             sep = _LIST_SEP.match(sentence[end:])
             if not sep or not _NAME_RX.match(sentence, end + sep.end()):
                 break
             pos = end + sep.end()
-    return [found[k] for k in sorted(found)]
+        if len(members) > 1 and _PLURAL_AREA_AFTER.match(sentence[end:]):
+            for k in members:  # "in Borno, Yobe and Kaduna states"
+                found[k].level = "area"
+    places = [found[k] for k in sorted(found)]
+    _mark_containers_and_references(sentence, base, places)
+    return places
+
+
+_PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
+_OF_CONTAINER = re.compile(r"^,?\s+(?:the\s+)?(?:area|neighbou?rhood|district|suburb|outskirts|countryside|quarter|"
+                           r"part|village|town|city)s?\s+of\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                               r"north-east|north-west|south-east|south-west)(?:ern)?\s+of|\bnear|\boutside|"
+                               r"\bfrom|\btowards?|\bborder with|\bclose to|\bkilomet(?:er|re)s? (?:from|of))\s+"
+                               r"(?:the\s+)?(?:\w+\s+)?$", re.I)
+
+
+def _mark_containers_and_references(sentence: str, base: int, places: list[PlaceMention]) -> None:
+    """"the Tokhar area of Manbij": Manbij contains Tokhar. "Al-Jawba, 50 km south of Marib": Marib is a landmark."""
+    for prev, cur in zip(places, places[1:]):
+        gap = sentence[prev.end - base:cur.start - base]
+        if _OF_CONTAINER.match(gap) and prev.level != "container":
+            cur.level = "container"
+            prev.container = prev.container or cur.name
+        elif _REFERENCE_BEFORE.search(gap) and len(gap) < 60 and cur.level == "locality":
+            cur.level = "reference"
 
 
 _GROUP_AFTER = re.compile(r"^\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"

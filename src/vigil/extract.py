@@ -98,6 +98,8 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
     """(places that get incidents, areas that only contain them)."""
     localities, areas = [], []
     for p in s.places:
+        if p.level == "reference":
+            continue
         if p.level == "container" or _ORG_WORDS.search(p.name):
             areas.append(p)
             continue
@@ -206,6 +208,7 @@ def extract_annotated(ann: Annotated) -> Report:
     report = Report(doc=doc)
     country = report_country(ann)
     ctx = Context()
+    mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
     for s in ann.sentences:
         _update_context(ctx, s, doc)
         if s.headline:
@@ -216,10 +219,12 @@ def extract_annotated(ann: Annotated) -> Report:
                 report.ceasefires.append(cf)
             if not any(c.role == "killed" for c in s.counts):
                 continue
+        weak = _weak_sentence(s)
         incidents, totals = sentence_incidents(s, ctx, country, doc)
-        report.incidents.extend(incidents)
+        (mentions if weak else report.incidents).extend(incidents)
         report.totals.extend(totals)
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
+    _add_place_only_mentions(report, merge_incidents(mentions))
     _give_lead_toll_to_single_place(report)
     report.ceasefires = merge_ceasefires(report.ceasefires)
     report.reports_incident = bool(report.incidents)
@@ -321,13 +326,16 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
                            and _fold(o.location.admin1) == _fold(inc.location.name) for o in report.incidents)
             if detailed:
                 if inc.killed is not None:
-                    report.totals.append(Total(killed=inc.killed, killed_qualifier=inc.killed_qualifier,
-                                               victims=inc.victims, area=inc.location.name,
-                                               period_start=inc.date, period_end=inc.date,
-                                               sources=list(inc.sources), evidence_spans=list(inc.evidence_spans)))
+                    report.totals.append(_as_total(inc))
                 continue
         kept.append(inc)
     return kept
+
+
+def _as_total(inc: Incident) -> Total:
+    return Total(killed=inc.killed, killed_qualifier=inc.killed_qualifier, injured=inc.injured,
+                 victims=inc.victims, area=inc.location.name, period_start=inc.date, period_end=inc.date,
+                 sources=list(inc.sources), evidence_spans=list(inc.evidence_spans))
 
 
 def _give_lead_toll_to_single_place(report: Report) -> None:
@@ -347,6 +355,38 @@ def _give_lead_toll_to_single_place(report: Report) -> None:
         inc.injured = total.injured
     inc.evidence_spans = sorted(set(inc.evidence_spans) | set(total.evidence_spans))
     report.totals.pop(0)
+
+
+_DEATH_WORD = re.compile(r"\b(?:kill|dead|died|death|wound|injur|casualt|bod(?:y|ies)|victims?|"
+                         r"hit|struck|targeted|pounded|shelled|bombed|explo|destroy|damag)", re.I)
+_STRUCK_PLACE = re.compile(r"\b(?:hit|struck|targeted|pounded|shelled|bombed|raided|stormed)\s+(?:the\s+)?"
+                           r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I)
+
+
+def _weak_sentence(s: Sentence) -> bool:
+    """No toll, and no weapon striking something: the sentence may only be locating an attack told elsewhere."""
+    has_casualties = any(c.role in ("killed", "injured") for c in s.counts)
+    return not has_casualties and not (s.types and _DEATH_WORD.search(s.text) or _STRUCK_PLACE.search(s.text))
+
+
+def _add_place_only_mentions(report: Report, mentions: list[Incident]) -> None:
+    """Keep a place-only mention when it adds evidence to a known incident, or when the report names
+    no other place for the toll it gives ("At least 19 were killed ... The attack took place in Oicha")."""
+    if not mentions:
+        return
+    known = {_fold(i.location.name): i for i in report.incidents}
+    for m in mentions:
+        if _fold(m.location.name) in known:
+            _absorb(known[_fold(m.location.name)], m)
+    if report.incidents and all(i.location.geo_precision == "province" for i in report.incidents):
+        for inc in report.incidents:  # "12 killed in Marib province ... in Al Jalwah district": the district holds it
+            report.totals.insert(0, _as_total(inc))
+        report.incidents = []
+    if report.incidents or not any(t.killed is not None for t in report.totals):
+        return
+    text = report.doc.text
+    best = max(mentions, key=lambda m: (text.count(m.location.name), -m.location.span[0]))
+    report.incidents.append(best)
 
 
 def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:
