@@ -61,6 +61,29 @@ def extract(
 # ---- evaluation commands (eval) ------------------------------------------
 
 
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Argument(..., help="Gold annotations (codebook JSON Lines)."),
+    system: Path = typer.Argument(..., help="System output to score (codebook JSON Lines, e.g. from extract)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    per_doc: bool = typer.Option(False, "--per-doc", help="Also list gold/system/matched incidents per report."),
+) -> None:
+    """Score extraction output against gold annotations, per the codebook."""
+    from vigil.evaluate import format_table, load_reports, score
+
+    try:
+        result = score(load_reports(gold), load_reports(system))
+    except (OSError, ValueError) as e:
+        typer.echo(f"vigil eval: {e}", err=True)
+        raise typer.Exit(2)
+    if not per_doc:
+        result.pop("per_doc")
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(format_table(result, per_doc=per_doc))
+
+
 # ---- end of evaluation commands -------------------------------------------
 
 
