@@ -25,6 +25,8 @@ _SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|report
 _SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
 _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
                             r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|captured|backed|supported|"
+                            r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
@@ -40,6 +42,8 @@ def agent_actors(s: Sentence) -> list[str]:
         if _SAID_AFTER.match(after) and not _AGENT_BEFORE.search(before):
             continue
         if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before):
+            continue
+        if _HOLDER_BEFORE.search(before):
             continue
         if m.category in ("weapon_hint",) and agents:
             continue
@@ -239,8 +243,8 @@ def _update_context(ctx: Context, s: Sentence, doc: Document) -> None:
             ctx.sources = reporting_sources(s)
         return
     agents = agent_actors(s)
-    if agents:
-        ctx.perpetrator = "; ".join(agents)
+    if agents and ctx.perpetrator is None:
+        ctx.perpetrator = "; ".join(agents)  # the lead's attribution covers the strikes told after it
     srcs = reporting_sources(s)
     if srcs:
         ctx.sources = srcs
