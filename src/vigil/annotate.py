@@ -270,10 +270,11 @@ _DIRECTION = (r"(?:(?:north|south|east|west|northern|southern|eastern|western|ce
               r"capital|port|town|city|village|hamlet|district|neighbou?rhood|province|governorate|"
               r"region|oblast|area|suburb|camp|country ?side|the)\s+)")
 _PLACE_CUE = re.compile(
-    rf"\b(?:in|at|on|near|outside|around|into|inside|across|from|toward|towards|hit|hitting|struck|striking|"
+    rf"\b(?i:in|at|on|near|outside|around|into|inside|across|from|toward|towards|hit|hitting|struck|striking|"
     rf"targeted|targeting|targets|bombed|bombing|shelled|shelling|pounded|pounding|attacked|attacking|raided|"
-    rf"stormed|besieged|of|villages|towns)\s+(?:{_DIRECTION})*(?={_NAME_PART})",
-    re.IGNORECASE)
+    rf"stormed|besieged|of|villages|towns|between|reached|entered|(?:villages|towns|cities|areas|"
+    rf"neighbou?rhoods|districts)\s+(?:including|such as|like))\s+(?:(?i:{_DIRECTION})|[a-z]+-[a-z]+\s+)*"
+    rf"(?={_NAME_PART})")
 _NAME_RX = re.compile(_NAME)
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
 _POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
@@ -310,9 +311,20 @@ class PlaceMention:
     container: str | None = None  # "Idlib" in "Idlib's Bara village"
 
 
-def find_places(sentence: str, base: int = 0) -> list[PlaceMention]:
-    """Candidate place names introduced by a cue ("in X", "the village of X", "X's Y village", lists)."""
+_THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|village|town|area|camp|suburb|"
+                            rf"quarter|hamlet)\b")
+
+
+def find_places(sentence: str, base: int = 0, exclude: list | None = None) -> list[PlaceMention]:
+    """Candidate place names introduced by a cue ("in X", "the village of X", "X's Y village", lists).
+
+    `exclude`: spans (with start/end in document offsets) that are known not to be places, such as
+    country names and demonyms ("the southern Ukrainian city of X")."""
     found: dict[int, PlaceMention] = {}
+    for m in _THE_NAME_KIND.finditer(sentence):
+        name = _trim_name(m.group(1))
+        if _plausible(name):
+            found[m.start(1)] = PlaceMention(m.start(1) + base, m.start(1) + len(name) + base, name, "locality")
     for m in _POSSESSIVE.finditer(sentence):
         outer, inner = m.group(1), m.group(2)
         if _plausible(outer) and _plausible(inner):
@@ -337,7 +349,8 @@ def find_places(sentence: str, base: int = 0) -> list[PlaceMention]:
         if len(members) > 1 and _PLURAL_AREA_AFTER.match(sentence[end:]):
             for k in members:  # "in Borno, Yobe and Kaduna states"
                 found[k].level = "area"
-    places = [found[k] for k in sorted(found)]
+    places = [found[k] for k in sorted(found)
+              if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places)
     return places
 
@@ -490,13 +503,13 @@ def annotate(doc: Document) -> Annotated:
         s = Sentence(a, b, text)
         s.counts = find_counts(text, a)
         assign_roles(text, a, s.counts)
-        s.places = find_places(text, a)
-        s.types = event_types(text)
-        s.violent = bool(_VIOLENCE_RX.search(text))
-        s.headline = is_headline(doc.text, a, b)
         s.actors = [_shift(m, a) for m in lexicon.find_actors(text)]
         s.sources = [_shift(m, a) for m in lexicon.find_sources(text)]
         s.countries = [_shift(m, a) for m in lexicon.find_countries(text)]
+        s.places = find_places(text, a, exclude=[c for c in s.countries if c.text != c.canonical])
+        s.types = event_types(text)
+        s.violent = bool(_VIOLENCE_RX.search(text))
+        s.headline = is_headline(doc.text, a, b)
         s.dates = [_shift(m, a) for m in dates_mod.find_dates(text, doc.published)]
         sents.append(s)
     return Annotated(doc, sents)
