@@ -269,3 +269,11 @@ def test_resolve_range_and_future():
 
 def test_resolve_nothing():
     assert resolve("at least 26", PUBLISHED) is None
+
+
+def test_month_name_inside_a_place_name_is_not_a_date():
+    import datetime as dt
+
+    from vigil.dates import find_dates
+
+    assert find_dates("Two raids hit the village of Mays al-Jabal.", dt.date(2024, 5, 21)) == []

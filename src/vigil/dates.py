@@ -74,7 +74,7 @@ _VAGUE_COUNTS = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a few": 3, 
 # "march on the capital" must not become dates. Everything else is case-insensitive.
 
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?:\.|\b))"
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
