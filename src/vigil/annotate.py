@@ -315,7 +315,8 @@ _THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|vi
                             rf"quarter|hamlet)\b")
 
 
-def find_places(sentence: str, base: int = 0, exclude: list | None = None) -> list[PlaceMention]:
+def find_places(sentence: str, base: int = 0, exclude: list | None = None,
+                counts: list | None = None) -> list[PlaceMention]:
     """Candidate place names introduced by a cue ("in X", "the village of X", "X's Y village", lists).
 
     `exclude`: spans (with start/end in document offsets) that are known not to be places, such as
@@ -351,24 +352,29 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None) -> li
                 found[k].level = "area"
     places = [found[k] for k in sorted(found)
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
-    _mark_containers_and_references(sentence, base, places)
+    _mark_containers_and_references(sentence, base, places, counts or [])
     return places
 
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
-_OF_CONTAINER = re.compile(r"^,?\s+(?:the\s+)?(?:area|neighbou?rhood|district|suburb|outskirts|countryside|quarter|"
-                           r"part|village|town|city)s?\s+of\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_OF_CONTAINER = re.compile(
+    r"^(?:\s+(?:area|neighbou?rhood|district|quarter|camp|village|town))?,?\s+(?:in|of)\s+(?:the\s+)?"
+    r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"
+    r"part|city|town|province|governorate|region|oblast)\s+(?:of|in)\s+(?:the\s+)?)?$")
 _REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                                r"north-east|north-west|south-east|south-west)(?:ern)?\s+of|\bnear|\boutside|"
                                r"\bfrom|\btowards?|\bborder with|\bclose to|\bkilomet(?:er|re)s? (?:from|of))\s+"
                                r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 
 
-def _mark_containers_and_references(sentence: str, base: int, places: list[PlaceMention]) -> None:
+def _mark_containers_and_references(sentence: str, base: int, places: list[PlaceMention],
+                                    blockers: list) -> None:
     """"the Tokhar area of Manbij": Manbij contains Tokhar. "Al-Jawba, 50 km south of Marib": Marib is a landmark."""
     for prev, cur in zip(places, places[1:]):
         gap = sentence[prev.end - base:cur.start - base]
-        if _OF_CONTAINER.match(gap) and prev.level != "container":
+        if any(prev.end <= c.start < cur.start for c in blockers):
+            continue
+        if _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != "":
             cur.level = "container"
             prev.container = prev.container or cur.name
         elif _REFERENCE_BEFORE.search(gap) and len(gap) < 60 and cur.level == "locality":
@@ -506,7 +512,7 @@ def annotate(doc: Document) -> Annotated:
         s.actors = [_shift(m, a) for m in lexicon.find_actors(text)]
         s.sources = [_shift(m, a) for m in lexicon.find_sources(text)]
         s.countries = [_shift(m, a) for m in lexicon.find_countries(text)]
-        s.places = find_places(text, a, exclude=[c for c in s.countries if c.text != c.canonical])
+        s.places = find_places(text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)
         s.types = event_types(text)
         s.violent = bool(_VIOLENCE_RX.search(text))
         s.headline = is_headline(doc.text, a, b)

@@ -299,7 +299,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         inj = injured_by_place.get(i)
         inc = Incident(
             location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
-                              else admin1_hint, country=country, span=(p.start, p.end)),
+                              else admin1_hint, admin2=p.container if p.container and not is_admin1(p.container)
+                              else None, country=country, span=(p.start, p.end)),
             date=date, date_precision=precision, type=kind, perpetrator=perp,
             killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
             injured=inj.value if inj else None,
@@ -326,8 +327,9 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
     kept = []
     for inc in report.incidents:
         if inc.location.geo_precision == "province":
-            detailed = any(o.location.geo_precision is None and o.location.admin1
-                           and _fold(o.location.admin1) == _fold(inc.location.name) for o in report.incidents)
+            detailed = any(o.location.geo_precision is None and _fold(inc.location.name) in
+                           (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))
+                           for o in report.incidents)
             if detailed:
                 if inc.killed is not None:
                     report.totals.append(_as_total(inc))
