@@ -259,7 +259,7 @@ _NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?
               r"|[A-Z](?:[\w`]|['’](?!s\b))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b))*)*)")
 _NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"
 _NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
-_DIRECTION = (r"(?:(?:north|south|east|west|northern|southern|eastern|western|central|north-?eastern|north-?western|"
+_DIRECTION = (r"(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
               r"south-?eastern|south-?western|northeast|northwest|southeast|southwest|far|rural|besieged|nearby|"
               r"neighbou?ring|rebel-held|opposition-held|government-held|regime-held|militant-held|"
               r"Houthi-held|Kurdish-held|Kurdish-controlled|embattled|restive|flashpoint|strategic|frontline|"
@@ -358,7 +358,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
 _OF_CONTAINER = re.compile(
-    r"^(?:\s+(?:area|neighbou?rhood|district|quarter|camp|village|town))?,?\s+(?:in|of)\s+(?:the\s+)?"
+    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality))?,?"
+    r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"
     r"part|city|town|province|governorate|region|oblast)\s+(?:of|in)\s+(?:the\s+)?)?$")
 _REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"

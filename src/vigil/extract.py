@@ -287,6 +287,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     localities, areas = incident_places(s)
     places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
     killed_by_place, loose_killed = pair_counts(s, places, "killed")
+    if places and not localities and loose_killed and not killed_by_place:
+        places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
     injured_by_place, _ = pair_counts(s, places, "injured")
     date, precision = _sentence_date(s) or ctx.date or (doc.published.isoformat(), "day")
     kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
