@@ -1,0 +1,359 @@
+"""Fusion: many reports' claims about one strike become one incident.
+
+Pure functions only (no database): `vigil.store` finds candidate claims by
+blocking on date and place, asks `same_incident` which of them describe the
+same act, and calls `fuse_claims` on each connected group. Because the groups
+are connected components of a symmetric "same incident" relation and every
+derived value depends only on the set of claims (never on arrival order),
+ingesting reports in any order gives the same incidents.
+
+Same incident
+    Two claims are the same incident when they share the method (`type`), the
+    day and the place:
+
+    * place: the same `gazetteer_id` when both are geocoded; otherwise point
+      coordinates within `PLACE_KM` km (only place-level coordinates, never
+      province or country centroids); otherwise the same folded name
+      (`fold_name`: case, accents, hyphens, apostrophes, al-/el-, Kafr/Kfar/
+      Kefer, vowel and doubled-letter transliteration variants);
+    * day: equal dates, or one day apart when either date is coarser than a
+      day, or when the two reports were published on different days and
+      either date was resolved from a relative expression ("on Tuesday").
+      A claim without a date uses its report's publication date and counts
+      as coarse.
+
+Figures
+    For killed, injured, children_killed and women_killed: `*_low` is the
+    lowest figure any report gives, `*_high` the highest (including a report's
+    own `killed_high`), and `*_best` is the lower median of one figure per
+    independent source (see below). The lower median is always a number some
+    source actually reported, one outlier cannot move it, and on a tie it
+    leans to the conservative side. The fused `killed` etc. are the best
+    values.
+
+Independent sources
+    Reports are grouped by their near-copy group (syndicated copies found by
+    MinHash in the store). Each group counts once: a wire story republished
+    by ten outlets is one source.
+
+Grade (after Airwars' scale; computed, not an analyst's judgement)
+    * contested: independent sources name different perpetrators;
+    * confirmed: three or more independent sources and their death tolls
+      agree (spread at most `AGREE_ABS` or `AGREE_REL` of the highest);
+    * fair: two or more independent sources (or three whose tolls disagree);
+    * weak: a single independent source.
+    Airwars reserves "confirmed" for a belligerent's own admission; Vigil
+    cannot see that from report claims alone, so it uses corroboration.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+from unidecode import unidecode
+
+PLACE_KM = 3.0
+AGREE_ABS = 1
+AGREE_REL = 0.10
+FIGURES = ("killed", "injured", "children_killed", "women_killed")
+COARSE_PRECISIONS = ("week", "month", "year", "unknown")
+AREA_PRECISIONS = ("district", "province", "admin1", "admin2", "country", "region")
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+_GEO_RANK = {"place": 0, None: 1, "district": 2, "province": 3, "country": 4}
+
+# ---- names ------------------------------------------------------------------
+
+_ARTICLES = {"al", "el", "il", "ul", "ar", "er", "as", "es", "ash", "esh", "ad", "ed", "adh", "az", "ez", "at", "et", "an", "en"}
+_KAFR = re.compile(r"\b(?:kafr|kfar|kefer|kafar|kfr|kefr|kufr|kafer)\b")
+_GENERIC = {"village", "town", "city", "province", "governorate", "district", "subdistrict", "countryside",
+            "area", "region", "camp", "neighbourhood", "neighborhood", "of", "the"}
+
+
+def fold_name(name: str | None) -> str:
+    """A spelling-insensitive key for a place name, so that "Kfar Ta'al", "Kafr Taal"
+    and "Kefer Teal" compare equal (transliterations of one Arabic name differ
+    mostly in vowels, doubled letters, articles and apostrophes)."""
+    if not name:
+        return ""
+    s = unidecode(unicodedata.normalize("NFKC", name)).lower()
+    s = re.sub(r"['`\u2018\u2019\u02bf\u02be\u00b4]", "", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    s = _KAFR.sub("kfr", s)
+    words = [re.sub(r"(?<=[aeiou])h$", "", w) for w in s.split() if w not in _ARTICLES and w not in _GENERIC]
+    s = " ".join(words) if words else s.strip()
+    s = s.replace("ou", "u").replace("q", "k").replace("dh", "d").replace("kh", "k")
+    s = re.sub(r"(?<=[aeiouy])w", "u", s)
+    s = re.sub(r"[aeiouy]+", "a", s)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s.replace(" ", "")
+
+
+def name_keys(location: dict[str, Any]) -> set[str]:
+    """The folded forms a location answers to: the report's spelling and the gazetteer's."""
+    return {k for k in (fold_name(location.get("name")), fold_name(location.get("matched_name"))) if k}
+
+
+def has_point(location: dict[str, Any]) -> bool:
+    """True when the coordinates mark the place itself, not a province or country centroid."""
+    return (location.get("lat") is not None and location.get("lon") is not None
+            and location.get("geo_precision") not in AREA_PRECISIONS)
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), good to well under a kilometre at these scales."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Gazetteer id when both have one, else nearby point coordinates, else folded name."""
+    if a.get("gazetteer_id") and b.get("gazetteer_id"):
+        return str(a["gazetteer_id"]) == str(b["gazetteer_id"])
+    if has_point(a) and has_point(b):
+        return km_between(a["lat"], a["lon"], b["lat"], b["lon"]) <= PLACE_KM
+    return bool(name_keys(a) & name_keys(b))
+
+
+# ---- dates ------------------------------------------------------------------
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+
+
+def fusion_date(claim: dict[str, Any]) -> date:
+    """The incident's day, or the report's publication day when the text gave none."""
+    return date.fromisoformat(claim.get("date") or claim["published"])
+
+
+def date_precision(claim: dict[str, Any]) -> str:
+    return claim.get("date_precision") or "day" if claim.get("date") else "unknown"
+
+
+def is_relative_date(claim: dict[str, Any]) -> bool:
+    """Whether the date was worked out from a relative phrase ("on Monday").
+
+    Uses the extractor's `date_relative` flag when present; otherwise a date
+    is taken as absolute only if its evidence names the month and day (or
+    the ISO date), because those are the only phrases that cannot shift with
+    the publication date.
+    """
+    if "date_relative" in claim and claim["date_relative"] is not None:
+        return bool(claim["date_relative"])
+    if not claim.get("date"):
+        return True
+    d = date.fromisoformat(claim["date"])
+    text = " ".join(claim.get("evidence") or []).lower()
+    month = _MONTHS[d.month - 1]
+    day = str(d.day)
+    pattern = rf"\b(?:{month}|{month[:3]}\.?)\s+{day}\b|\b{day}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{month}|{month[:3]})\b"
+    return not (re.search(pattern, text) or d.isoformat() in text)
+
+
+def date_slack(a: dict[str, Any], b: dict[str, Any]) -> int:
+    """How many days apart two claims may be and still be one incident (0 or 1)."""
+    if date_precision(a) != "day" or date_precision(b) != "day":
+        return 1
+    if a.get("published") != b.get("published") and (is_relative_date(a) or is_relative_date(b)):
+        return 1
+    return 0
+
+
+def same_incident(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Same method, same day (within the slack `date_slack` allows) and same place."""
+    if (a.get("type") or "other") != (b.get("type") or "other"):
+        return False
+    if abs((fusion_date(a) - fusion_date(b)).days) > date_slack(a, b):
+        return False
+    return same_place(a.get("location") or {}, b.get("location") or {})
+
+
+def block_window(claim: dict[str, Any]) -> tuple[date, date]:
+    """The dates a partner claim can have: the store's blocking range."""
+    d = fusion_date(claim)
+    return d - timedelta(days=1), d + timedelta(days=1)
+
+
+# ---- identities ----------------------------------------------------------------
+
+
+def claim_key(report_key: str, index: int, kind: str = "incident") -> str:
+    """A stable claim identity from the report's content hash and the claim's position."""
+    return hashlib.sha1(f"{report_key}:{kind}:{index}".encode()).hexdigest()[:20]
+
+
+def incident_id(claim_keys: Iterable[str]) -> str:
+    """An incident's id is its smallest claim key: the same claims give the same id
+    whatever order they arrived in, and an old id still names one of its claims."""
+    return "inc_" + min(claim_keys)[:12]
+
+
+# ---- fusing a group ---------------------------------------------------------
+
+
+def _group_original(claims: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per near-copy group, the report that counts as the original: published first, then by hash."""
+    best: dict[str, dict[str, Any]] = {}
+    for c in claims:
+        g = c.get("copy_group") or c["report_key"]
+        if g not in best or (c["published"], c["report_key"]) < (best[g]["published"], best[g]["report_key"]):
+            best[g] = c
+    return best
+
+
+def _group_figure(claims: list[dict[str, Any]], field: str) -> list[tuple[int, dict[str, Any]]]:
+    """One figure per independent group: the earliest report in the group that gives one."""
+    per_group: dict[str, tuple[tuple, int, dict]] = {}
+    for c in claims:
+        v = c.get(field)
+        if v is None:
+            continue
+        g = c.get("copy_group") or c["report_key"]
+        rank = (c["published"], c["report_key"], c["claim_key"])
+        if g not in per_group or rank < per_group[g][0]:
+            per_group[g] = (rank, v, c)
+    return [(v, c) for _, v, c in sorted(per_group.values(), key=lambda t: t[0])]
+
+
+def figure_range(claims: list[dict[str, Any]], field: str) -> dict[str, Any]:
+    """low / high over every report, best = lower median over independent sources."""
+    values = [c[field] for c in claims if c.get(field) is not None]
+    if field == "killed":
+        values += [c["killed_high"] for c in claims if c.get("killed_high") is not None]
+    group = _group_figure(claims, field)
+    if not values:
+        return {"low": None, "high": None, "best": None, "qualifier": None}
+    best = statistics.median_low([v for v, _ in group]) if group else min(values)
+    qualifier = next((c.get("killed_qualifier") for v, c in group if v == best), None) if field == "killed" else None
+    return {"low": min(values), "high": max(values), "best": best, "qualifier": qualifier}
+
+
+def attributions(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each named perpetrator with the number of independent sources that name it."""
+    groups: dict[str, set[str]] = {}
+    for c in claims:
+        if c.get("perpetrator"):
+            groups.setdefault(c["perpetrator"], set()).add(c.get("copy_group") or c["report_key"])
+    return sorted(({"perpetrator": p, "sources": len(g)} for p, g in groups.items()),
+                  key=lambda a: (-a["sources"], a["perpetrator"]))
+
+
+def figures_agree(low: int | None, high: int | None) -> bool:
+    if low is None or high is None:
+        return True
+    return high - low <= max(AGREE_ABS, math.floor(AGREE_REL * high))
+
+
+def grade(independent: int, killed_low: int | None, killed_high: int | None, n_perpetrators: int) -> str:
+    """Airwars-style grade from corroboration, toll agreement and attribution conflict."""
+    if n_perpetrators > 1:
+        return "contested"
+    if independent >= 3 and figures_agree(killed_low, killed_high):
+        return "confirmed"
+    if independent >= 2:
+        return "fair"
+    return "weak"
+
+
+def _mode(values: Iterable[Any]) -> Any:
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    top = max(counts.values())
+    return min(v for v, n in counts.items() if n == top)
+
+
+def _best_location(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The most precisely geocoded location (ties: claim key), named with the most common
+    spelling (ties: the earliest report's)."""
+
+    def rank(c: dict[str, Any]) -> tuple:
+        loc = c.get("location") or {}
+        return (0 if loc.get("gazetteer_id") else 1, _GEO_RANK.get(loc.get("geo_precision"), 5),
+                0 if loc.get("lat") is not None else 1, c["claim_key"])
+
+    loc = dict(min(claims, key=rank).get("location") or {})
+    for k in ("name", "matched_name", "admin1", "admin2", "country", "lat", "lon", "geo_precision", "gazetteer_id"):
+        loc.setdefault(k, None)
+    by_age = sorted(claims, key=lambda c: (c["published"], c.get("doc_id") or "", c["claim_key"]))
+    spellings = [(c.get("location") or {}).get("name") for c in by_age]
+    counts = Counter(n for n in spellings if n)
+    if counts:
+        top = max(counts.values())
+        loc["name"] = next(n for n in spellings if n and counts[n] == top)
+    return loc
+
+
+def _victims(claims: list[dict[str, Any]]) -> str:
+    said = {c.get("victims") for c in claims} - {None, "unknown"}
+    if not said:
+        return "unknown"
+    if len(said) == 1:
+        return said.pop()
+    return "mixed"
+
+
+def fuse_claims(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """One incident from every claim that describes it (claims as the store passes them:
+    the codebook incident plus `claim_key`, `report_key`, `copy_group`, `doc_id`, `url`,
+    `published`). The result depends only on the set of claims."""
+    claims = sorted(claims, key=lambda c: c["claim_key"])
+    dates = Counter(fusion_date(c) for c in claims if c.get("date"))
+    day = (min(d for d, n in dates.items() if n == max(dates.values())) if dates else None)
+    precision = (min((date_precision(c) for c in claims if c.get("date") and fusion_date(c) == day),
+                     key=_PRECISION_RANK.get) if day else "unknown")
+    originals = _group_original(claims)
+    independent = len(originals)
+    perps = attributions(claims)
+    figs = {f: figure_range(claims, f) for f in FIGURES}
+    incident: dict[str, Any] = {
+        "id": incident_id(c["claim_key"] for c in claims),
+        "date": day.isoformat() if day else None,
+        "date_precision": precision,
+        "type": claims[0].get("type") or "other",
+        "perpetrator": perps[0]["perpetrator"] if perps else None,
+        "location": _best_location(claims),
+        "killed": figs["killed"]["best"],
+        "killed_qualifier": figs["killed"]["qualifier"],
+        "injured": figs["injured"]["best"],
+        "victims": _victims(claims),
+        "children_killed": figs["children_killed"]["best"],
+        "women_killed": figs["women_killed"]["best"],
+    }
+    for f in FIGURES:
+        incident[f"{f}_low"], incident[f"{f}_high"], incident[f"{f}_best"] = (
+            figs[f]["low"], figs[f]["high"], figs[f]["best"])
+    incident["perpetrators"] = perps
+    incident["grade"] = grade(independent, figs["killed"]["low"], figs["killed"]["high"], len(perps))
+    incident["reports"] = len({c["report_key"] for c in claims})
+    incident["independent_sources"] = independent
+    incident["place_names"] = sorted({(c.get("location") or {}).get("name") for c in claims} - {None})
+    incident["sources"] = _source_entries(claims, originals)
+    incident["evidence"] = list(dict.fromkeys(s for c in claims for s in (c.get("evidence") or [])))
+    return incident
+
+
+def _source_entries(claims: list[dict[str, Any]], originals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who reported what: one entry per report claim, syndicated copies marked with their original."""
+    out = []
+    for c in sorted(claims, key=lambda c: (c["published"], c.get("doc_id") or "", c["claim_key"])):
+        original = originals[c.get("copy_group") or c["report_key"]]
+        entry = {
+            "doc_id": c.get("doc_id"),
+            "url": c.get("url"),
+            "published": c["published"],
+            "reported_by": list(c.get("sources") or []),
+            "killed": c.get("killed"),
+            "perpetrator": c.get("perpetrator"),
+        }
+        if original["report_key"] != c["report_key"]:
+            entry["copy_of"] = original.get("doc_id")
+        out.append(entry)
+    return out

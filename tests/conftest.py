@@ -1,0 +1,55 @@
+"""Shared fixtures: a fresh store on SQLite (a real file) and on PostgreSQL (a real server).
+
+PostgreSQL is reached at VIGIL_TEST_PG (default: the role/database that
+scripts/ensure-postgres creates on 127.0.0.1:5432). Under CI (env CI set) an
+unreachable server fails the PostgreSQL tests; elsewhere they are skipped with
+the reason.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+PG_URL = os.environ.get("VIGIL_TEST_PG", "postgresql+psycopg://vigil:vigil@127.0.0.1:5432/vigil_test")
+
+
+def _reset_postgres(url: str) -> None:
+    """Drop every table by recreating the public schema: each test starts from nothing."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+def postgres_url_or_skip() -> str:
+    try:
+        _reset_postgres(PG_URL)
+    except Exception as e:  # the server is down or the role is missing
+        msg = f"PostgreSQL not reachable at {PG_URL} ({type(e).__name__}: {str(e).splitlines()[0]}); run scripts/ensure-postgres"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A URL naming an empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'vigil.db'}"
+    return postgres_url_or_skip()
+
+
+@pytest.fixture
+def store(db_url):
+    from vigil.store import open_store
+
+    s = open_store(db_url)
+    yield s
+    s.close()
