@@ -9,6 +9,7 @@ offsets into `Document.text`, which is how evidence reaches the output.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -447,7 +448,12 @@ _GENERIC_CUE = re.compile(r"\b(?:strikes?|bombardments?|bombarded|raids?|attacks
 _VIOLENCE_RX = re.compile(
     r"\bkill(?:ed|ing|s)?\b|\bdead\b|\bdied\b|\bdeaths?\b|\bwounded\b|\binjur(?:ed|ing|ies)\b|\bstrikes?\b|"
     r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
-    r"\bexplo|\bblast\b|\bbodies\b|\bbody\b|\braids?\b", re.I)
+    r"\bexplo|\bblast\b|\bbodies\b|\bbody\b|\braids?\b|\bvictims?\b|\bcasualt|\btoll\b|\bmassacred?\b|"
+    r"\bslain\b|\bexecuted\b|\bshot\b|\bfire[ds]?\b|\bshell|\bmissiles?\b|\brockets?\b|\bdrones?\b|\bgunm[ae]n\b|"
+    r"\bbombard|\bperish|\blost their lives\b|\bmurder", re.I)
+
+
+_CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt", re.I)
 
 
 def event_types(sentence: str) -> list[str]:
@@ -504,22 +510,38 @@ def is_headline(text: str, start: int, end: int) -> bool:
 
 
 def annotate(doc: Document) -> Annotated:
+    text = doc.text
+    spans = split_sentences(text)
+    # Whole-text finders run once per report; their mentions are then handed to the sentences.
+    actors = _by_sentence(lexicon.find_actors(text), spans)
+    sources = _by_sentence(lexicon.find_sources(text), spans)
+    countries = _by_sentence(lexicon.find_countries(text), spans)
     sents = []
-    for a, b in split_sentences(doc.text):
-        text = doc.text[a:b]
-        s = Sentence(a, b, text)
-        s.counts = find_counts(text, a)
-        assign_roles(text, a, s.counts)
-        s.actors = [_shift(m, a) for m in lexicon.find_actors(text)]
-        s.sources = [_shift(m, a) for m in lexicon.find_sources(text)]
-        s.countries = [_shift(m, a) for m in lexicon.find_countries(text)]
-        s.places = find_places(text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)
-        s.types = event_types(text)
-        s.violent = bool(_VIOLENCE_RX.search(text))
-        s.headline = is_headline(doc.text, a, b)
-        s.dates = [_shift(m, a) for m in dates_mod.find_dates(text, doc.published)]
+    for i, (a, b) in enumerate(spans):
+        s = Sentence(a, b, text[a:b], actors=actors[i], sources=sources[i], countries=countries[i])
+        s.violent = bool(_VIOLENCE_RX.search(s.text))
+        if not (s.violent or _CEASEFIRE_CUE.search(s.text)):
+            sents.append(s)  # background: only its actors and sources matter to what follows
+            continue
+        s.dates = [_shift(m, a) for m in dates_mod.find_dates(s.text, doc.published)]
+        s.counts = find_counts(s.text, a)
+        assign_roles(s.text, a, s.counts)
+        s.places = find_places(s.text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)
+        s.types = event_types(s.text)
+        s.headline = is_headline(text, a, b)
         sents.append(s)
     return Annotated(doc, sents)
+
+
+def _by_sentence(mentions: list, spans: list[Span]) -> list[list]:
+    """Distribute document-offset mentions to the sentences that contain them."""
+    starts = [a for a, _ in spans]
+    out: list[list] = [[] for _ in spans]
+    for m in mentions:
+        i = bisect_right(starts, m.start) - 1
+        if i >= 0 and m.end <= spans[i][1]:
+            out[i].append(m)
+    return out
 
 
 def _shift(m, base: int):
