@@ -59,7 +59,7 @@ def fold_name(name: str | None) -> str:
     """A spelling-neutral key for a place name: "the village of Kfar-Ta'al" -> "kafrtal"."""
     if not name:
         return ""
-    s = _APOSTROPHES.sub("", unidecode(name).lower())
+    s = _APOSTROPHES.sub("", unidecode(str(name)).lower())
     tokens = [t for t in re.split(r"[^a-z0-9]+", s) if t]
     tokens = _drop_generic_words(tokens)
     tokens = [_TOKEN_VARIANTS.get(t, t) for t in tokens]
