@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -278,9 +278,7 @@ class _Tally:
     matched_ceasefires: int = 0
     gold_totals: int = 0
     matched_totals: int = 0
-
-    def __post_init__(self) -> None:
-        self.same = {f: 0 for f in _FIELDS}
+    same: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_FIELDS, 0))  # agreements on matched pairs
 
 
 def score(gold: dict[str, dict[str, Any]], system: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -289,13 +287,21 @@ def score(gold: dict[str, dict[str, Any]], system: dict[str, dict[str, Any]]) ->
     per_doc = []
     for doc_id, g in gold.items():
         s = system.get(doc_id) or {}
-        matched = _score_report(g, s, t)
-        per_doc.append({"doc_id": doc_id, "gold": len(g.get("incidents") or []),
-                        "system": len(s.get("incidents") or []), "matched": matched})
+        gold_incs, sys_incs = g.get("incidents") or [], s.get("incidents") or []
+        pairs = _score_report(g, s, t)
+        per_doc.append({"doc_id": doc_id, "gold": len(gold_incs), "system": len(sys_incs), "matched": len(pairs),
+                        "missed": _unmatched(gold_incs, {gi for gi, _ in pairs}),
+                        "spurious": _unmatched(sys_incs, {si for _, si in pairs})})
     return _figures(t) | {"per_doc": per_doc}
 
 
-def _score_report(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> int:
+def _unmatched(incidents: list[dict[str, Any]], matched: set[int]) -> list[str]:
+    """"place date" of each incident left without a partner: where to look first in error analysis."""
+    return [f"{(i.get('location') or {}).get('name')} {i.get('date')}"
+            for n, i in enumerate(incidents) if n not in matched]
+
+
+def _score_report(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> list[tuple[int, int]]:
     t.docs += 1
     t.doc_correct += bool(g.get("reports_incident")) == bool(s.get("reports_incident"))
     gi_list, si_list = g.get("incidents") or [], s.get("incidents") or []
@@ -312,7 +318,7 @@ def _score_report(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> int:
     gt = g.get("totals") or []
     t.gold_totals += len(gt)
     t.matched_totals += match_totals(gt, s.get("totals") or [])
-    return len(pairs)
+    return pairs
 
 
 def _score_pair(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> None:
@@ -391,8 +397,12 @@ def format_table(result: dict[str, Any], per_doc: bool = False) -> str:
 
 
 def _per_doc_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """One line per report; reports with misses or extras are starred and their incidents listed."""
     out = []
     for row in rows:
         flag = "" if row["gold"] == row["system"] == row["matched"] else "  *"
         out.append(f"{row['doc_id']:<48} {row['gold']:>5} {row['system']:>6} {row['matched']:>7}{flag}")
+        for label in ("missed", "spurious"):
+            if row.get(label):
+                out.append(f"    {label}: " + "; ".join(row[label]))
     return out
