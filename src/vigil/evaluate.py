@@ -166,7 +166,7 @@ def _fold_one_actor(part: str) -> str:
 # ---------------------------------------------------------------- matching
 
 
-def day_gap(a: str | None, b: str | None) -> int | None:
+def day_gap(a: str | None, b: str | None) -> int:
     """Days between two ISO dates; 0 when either is unknown (it cannot rule a match out)."""
     da, db = _day(a), _day(b)
     if da is None or db is None:
@@ -182,7 +182,11 @@ def _day(s: Any) -> date | None:
 
 
 def place_similarity(gold_loc: dict[str, Any], sys_loc: dict[str, Any]) -> int:
-    """2/1 for a name match (folded / near), 1 for coordinates within 10 km, 0 for different places."""
+    """2/1 for a name match (folded / near), 1 for coordinates within 10 km, 0 for different places.
+
+    A name match stands even when the coordinates disagree: a geocoding slip should not hide
+    an incident the extractor found; geo accuracy is scored on its own.
+    """
     by_name = name_similarity(gold_loc.get("name"), sys_loc.get("name"))
     if by_name:
         return by_name
@@ -209,6 +213,7 @@ def match_incidents(gold: list[dict[str, Any]], system: list[dict[str, Any]]) ->
 
 
 def _greedy(candidates: list[tuple]) -> list[tuple[int, int]]:
+    """Take the best-ranked pairs first (each tuple ends with -gold_index, -system_index)."""
     used_g: set[int] = set()
     used_s: set[int] = set()
     pairs = []
