@@ -86,8 +86,9 @@ def test_missing_report_counts_as_empty_output():
     r = score(GOLD, {})
     assert r["matched"] == 0 and r["incident_recall"] == 0.0
     assert r["doc_accuracy"] == 0.5  # "talks" is rightly not an incident report
-    assert r["per_doc"] == [{"doc_id": "strikes", "gold": 3, "system": 0, "matched": 0},
-                            {"doc_id": "talks", "gold": 0, "system": 0, "matched": 0}]
+    assert [(d["doc_id"], d["gold"], d["system"], d["matched"]) for d in r["per_doc"]] == [
+        ("strikes", 3, 0, 0), ("talks", 0, 0, 0)]
+    assert r["per_doc"][0]["missed"] == ["Kafr Taal 2020-01-21", "Kafr Nuran 2020-01-21", "Al-Bara 2020-01-21"]
 
 
 def test_precision_recall_and_fields_on_a_flawed_output():
@@ -167,6 +168,7 @@ def test_cli_eval_prints_json_table_and_per_doc(tmp_path):
     assert table.exit_code == 0
     assert "incident_recall" in table.stdout and "0.333" in table.stdout
     assert any(line.split()[:4] == ["strikes", "3", "1", "1"] for line in table.stdout.splitlines())
+    assert "missed: Kafr Nuran 2020-01-21; Al-Bara 2020-01-21" in table.stdout
 
 
 def test_cli_eval_reports_an_unreadable_file(tmp_path):

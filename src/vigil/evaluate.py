@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -59,7 +59,7 @@ def fold_name(name: str | None) -> str:
     """A spelling-neutral key for a place name: "the village of Kfar-Ta'al" -> "kafrtal"."""
     if not name:
         return ""
-    s = _APOSTROPHES.sub("", unidecode(name).lower())
+    s = _APOSTROPHES.sub("", unidecode(str(name)).lower())
     tokens = [t for t in re.split(r"[^a-z0-9]+", s) if t]
     tokens = _drop_generic_words(tokens)
     tokens = [_TOKEN_VARIANTS.get(t, t) for t in tokens]
@@ -166,7 +166,7 @@ def _fold_one_actor(part: str) -> str:
 # ---------------------------------------------------------------- matching
 
 
-def day_gap(a: str | None, b: str | None) -> int | None:
+def day_gap(a: str | None, b: str | None) -> int:
     """Days between two ISO dates; 0 when either is unknown (it cannot rule a match out)."""
     da, db = _day(a), _day(b)
     if da is None or db is None:
@@ -182,7 +182,11 @@ def _day(s: Any) -> date | None:
 
 
 def place_similarity(gold_loc: dict[str, Any], sys_loc: dict[str, Any]) -> int:
-    """2/1 for a name match (folded / near), 1 for coordinates within 10 km, 0 for different places."""
+    """2/1 for a name match (folded / near), 1 for coordinates within 10 km, 0 for different places.
+
+    A name match stands even when the coordinates disagree: a geocoding slip should not hide
+    an incident the extractor found; geo accuracy is scored on its own.
+    """
     by_name = name_similarity(gold_loc.get("name"), sys_loc.get("name"))
     if by_name:
         return by_name
@@ -209,6 +213,7 @@ def match_incidents(gold: list[dict[str, Any]], system: list[dict[str, Any]]) ->
 
 
 def _greedy(candidates: list[tuple]) -> list[tuple[int, int]]:
+    """Take the best-ranked pairs first (each tuple ends with -gold_index, -system_index)."""
     used_g: set[int] = set()
     used_s: set[int] = set()
     pairs = []
@@ -278,9 +283,7 @@ class _Tally:
     matched_ceasefires: int = 0
     gold_totals: int = 0
     matched_totals: int = 0
-
-    def __post_init__(self) -> None:
-        self.same = {f: 0 for f in _FIELDS}
+    same: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_FIELDS, 0))  # agreements on matched pairs
 
 
 def score(gold: dict[str, dict[str, Any]], system: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -289,13 +292,21 @@ def score(gold: dict[str, dict[str, Any]], system: dict[str, dict[str, Any]]) ->
     per_doc = []
     for doc_id, g in gold.items():
         s = system.get(doc_id) or {}
-        matched = _score_report(g, s, t)
-        per_doc.append({"doc_id": doc_id, "gold": len(g.get("incidents") or []),
-                        "system": len(s.get("incidents") or []), "matched": matched})
+        gold_incs, sys_incs = g.get("incidents") or [], s.get("incidents") or []
+        pairs = _score_report(g, s, t)
+        per_doc.append({"doc_id": doc_id, "gold": len(gold_incs), "system": len(sys_incs), "matched": len(pairs),
+                        "missed": _unmatched(gold_incs, {gi for gi, _ in pairs}),
+                        "spurious": _unmatched(sys_incs, {si for _, si in pairs})})
     return _figures(t) | {"per_doc": per_doc}
 
 
-def _score_report(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> int:
+def _unmatched(incidents: list[dict[str, Any]], matched: set[int]) -> list[str]:
+    """"place date" of each incident left without a partner: where to look first in error analysis."""
+    return [f"{(i.get('location') or {}).get('name')} {i.get('date')}"
+            for n, i in enumerate(incidents) if n not in matched]
+
+
+def _score_report(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> list[tuple[int, int]]:
     t.docs += 1
     t.doc_correct += bool(g.get("reports_incident")) == bool(s.get("reports_incident"))
     gi_list, si_list = g.get("incidents") or [], s.get("incidents") or []
@@ -312,7 +323,7 @@ def _score_report(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> int:
     gt = g.get("totals") or []
     t.gold_totals += len(gt)
     t.matched_totals += match_totals(gt, s.get("totals") or [])
-    return len(pairs)
+    return pairs
 
 
 def _score_pair(g: dict[str, Any], s: dict[str, Any], t: _Tally) -> None:
@@ -391,8 +402,12 @@ def format_table(result: dict[str, Any], per_doc: bool = False) -> str:
 
 
 def _per_doc_lines(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """One line per report; reports with misses or extras are starred and their incidents listed."""
     out = []
     for row in rows:
         flag = "" if row["gold"] == row["system"] == row["matched"] else "  *"
         out.append(f"{row['doc_id']:<48} {row['gold']:>5} {row['system']:>6} {row['matched']:>7}{flag}")
+        for label in ("missed", "spurious"):
+            if row.get(label):
+                out.append(f"    {label}: " + "; ".join(row[label]))
     return out
