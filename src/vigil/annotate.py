@@ -453,6 +453,12 @@ _VIOLENCE_RX = re.compile(
     r"\bbombard|\bperish|\blost their lives\b|\bmurder", re.I)
 
 
+# Words without which a sentence holds no date: most tolls ("12 people") need no date parsing.
+_DATE_TRIGGER = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|"
+    r"\b(?i:today|tonight|yesterday|overnight|ago|earlier|later|since|past|last|this|next|previous|"
+    r"hours?|days?|weeks?|months?|years?|weekend|night|morning|afternoon|evening|dawn|midnight)\b|"
+    r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}\b")
 _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt", re.I)
 
 
@@ -523,7 +529,8 @@ def annotate(doc: Document) -> Annotated:
         if not (s.violent or _CEASEFIRE_CUE.search(s.text)):
             sents.append(s)  # background: only its actors and sources matter to what follows
             continue
-        s.dates = [_shift(m, a) for m in dates_mod.find_dates(s.text, doc.published)]
+        if _DATE_TRIGGER.search(s.text):
+            s.dates = [_shift(m, a) for m in dates_mod.find_dates(s.text, doc.published)]
         s.counts = find_counts(s.text, a)
         assign_roles(s.text, a, s.counts)
         s.places = find_places(s.text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)

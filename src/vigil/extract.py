@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, generic_type
@@ -440,6 +441,7 @@ def _breakdown(s: Sentence, k: Count | None, what: str) -> int | None:
 # --------------------------------------------------------------------------- merging within a report
 
 
+@lru_cache(maxsize=65536)
 def _fold(name: str) -> str:
     from unidecode import unidecode
 
