@@ -376,3 +376,14 @@ def test_speed_sanity() -> None:
         find_countries(text)
     per_report_ms = (time.perf_counter() - started) / len(reports) * 1000
     assert per_report_ms < 2.0  # measured about 0.25 ms; generous for slow CI machines
+
+
+def test_resolve_source_by_country() -> None:
+    from vigil.lexicon import resolve_source
+
+    assert resolve_source("military sources", "Lebanon") == "Lebanese military sources"
+    assert resolve_source("health ministry", "Palestine") == "Palestinian Health Ministry"
+    assert resolve_source("defense ministry", "Turkey") == "Turkish Defense Ministry"
+    assert resolve_source("health ministry", None) == "health ministry"
+    assert resolve_source("White Helmets", "Syria") == "White Helmets"
+    assert canonical_source("a government statement") == "officials"

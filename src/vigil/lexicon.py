@@ -57,7 +57,7 @@ _REPLACEMENTS = {**{c: "'" for c in _APOSTROPHES}, **{c: " " for c in _SPACES}, 
 _SPECIAL_CHAR = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
 _MULTISPACE = re.compile(r" {2,}")
 # A word with two or more capitals ("IS", "SAA", "LeT", "MoD") is a name: its case must match.
-_ALNUM_WORD = re.compile(r"[^\W_]+")
+_NAME_WORD = re.compile(r"(?<![^\W_])[^\W_]*?[A-Z][^\W_]*?[A-Z][^\W_]*(?![^\W_])")
 _WORD = re.compile(r"\w+")
 
 
@@ -97,7 +97,7 @@ class _Row:
     canonical: str
     category: str
     aliases: tuple[str, ...]
-    home: tuple[str, ...] = ()
+    home: tuple[str, ...] = ()  # actors: home countries; sources: the by_country template
 
 
 # ---------------------------------------------------------------- public API
@@ -155,6 +155,19 @@ def government_of(country: str) -> str:
         if row.category == "state_forces" and country in row.home:
             return row.canonical
     return country
+
+
+def resolve_source(canonical: str, country: str | None) -> str:
+    """Make a generic source specific to the report's country, when the table says how.
+
+    "military sources" in a Lebanon report is "Lebanese military sources";
+    sources without a `by_country` entry, or an unknown country, come back unchanged.
+    """
+    row = _source_rows_by_canonical().get(canonical)
+    info = _countries_by_name().get(country or "")
+    if row is None or not row.home or info is None or not info.demonyms:
+        return canonical
+    return row.home[0].replace("{nat}", info.demonyms[0]).replace("{country}", info.canonical)
 
 
 def resolve_actor(canonical: str, country: str | None) -> str | None:
@@ -245,11 +258,7 @@ def _compile_alias(alias: str, canonical: str, category: str):
             exact = tuple((i, c) for i, c in enumerate(variant) if c.isalpha())
         else:
             exact = tuple(
-                (i, c)
-                for m in _ALNUM_WORD.finditer(variant)
-                if sum(c.isupper() for c in m.group()) >= 2
-                for i, c in enumerate(m.group(), m.start())
-                if c.isalpha()
+                (i, c) for m in _NAME_WORD.finditer(variant) for i, c in enumerate(m.group(), m.start()) if c.isalpha()
             )
         wordlike = variant in _WORDLIKE_ACRONYMS
         yield key, _Entry(canonical, category, len(variant), exact, wordlike)
@@ -404,6 +413,14 @@ def _actor_rows_by_canonical() -> dict[str, _Row]:
     return rows
 
 
+@cache
+def _source_rows_by_canonical() -> dict[str, _Row]:
+    rows: dict[str, _Row] = {}
+    for row in _rows("sources.tsv"):
+        rows.setdefault(row.canonical, row)
+    return rows
+
+
 def _rows(name: str) -> list[_Row]:
     rows = []
     for cells in _read_tsv(name):
@@ -434,7 +451,8 @@ def _expand_rows(rows: list[_Row]) -> list[tuple[str, str, str]]:
 
 
 def _is_template(s: str) -> bool:
-    return "{" in s
+    """Country placeholders make a row generic; a bare {mil} row is still explicit."""
+    return any(p in s for p in ("{nat}", "{country}", "{gov}"))
 
 
 def _expand(alias: str, row: _Row, mil: tuple[str, ...]):
