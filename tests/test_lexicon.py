@@ -1,6 +1,7 @@
 """Tests for the actor / source / country lexicons (sentences written for these tests)."""
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -32,7 +33,7 @@ def assert_offsets(text: str, mentions: list[Mention]) -> None:
         assert text[m.start : m.end] == m.text
     starts = [m.start for m in mentions]
     assert starts == sorted(starts)
-    for a, b in zip(mentions, mentions[1:]):
+    for a, b in itertools.pairwise(mentions):
         assert a.end <= b.start
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -201,7 +202,6 @@ class _Table:
         self.kind = kind
         self.reject_proxies = reject_proxies
         self.automaton = ahocorasick.Automaton()
-        self.size = 0
         entries: dict[str, list[_Entry]] = {}
         for alias, canonical, category in pairs:
             for key, entry in _compile_alias(alias, canonical, category):
@@ -248,7 +248,7 @@ class _Table:
         return Mention(start, end, text[start:end], entry.canonical, self.kind, entry.category)
 
 
-def _compile_alias(alias: str, canonical: str, category: str):
+def _compile_alias(alias: str, canonical: str, category: str) -> Iterator[tuple[str, _Entry]]:
     """Yield (lowercased key, entry) for an alias and its hyphen/apostrophe variants."""
     exact_all = alias.startswith("=")
     alias = alias.lstrip("=")
@@ -266,19 +266,14 @@ def _compile_alias(alias: str, canonical: str, category: str):
 
 def _spelling_variants(alias: str) -> set[str]:
     """The alias plus the forms news text commonly uses for it (spaces for hyphens, no apostrophes)."""
-    variants = {alias}
-    if "-" in alias:
-        variants.add(alias.replace("-", " "))
-    for v in list(variants):
-        if "'" in v and not v.endswith("'"):
-            variants.add(v.replace("'s ", "s ").replace("'", ""))
+    variants = {alias, alias.replace("-", " ")}
+    variants |= {v.replace("'s ", "s ").replace("'", "") for v in variants if "'" in v and not v.endswith("'")}
     return {v for v in variants if v}
 
 
 def _in_shouting(norm: str, start: int, end: int) -> bool:
     """True when the words around a match are all capitals (a headline), so "IS" is the verb."""
-    line_start = norm.rfind("\n", 0, start) + 1
-    before = _WORD.findall(norm, max(line_start, start - 40), start)
+    before = _WORD.findall(norm, max(0, start - 40), start)
     after = _WORD.findall(norm, end, end + 40)
     neighbours = ([before[-1]] if before else []) + ([after[0]] if after else [])
     return bool(neighbours) and all(w.isupper() and len(w) >= 2 for w in neighbours)
@@ -295,7 +290,7 @@ def _longest_non_overlapping(candidates: list[tuple[int, int, _Entry]]) -> list[
     return sorted(kept, key=lambda c: c[0])
 
 
-def _normalize(text: str):
+def _normalize(text: str) -> tuple[str, Callable[[int], int]]:
     """Unify apostrophes, hyphens and whitespace without changing offsets we cannot map back.
 
     Returns the normalized text and a function mapping a normalized offset to
@@ -325,7 +320,7 @@ def _normalize(text: str):
 
 
 @lru_cache(maxsize=8)
-def _prepared(text: str):
+def _prepared(text: str) -> tuple[str, str, Callable[[int], int]]:
     """Normalized text, its lowercase form and the offset map, shared by the three finders."""
     norm, to_orig = _normalize(text)
     return norm, _lower_same_length(norm), to_orig
@@ -455,7 +450,7 @@ def _is_template(s: str) -> bool:
     return any(p in s for p in ("{nat}", "{country}", "{gov}"))
 
 
-def _expand(alias: str, row: _Row, mil: tuple[str, ...]):
+def _expand(alias: str, row: _Row, mil: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
     """Yield (alias, canonical, category) for every filling of the alias's placeholders."""
     mils = mil if "{mil}" in alias else ("",)
     if not any(p in alias + row.canonical for p in ("{nat}", "{country}", "{gov}")):
