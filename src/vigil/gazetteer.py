@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from vigil import placename
-from vigil.placename import exact_key, fold_key
+from vigil.placename import exact_key, fold_key, literal
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 # Raw admin1 names in the source files -> the common English name Vigil outputs.
 CANONICAL_ADMIN1: dict[str, dict[str, str]] = {
@@ -70,7 +70,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS places (
   id INTEGER PRIMARY KEY, gid TEXT, name TEXT, lat REAL, lon REAL, kind TEXT, fcode TEXT,
   cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, alt TEXT, source INTEGER);
-CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER);
+CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT);
 CREATE TABLE IF NOT EXISTS sources (
   id INTEGER PRIMARY KEY, name TEXT, path TEXT, imported_at TEXT, rows INTEGER, countries TEXT);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
@@ -164,7 +164,7 @@ def _cache_path() -> Path:
 
 # ---------------------------------------------------------------- index building
 
-def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int]]:
+def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int, str]]:
     """Index keys for one place: its name and each alternate; admin units also without 'Province'."""
     forms = [name] + [a for a in alt.split("|") if a]
     seen = set()
@@ -179,14 +179,14 @@ def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
             key = exact_key(v)
             if key and key != "ar:" and key not in seen:
                 seen.add(key)
-                yield key, fold_key(v), place_id, int(i == 0)
+                yield key, fold_key(v), place_id, int(i == 0), literal(v)
             words = v.split()
             if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
                 rest = " ".join(words[1:])
                 rkey = exact_key(rest)
                 if len(rkey) >= 4 and rkey not in seen:
                     seen.add(rkey)
-                    yield rkey, fold_key(rest), place_id, -1
+                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
 
 
 def _read_shipped_rows() -> Iterator[dict]:
@@ -209,9 +209,9 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
         n += 1
         ccs.add(r.get("cc") or "")
         if len(names) > 50_000:
-            cur.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
             names.clear()
-    cur.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
     return n, ccs
 
 
@@ -253,7 +253,7 @@ def _reindex_user_db(con: sqlite3.Connection) -> None:
         con.execute("DELETE FROM names")
         rows = con.execute("SELECT id, kind, name, alt FROM places").fetchall()
         for pid, kind, name, alt in rows:
-            con.executemany("INSERT INTO names VALUES (?,?,?,?)", _name_rows(pid, kind, name, alt or ""))
+            con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", _name_rows(pid, kind, name, alt or ""))
         con.execute("INSERT OR REPLACE INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
 
 
@@ -286,15 +286,15 @@ class Gazetteer:
         `column` is 'key' (light key) or 'fold' (heavy fold). Derived names are
         index-only variants such as "Khirbat Jadraya" -> "Jadraya".
         """
-        return [(p, k, d) for p, k, d, _ in self.by_keys(key if column == "key" else "\0",
+        return [(p, k, d) for p, k, d, _, _ in self.by_keys(key if column == "key" else "\0",
                                                           key if column == "fold" else "\0")]
 
-    def by_keys(self, key: str, fold: str) -> list[tuple[Place, str, bool, bool]]:
-        """One round trip for both lookups: (place, matched light key, derived?, light key equal?)."""
-        out: list[tuple[Place, str, bool, bool]] = []
+    def by_keys(self, key: str, fold: str) -> list[tuple[Place, str, bool, bool, str]]:
+        """One round trip for both lookups: (place, matched light key, derived?, light key equal?, literal)."""
+        out: list[tuple[Place, str, bool, bool, str]] = []
         for schema in self.schemas:
             rows = self.con.execute(
-                f"SELECT {self._cols}, n.key, n.main FROM {schema}.names n JOIN {schema}.places p "
+                f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
                 f"ON p.id = n.place WHERE n.key = ? OR n.fold = ?", (key, fold)).fetchall()
             sign = -1 if schema == "user" else 1
             for r in rows:
@@ -303,7 +303,7 @@ class Gazetteer:
                 if p is None:
                     p = self._rows_to_places(schema, [r[:11]])[0]
                     self._place_cache[pid] = p
-                out.append((p, r[11], r[12] < 0, r[11] == key))
+                out.append((p, r[11], r[12] < 0, r[11] == key, r[13]))
         return out
 
     def place(self, place_id: int) -> Place:

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 from vigil import gazetteer
 from vigil.gazetteer import ADMIN_WORDS, DISTRICT_WORDS, Place
 from vigil.model import Location, Report
-from vigil.placename import exact_key, fold_key, tokens
+from vigil.placename import exact_key, fold_key, literal
 
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
@@ -43,6 +43,8 @@ HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
+FACILITY_PENALTY = 2.0
+LITERAL_BONUS = 3.0  # the report's spelling is letter for letter a gazetteer form ("Jubb Abyad", not "Jubb al Abyad")
 NEAR_KM = 20.0  # radius around the report's pinned places searched for looser spellings
 SKELETON = 89.0  # same consonants, near the report's other places
 
@@ -64,6 +66,10 @@ _LEADING = re.compile(
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
                    "outskirts", "vicinity", "center", "centre", "downtown", "settlement"}
+# Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
+# a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
+_TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
+                      "air", "barracks", "crossing"}
 _TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
 _TRAILING_DISTRICT = set(DISTRICT_WORDS)
 
@@ -92,6 +98,7 @@ class _Query:
     want: str  # place | admin1 | district
     town: bool = False  # "X town"/"X city": a larger place is meant
     n_clean: int = 0  # how many leading alternatives are cleaned spellings (fuzzy-searched)
+    facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
 
 
 # ---------------------------------------------------------------- query parsing
@@ -112,10 +119,13 @@ def parse_query(name: str) -> _Query:
     parts = [p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()]
     alternatives: list[str] = []
     full: list[str] = []
+    facility = False
     for part in parts:
         words = part.split()
-        while len(words) > 1 and words[-1].lower().strip(".") in _TRAILING_PLACE | _TRAILING_ADMIN | _TRAILING_DISTRICT:
+        while len(words) > 1 and words[-1].lower().strip(".") in (_TRAILING_PLACE | _TRAILING_ADMIN
+                                                                   | _TRAILING_DISTRICT | _TRAILING_FACILITY):
             last = words.pop().lower().strip(".")
+            facility = facility or last in _TRAILING_FACILITY
             if last in _TRAILING_ADMIN:
                 want = "admin1"
             elif last in _TRAILING_DISTRICT and want == "place":
@@ -132,7 +142,7 @@ def parse_query(name: str) -> _Query:
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean)
+    return _Query(tuple(alternatives), want, town, n_clean, facility)
 
 
 # ---------------------------------------------------------------- scoring
@@ -199,6 +209,8 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
         s += 8.0 if p.kind in ("admin2", "admin3") else -3.0
     elif p.kind != "place":
         s -= 1.0 if p.kind == "country" else 4.0
+    if query.facility:
+        s -= FACILITY_PENALTY
     if p.fcode == "PPLQ":  # abandoned places are rarely where today's incidents happen
         s -= 4.0
     if p.population > 1000:
@@ -214,7 +226,7 @@ def _candidate(query: str, p: Place, score: float) -> Candidate:
 
 def _fold_base(query_key: str, form_key: str) -> float:
     """Score of a fold-key match, graded by how close the light spellings are (80-100)."""
-    base = 65.0 + 0.35 * fuzz.ratio(query_key, form_key)
+    base = 60.0 + 0.4 * fuzz.ratio(query_key, form_key)
     return base - 5.0 if len(query_key) < 5 else base  # short names collide easily
 
 
@@ -229,9 +241,12 @@ def _lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[
     ek, fk = exact_key(alternative), fold_key(alternative)
     if not ek or ek in STOPWORDS:
         return []
+    lit = literal(alternative)
     found: dict[int, tuple[Place, float]] = {}
-    for p, form, derived, same_key in g.by_keys(ek, fk):
+    for p, form, derived, same_key, form_lit in g.by_keys(ek, fk):
         base = EXACT if same_key else _fold_base(ek, form)
+        if same_key and form_lit == lit:
+            base += LITERAL_BONUS
         _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
     return list(found.values())
 

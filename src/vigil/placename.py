@@ -148,5 +148,10 @@ def fold_key(name: str) -> str:
     return key
 
 
+def literal(name: str) -> str:
+    """The spelling itself, only case, accents and punctuation removed ('Al `Aziziyah' -> 'al aziziyah')."""
+    return " ".join(tokens(name))
+
+
 def keys(name: str) -> tuple[str, str]:
     return exact_key(name), fold_key(name)
