@@ -249,7 +249,6 @@ _CUE_MONTH = r"(?i:in|on|during|since|until|till|by|from|through|throughout|befo
 _CUE_YEAR = r"(?i:in|during|since|until|till|by|from|through|throughout|before|after|of|as\s+of)"
 # Month names that are never verbs or first names may stand bare at the start of a text.
 _UNAMBIGUOUS_MONTHS = {1, 2, 7, 9, 10, 11, 12}
-_LEFT_WINDOW = 48  # characters before a core searched for leading words
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -297,7 +296,10 @@ _OPENER_BEFORE = re.compile(rf"(?<![\w-]){_OPENER}\s+\Z")
 
 def _opener_before(text: str, start: int) -> int | None:
     """Start of a "between"/"from" that directly precedes `start`, if any."""
-    m = _OPENER_BEFORE.search(text, max(0, start - 10), start)
+    lo = max(0, start - 10)
+    if "om" not in text[lo:start] and "een" not in text[lo:start]:  # cheap test for from/between first
+        return None
+    m = _OPENER_BEFORE.search(text, lo, start)
     return m.start() if m else None
 
 
@@ -542,32 +544,39 @@ class _Rule(NamedTuple):
     left: re.Pattern[str] | None
     resolve: Callable[[_Hit], Resolved | None]
     needs_left: bool = False  # the phrase is not a date without its leading words
+    gate: tuple[str, ...] = ()  # lowercase substrings one of which the text must hold, else the scan is skipped
+    window: int = 48  # how far back the leading words may reach
 
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(_MONTH_CORE, _MONTH_LEFT, _month_rule),
-    _Rule(_NUMERIC_CORE, None, _numeric_rule),
-    _Rule(_YEAR_CORE, _YEAR_LEFT, _year_rule, needs_left=True),
-    _Rule(_WEEKDAY_CORE, _WEEKDAY_LEFT, _weekday_rule),
+    _Rule(_NUMERIC_CORE, None, _numeric_rule, gate=("/", "-0", "-1", "-2", "-3", ".0", ".1", ".2", ".3")),
+    _Rule(_YEAR_CORE, _YEAR_LEFT, _year_rule, needs_left=True, gate=("19", "20"), window=32),
+    _Rule(_WEEKDAY_CORE, _WEEKDAY_LEFT, _weekday_rule, gate=("day",)),
     _Rule(_rx(rf"{_flat(*_both_cases('today', 'tonight'))}\b"),
-          _left(r"(?P<lead>(?i:earlier|later|early|late)\s+)?"), _today_rule),
-    _Rule(_rx(r"(?:this|This)\s+(?:morning|afternoon|evening)\b"), None, _today_rule),
+          _left(r"(?P<lead>(?i:earlier|later|early|late)\s+)?"), _today_rule, gate=("today", "tonight"),
+          window=10),
+    _Rule(_rx(r"(?:this|This)\s+(?:morning|afternoon|evening)\b"), None, _today_rule,
+          gate=("morning", "afternoon", "evening")),
     _Rule(_rx(rf"{_flat(*_both_cases('yesterday'))}(?:\s+{_PART_OF_DAY})?\b"),
-          _left(r"(?P<lead>(?P<before>(?i:the\s+day\s+before)\s+)|(?i:early|late)\s+)?"), _yesterday_rule),
+          _left(r"(?P<lead>(?P<before>(?i:the\s+day\s+before)\s+)|(?i:early|late)\s+)?"), _yesterday_rule,
+          gate=("yesterday",), window=20),
     _Rule(_rx(rf"{_flat(*_both_cases('last night', 'overnight'))}\b"),
-          _left(r"(?P<lead>(?i:early|late)\s+)?"), _yesterday_rule),
+          _left(r"(?P<lead>(?i:early|late)\s+)?"), _yesterday_rule, gate=("night",), window=8),
     _Rule(_rx(rf"(?P<u>{_flat(*_UNIT_WORDS)})\s+(?i:ago|earlier)\b"),
-          _left(rf"(?P<lead>(?P<n>{_NUMBER})\s+)"), _ago_rule, needs_left=True),
+          _left(rf"(?P<lead>(?P<n>{_NUMBER})\s+)"), _ago_rule, needs_left=True, gate=("ago", "earlier"),
+          window=16),
     _Rule(_rx(rf"(?:past|last|previous)\s+(?:(?P<n>{_NUMBER})\s+(?P<u>{_flat(*_UNIT_WORDS)})|(?P<u1>week|month|year))\b"
               rf"(?!{_OF_CALENDAR})"),
           _left(r"(?P<lead>(?i:(?:(?:over|in|during|for|within|throughout)\s+)?the)\s+)"), _past_period_rule,
-          needs_left=True),
+          needs_left=True, gate=("past", "last", "previous"), window=18),
     _Rule(_rx(rf"(?P<rel>{_flat(*_both_cases('last', 'this', 'next', 'previous'))})\s+(?P<u>week|month|year)\b"
               rf"(?!{_OF_CALENDAR})"),
-          _left(r"(?P<lead>(?i:earlier|later|early|late)\s+)?"), _calendar_unit_rule),
+          _left(r"(?P<lead>(?i:earlier|later|early|late)\s+)?"), _calendar_unit_rule, gate=("week", "month", "year"),
+          window=10),
     _Rule(_rx(r"weekend\b"),
           _left(r"(?P<lead>(?i:(?:over|during|at|on)\s+the|(?P<rel>last|this|next))\s+)"), _weekend_rule,
-          needs_left=True),
+          needs_left=True, gate=("weekend",), window=16),
 )
 
 
@@ -583,7 +592,8 @@ def _apply_since(text: str, start: int, value: _Value, published: dt.date) -> tu
     """"since January 9" is a range from that day to publication; the span takes in "since"."""
     if value.kind == "range":
         return start, value
-    lead = _SINCE.search(text, max(0, start - 16), start)
+    lo = max(0, start - 16)
+    lead = _SINCE.search(text, lo, start) if "nce" in text[lo:start] else None
     if not lead:
         return start, value
     return lead.start(), _Value(value.date, max(published, value.end_date), value.precision, "range")
@@ -638,12 +648,15 @@ def _starts_cleanly(text: str, start: int) -> bool:
 
 def _candidates(text: str, published: dt.date, prefer: str) -> Iterable[Resolved]:
     """Every rule's core matches, with their leading words, resolved."""
+    lowered = text.lower()
     for rule in _RULES:
+        if rule.gate and not any(word in lowered for word in rule.gate):
+            continue
         for core in rule.core.finditer(text):
             start = core.start()
             if not _starts_cleanly(text, start):
                 continue
-            left = rule.left.search(text, max(0, start - _LEFT_WINDOW), start) if rule.left else None
+            left = rule.left.search(text, max(0, start - rule.window), start) if rule.left else None
             if rule.needs_left and not (left and left.group("lead") is not None and left.group(0)):
                 continue
             resolved = rule.resolve(_Hit(text, core, left, published, prefer))
