@@ -410,7 +410,7 @@ def _year_rule(hit: _Hit) -> Resolved | None:
     return _whole(hit, _point(dt.date(year, 1, 1), "year", "year"))
 
 
-_YEAR_CORE = _rx(rf"(?P<y>{_YEAR})(?![-/.,]\d)(?!\s*%)(?!\s+{_COUNT_NOUNS})")
+_YEAR_CORE = _rx(rf"(?P<y>{_YEAR})(?!\w)(?![-/.,]\d)(?!\s*%)(?!\s+{_COUNT_NOUNS})(?!\s*(?:GMT|UTC|hours|hrs|local)\b)")
 _YEAR_LEFT = _left(
     rf"(?:(?P<cue>{_CUE_YEAR})\s+)?(?P<lead>(?:{_OPENER}\s+(?P<y0>{_YEAR}){_JOIN})?"
     r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+))?)"
