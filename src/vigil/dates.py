@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, NamedTuple
 
@@ -52,12 +52,11 @@ class _Value(NamedTuple):
 
 # --------------------------------------------------------------------------- lexicons
 
-_MONTHS: dict[str, int] = {}
-for _number, _name in enumerate(calendar.month_name):
-    if _name:
-        _MONTHS[_name.lower()] = _number
-        _MONTHS[_name[:3].lower()] = _number
-_MONTHS["sept"] = 9
+_MONTHS: dict[str, int] = {
+    **{name.lower(): index for index, name in enumerate(calendar.month_name) if name},
+    **{name[:3].lower(): index for index, name in enumerate(calendar.month_name) if name},
+    "sept": 9,
+}
 
 _WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}  # Monday = 0
 
@@ -145,6 +144,7 @@ def _anchor_weekday(weekday: int, published: dt.date, prefer: str, modifier: str
     return published - dt.timedelta(days=back)
 
 
+@lru_cache(maxsize=4096)
 def _anchor_month_day(month: int, day: int, published: dt.date, prefer: str) -> dt.date | None:
     """A month-day without a year is the latest one on or before publication + 1 day.
 
@@ -306,6 +306,9 @@ def _opener_before(text: str, start: int) -> int | None:
 # ----------------------------------------------------------------- months and days
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
 def _clean_for_parser(phrase: str) -> str:
     return re.sub(r"\s+", " ", phrase).strip()
 
@@ -313,7 +316,7 @@ def _clean_for_parser(phrase: str) -> str:
 def _month_rule(hit: _Hit) -> Resolved | None:
     """Everything built on a month name: "January 9", "the 9th of January, 2020", "5-9 January",
     "January 5-9", "between January 5 and 9", "December 2019", "in late December"."""
-    core, text = hit.core, hit.text
+    core = hit.core
     month = _month_number(core.group("mon"))
     year = core.group("y")
     day, d1 = core.group("day"), hit.lead("d1")
@@ -324,24 +327,34 @@ def _month_rule(hit: _Hit) -> Resolved | None:
             return _day_span_range(hit, hit.start, core.end(), month, _day_number(hit.lead("d0")), _day_number(d1), year)
     if day and core.group("day_b"):  # "January 5-9", "between January 5 and 9"
         join = core.group("join")
-        opener = _opener_before(text, hit.start)
+        opener = _opener_before(hit.text, hit.start)
         if "-" in join or "–" in join or opener is not None:
             start = hit.start if opener is None else opener
             return _day_span_range(hit, start, core.end(), month, _day_number(day), _day_number(core.group("day_b")), year)
         return _month_day_point(hit, hit.start, core.end("day"), month, _day_number(day), None)
     if day or d1:
         return _month_day_point(hit, _single_day_start(hit, bool(d1)), core.end(), month, _day_number(day or d1), year)
+    return _whole_month(hit, month, year)
+
+
+def _whole_month(hit: _Hit, month: int, year: str | None) -> Resolved | None:
+    """"December 2019", "in December", "late December", "last December": the first of the month.
+
+    Without a year the month needs a cue ("in", "since", "early"...) or must open the text:
+    a bare "May" or "March" is more often a verb or a noun.
+    """
+    core = hit.core
     mod, start = hit.lead("mod"), core.start()
     if mod:
         start = hit.left.start("mod")
     elif (hit.lead("tp") or "").strip().lower() in ("early", "late"):  # "in late December"
         mod, start = hit.lead("tp").strip(), hit.left.start("tp")
-    if year:  # "December 2019"
-        first = _parse_absolute(_clean_for_parser(text[core.start():core.end()]), ("month", "year"))
+    if year:
+        first = _parse_absolute(_clean_for_parser(hit.text[core.start():core.end()]), ("month", "year"))
         return (start, core.end(), _point(first, "month", "month")) if first else None
-    at_text_start = not text[:core.start()].strip() and month in _UNAMBIGUOUS_MONTHS
-    if not (hit.lead("cue") or mod or at_text_start):
-        return None  # a bare "May" or "March" is more often a verb or a noun
+    opens_text = month in _UNAMBIGUOUS_MONTHS and _NON_SPACE.search(hit.text, 0, core.start()) is None
+    if not (hit.lead("cue") or mod or opens_text):
+        return None
     anchored = _anchor_month(month, hit.published, hit.prefer, (mod or "").lower())
     return start, core.end(), _point(anchored, "month", "month")
 
@@ -657,7 +670,7 @@ def _candidates(text: str, published: dt.date, prefer: str) -> Iterable[Resolved
             if not _starts_cleanly(text, start):
                 continue
             left = rule.left.search(text, max(0, start - rule.window), start) if rule.left else None
-            if rule.needs_left and not (left and left.group("lead") is not None and left.group(0)):
+            if rule.needs_left and not (left and left.group(0)):
                 continue
             resolved = rule.resolve(_Hit(text, core, left, published, prefer))
             if resolved and resolved[2] is not None:
