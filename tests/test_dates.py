@@ -245,6 +245,18 @@ def test_no_false_positives(text):
     assert find_dates(text, PUBLISHED) == []
 
 
+@pytest.mark.parametrize("text, phrase, day, end, precision, kind", [
+    ("The count since the beginning of 2019 stands at 40.", "since the beginning of 2019",
+     D(2019, 1, 1), D(2020, 1, 21), "year", "range"),
+    ("Prices have tripled since the start of the year.", "since the start of the year",
+     D(2020, 1, 1), D(2020, 1, 21), "year", "range"),
+    ("The wells ran dry at the end of May, farmers said.", "the end of May", D(2019, 5, 1), D(2019, 5, 1), "month", "month"),
+    ("Ten shops closed at the end of last month.", "the end of last month", D(2019, 12, 1), D(2019, 12, 1), "month", "month"),
+])
+def test_parts_of_months_and_years(text, phrase, day, end, precision, kind):
+    check(text, phrase, day, precision, kind, end=end)
+
+
 def test_last_week_of_a_month_is_not_a_period_ending_at_publication():
     check("The decree covers the last week of December.", "December", D(2019, 12, 1), "month", "month")
     check("Raids grew during the last two weeks of fighting.", "during the last two weeks", D(2020, 1, 7), "week",

@@ -245,6 +245,7 @@ _COUNT_NOUNS = (r"(?i:people|persons|civilians|deaths|dead|killed|casualties|fig
 _COUNT_FOLLOWERS = rf"(?:{_COUNT_NOUNS}|(?i:were|have|had|others|more)\b)"  # "between January 5 and 9 were killed"
 # "the last week of December" is part of a month, not a period ending at publication.
 _OF_CALENDAR = rf"\s+(?i:of)\s+(?:{_MONTH}|(?i:(?:the|this|last|that|next)\s+(?:month|year))|{_YEAR})"
+_PART_OF = r"the\s+(?:beginning|start|middle|end)\s+of"  # "since the beginning of 2020"
 _CUE_MONTH = r"(?i:in|on|during|since|until|till|by|from|through|throughout|before|after|of|as\s+of)"
 _CUE_YEAR = r"(?i:in|during|since|until|till|by|from|through|throughout|before|after|of|as\s+of)"
 # Month names that are never verbs or first names may stand bare at the start of a text.
@@ -403,7 +404,7 @@ _MONTH_LEFT = _left(
     rf"(?:(?P<cue>{_CUE_MONTH})\s+)?(?P<lead>(?P<tp>{_TIME_PREFIX})?(?:(?P<wd>{_WEEKDAY}),?\s+)?"
     rf"(?:(?:(?P<rng>{_OPENER})\s+)?(?P<d0>{_DAY})(?P<join0>{_JOIN}))?"
     rf"(?P<d1_all>(?i:the\s+)?(?P<d1>{_DAY})(?:\s+(?i:of))?\s+)?"
-    r"(?:(?P<mod>(?i:last|this|next|early|late|mid))(?:-|\s+))?)"
+    rf"(?:(?P<mod>(?i:last|this|next|early|late|mid|{_PART_OF}))(?:-|\s+))?)"
 )
 
 
@@ -426,7 +427,7 @@ def _year_rule(hit: _Hit) -> Resolved | None:
 _YEAR_CORE = _rx(rf"(?P<y>{_YEAR})(?!\w)(?![-/.,]\d)(?!\s*%)(?!\s+{_COUNT_NOUNS})(?!\s*(?:GMT|UTC|hours|hrs|local)\b)")
 _YEAR_LEFT = _left(
     rf"(?:(?P<cue>{_CUE_YEAR})\s+)?(?P<lead>(?:{_OPENER}\s+(?P<y0>{_YEAR}){_JOIN})?"
-    r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+))?)"
+    rf"(?:(?P<mod>(?i:early|late|mid|{_PART_OF}))(?:-|\s+))?)"
 )
 
 
@@ -502,17 +503,22 @@ def _ago_rule(hit: _Hit) -> Resolved | None:
     return _whole(hit, value)
 
 
-def _calendar_unit_rule(hit: _Hit) -> Resolved | None:
-    """"last week", "earlier this month", "this year": the first day of that calendar unit."""
-    step = {"last": -1, "previous": -1, "this": 0, "next": 1}[hit.core.group("rel").lower()]
-    unit, published = hit.core.group("u"), hit.published
+def _unit_start(unit: str, step: int, published: dt.date) -> _Value:
+    """First day of the week/month/year `step` units from publication's, at that precision."""
     if unit == "week":
-        value = _point(_monday(published) + dt.timedelta(weeks=step), "week", "week")
-    elif unit == "month":
-        value = _point(_month_start(*_shift_month(published.year, published.month, step)), "month", "month")
-    else:
-        value = _point(dt.date(published.year + step, 1, 1), "year", "year")
-    return _whole(hit, value)
+        return _point(_monday(published) + dt.timedelta(weeks=step), "week", "week")
+    if unit == "month":
+        return _point(_month_start(*_shift_month(published.year, published.month, step)), "month", "month")
+    return _point(dt.date(published.year + step, 1, 1), "year", "year")
+
+
+_UNIT_STEPS = {"the": 0, "this": 0, "last": -1, "previous": -1, "next": 1}
+
+
+def _calendar_unit_rule(hit: _Hit) -> Resolved | None:
+    """"last week", "earlier this month", "this year", "the end of last month": the first day of that unit."""
+    step = _UNIT_STEPS[hit.core.group("rel").lower()]
+    return _whole(hit, _unit_start(hit.core.group("u"), step, hit.published))
 
 
 def _weekend_rule(hit: _Hit) -> Resolved | None:
@@ -587,6 +593,9 @@ _RULES: tuple[_Rule, ...] = (
               rf"(?!{_OF_CALENDAR})"),
           _left(r"(?P<lead>(?i:earlier|later|early|late)\s+)?"), _calendar_unit_rule, gate=("week", "month", "year"),
           window=10),
+    _Rule(_rx(r"(?:beginning|start|middle|end)\s+of\s+(?P<rel>the|this|last|next)\s+(?P<u>week|month|year)\b"),
+          _left(r"(?P<lead>(?i:the)\s+)"), _calendar_unit_rule, needs_left=True, gate=("of the", "of this", "of last", "of next"),
+          window=6),
     _Rule(_rx(r"weekend\b"),
           _left(r"(?P<lead>(?i:(?:over|during|at|on)\s+the|(?P<rel>last|this|next))\s+)"), _weekend_rule,
           needs_left=True, gate=("weekend",), window=16),
