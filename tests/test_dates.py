@@ -83,6 +83,9 @@ def test_weeks_and_months_ago():
     ("Troops withdrew on January 23 according to the plan.", "January 23", D(2019, 1, 23)),
     ("They attacked on the night of January 9.", "the night of January 9", D(2020, 1, 9)),
     ("The sit-in began Sept. 3 in the square.", "Sept. 3", D(2019, 9, 3)),
+    ("The checkpoint was overrun on 9 Jan by insurgents.", "9 Jan", D(2020, 1, 9)),
+    ("Shelling resumed on Sunday, 19 January, residents said.", "Sunday, 19 January", D(2020, 1, 19)),
+    ("Strikes hit on January 9, 2000 people fled the town.", "January 9", D(2020, 1, 9)),  # 2000 is a count
 ])
 def test_month_day_is_latest_on_or_before_publication_plus_one(text, phrase, day):
     check(text, phrase, day, "day", "month_day")
@@ -129,6 +132,7 @@ def test_month_precision(text, phrase, day):
     ("Fewer strikes were recorded last year than before.", "last year", D(2019, 1, 1)),
     ("Attacks have grown more frequent earlier this year.", "earlier this year", D(2020, 1, 1)),
     ("Fighting moved south in early 2019 as lines shifted.", "early 2019", D(2019, 1, 1)),
+    ("The dam was first disputed in mid-2016.", "mid-2016", D(2016, 1, 1)),
 ])
 def test_year_precision(text, phrase, day):
     check(text, phrase, day, "year", "year")
@@ -162,6 +166,17 @@ def test_weeks_start_on_monday(text, phrase, day):
     ("The road has been closed since last week by the militia.", "since last week", D(2020, 1, 13), D(2020, 1, 21), "week"),
     ("The region has been contested since 2011, observers say.", "since 2011", D(2011, 1, 1), D(2020, 1, 21), "year"),
     ("The war lasted from 2011 to 2019 in that valley.", "from 2011 to 2019", D(2011, 1, 1), D(2019, 12, 31), "year"),
+    ("Roads were shut from December 28 to January 3 by the army.", "from December 28 to January 3",
+     D(2019, 12, 28), D(2020, 1, 3), "day"),
+    ("The camp was sealed from January 12 until January 19.", "from January 12 until January 19",
+     D(2020, 1, 12), D(2020, 1, 19), "day"),
+    ("Power failed between Tuesday and Thursday in the east.", "between Tuesday and Thursday",
+     D(2020, 1, 14), D(2020, 1, 16), "day"),
+    ("Strikes continued between 5 and 9 January near the dam.", "between 5 and 9 January", D(2020, 1, 5), D(2020, 1, 9), "day"),
+    ("Shops stayed closed 5-9 January in the market town.", "5-9 January", D(2020, 1, 5), D(2020, 1, 9), "day"),
+    ("Schools have been shut since yesterday in the district.", "since yesterday", D(2020, 1, 20), D(2020, 1, 21), "day"),
+    ("The crossing has been closed ever since December, traders say.", "ever since December",
+     D(2019, 12, 1), D(2020, 1, 21), "month"),
 ])
 def test_ranges(text, phrase, start, end, precision):
     check(text, phrase, start, precision, "range", end=end)
@@ -179,6 +194,14 @@ def test_future_month_day_after_publication():
     m = only("The pause would take effect on February 2.", prefer="future")
     assert m.date == D(2020, 2, 2)
     assert only("The pause took effect on February 2.").date == D(2019, 2, 2)
+
+
+def test_absolute_date_keeps_its_year_before_a_verb():
+    check("Convoys that left on 15 January 2020 were turned back.", "15 January 2020", D(2020, 1, 15), "day", "absolute")
+
+
+def test_a_day_earlier():
+    check("A day earlier the bridge had been mined.", "A day earlier", D(2020, 1, 20), "day", "relative")
 
 
 def test_future_weekday_is_on_or_after_publication():
@@ -213,9 +236,25 @@ def test_times_attach_to_their_day_or_are_ignored():
     "June told reporters the road was open.",
     "The strike resulted in 2000 deaths, a monitor claimed.",
     "Decades of neglect left the town exposed.",
+    "The truce was due to begin by 2000 GMT.",
+    "The town has changed since the 1990s.",
+    "The ministry issued 24/7 alerts and 12/3 updates.",
+    "Clashes since 2019-2020 are not counted here.",
 ])
 def test_no_false_positives(text):
     assert find_dates(text, PUBLISHED) == []
+
+
+@pytest.mark.parametrize("text, phrase, day, end, precision, kind", [
+    ("The count since the beginning of 2019 stands at 40.", "since the beginning of 2019",
+     D(2019, 1, 1), D(2020, 1, 21), "year", "range"),
+    ("Prices have tripled since the start of the year.", "since the start of the year",
+     D(2020, 1, 1), D(2020, 1, 21), "year", "range"),
+    ("The wells ran dry at the end of May, farmers said.", "the end of May", D(2019, 5, 1), D(2019, 5, 1), "month", "month"),
+    ("Ten shops closed at the end of last month.", "the end of last month", D(2019, 12, 1), D(2019, 12, 1), "month", "month"),
+])
+def test_parts_of_months_and_years(text, phrase, day, end, precision, kind):
+    check(text, phrase, day, precision, kind, end=end)
 
 
 def test_last_week_of_a_month_is_not_a_period_ending_at_publication():
