@@ -77,22 +77,16 @@ _ORG_WORDS = re.compile(r"\b(?:Group|Coordination|Network|Observatory|Council|Co
                         r"Road|Highway|Hospital|School|Mosque|Church|University|Airport|Base|Prison|Square|Market|"
                         r"Bridge|Station|Square)\b")
 
-# Fallback province names; the geocoder's admin1_of supersedes this once it is loaded.
-_ADMIN1 = {"idlib", "idleb", "aleppo", "hama", "homs", "latakia", "tartus", "damascus", "rif dimashq", "daraa", "deraa",
-           "quneitra", "sweida", "suwayda", "raqqa", "deir ez-zor", "deir ezzor", "deir al-zor", "hasakah", "hasaka",
-           "al-hasakah", "marib", "hodeidah", "hudaydah", "taiz", "sanaa", "aden", "hajjah", "saada", "jawf",
-           "anbar", "nineveh", "kirkuk", "diyala", "babil", "basra", "najaf", "karbala", "salahuddin",
-           "kherson", "kharkiv", "donetsk", "luhansk", "zaporizhzhia", "dnipropetrovsk", "odesa", "mykolaiv",
-           "sumy", "chernihiv", "balkh", "kunduz", "takhar", "helmand", "kandahar", "nangarhar", "ghazni",
-           "faryab", "badakhshan", "herat", "kabul", "jawzjan", "baghlan", "uruzgan", "zabul"}
-
-
+@lru_cache(maxsize=65536)
 def is_admin1(name: str) -> bool:
-    try:
-        from vigil.geocode import admin1_of  # type: ignore[attr-defined]
-    except ImportError:
-        return name.lower() in _ADMIN1
-    return admin1_of(name) is not None or name.lower() in _ADMIN1
+    """A province name as written ("Idleb", "Hasaka"), not a village that merely resembles one ("Rakaya")."""
+    from rapidfuzz import fuzz
+
+    from vigil.geocode import admin1_of
+
+    found = admin1_of(name)
+    # "Kharkiv" (the city) is not "Kharkiv Oblast": only a name written as the province counts.
+    return bool(found) and fuzz.ratio(_fold(name), _fold(found)) >= 85
 
 
 def _overlaps(a_start: int, a_end: int, spans) -> bool:
@@ -113,7 +107,7 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
         if _overlaps(p.start, p.end, s.countries) and not p.container:
             areas.append(p)
             continue
-        if p.level == "area" or (is_admin1(p.name) and p.level != "locality_marked"):
+        if p.level == "area" or is_admin1(p.name):
             areas.append(p)
         else:
             localities.append(p)
