@@ -210,14 +210,14 @@ def extract_annotated(ann: Annotated) -> Report:
     mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
     for s in ann.sentences:
         _update_context(ctx, s, doc)
-        if s.headline:
-            continue
         if _CEASEFIRE_RX.search(s.text):
             cf = extract_ceasefire(s, doc, country)
             if cf:
                 report.ceasefires.append(cf)
-            if not any(c.role == "killed" for c in s.counts):
+            if s.headline or not any(c.role == "killed" for c in s.counts):
                 continue
+        if s.headline:
+            continue
         weak = _weak_sentence(s)
         incidents, totals = sentence_incidents(s, ctx, country, doc)
         (mentions if weak else report.incidents).extend(incidents)
@@ -491,33 +491,30 @@ _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to s
 
 def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasefire | None:
     """One ceasefire mention: who declared it, when it was announced, from and until when, where."""
-    from vigil import dates as dates_mod
-
     future = bool(_FUTURE_RX.search(s.text))
-    mentions = _ceasefire_dates(s.text, doc.published, future)
     cf = Ceasefire(evidence_spans=[s.span])
-    for d in mentions:
-        before = s.text[max(0, d.start - 40):d.start]
-        after = s.text[d.end:d.end + 30]
-        if _UNTIL_RX.search(before[-15:]):
-            cf.effective_until = d.date.isoformat()
-        elif _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|"
-                                                                                         r"\d\s*[ap]\.?m", d.text):
-            cf.effective_from = cf.effective_from or d.date.isoformat()
-        elif _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]) or _SAY_RX.search(before[-12:]):
-            cf.announced_on = cf.announced_on or d.date.isoformat()
-        elif _START_RX.search(s.text):
+    for past, ahead in _ceasefire_dates(s.text, doc.published):
+        role = _date_role(s.text, past)
+        # A truce's start or end may lie ahead of the report; its announcement does not.
+        d = ahead if role in ("from", "until") and ahead is not None and (
+            future or re.search(r"midnight", past.text, re.I)
+            or ((doc.published - past.date).days > 300 and 0 <= (ahead.date - doc.published).days <= 60)) else past
+        if role == "until":
+            cf.effective_until = cf.effective_until or d.date.isoformat()
+        elif role == "from":
             cf.effective_from = cf.effective_from or d.date.isoformat()
         else:
             cf.announced_on = cf.announced_on or d.date.isoformat()
-    if cf.effective_from is None and re.search(r"\bat midnight\b|\btonight\b", s.text, re.I):
-        day = doc.published + timedelta(days=1 if future or re.search(r"tonight", s.text, re.I) else 0)
-        cf.effective_from = day.isoformat()
+    if cf.effective_from is None and _START_RX.search(s.text):
+        if re.search(r"\bat midnight\b|\btonight\b", s.text, re.I):
+            day = doc.published + timedelta(days=1 if future or re.search(r"tonight", s.text, re.I) else 0)
+            cf.effective_from = day.isoformat()
+        elif re.search(r"\b(?:today|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)", s.text, re.I):
+            cf.effective_from = cf.announced_on or doc.published.isoformat()
     if cf.effective_from and cf.effective_until is None:
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
-    if cf.announced_on is None and (cf.effective_from or future) and _ANNOUNCE_RX.search(s.text) \
-            and (future or re.search(r"\b(?:announc|declar|agreed)", s.text, re.I)):
-        cf.announced_on = doc.published.isoformat() if future else None
+    if cf.announced_on is None and future and _ANNOUNCE_RX.search(s.text):
+        cf.announced_on = doc.published.isoformat()
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
@@ -527,21 +524,30 @@ def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasef
     return cf
 
 
-def _ceasefire_dates(text: str, published, future: bool) -> list:
-    """Day-precision dates; a truce's start is often ahead of the report ("at midnight on Friday")."""
+def _date_role(text: str, d) -> str:
+    """Is this date the truce's start, its end, or the day it was announced?"""
+    before = text[max(0, d.start - 40):d.start]
+    after = text[d.end:d.end + 30]
+    if _UNTIL_RX.search(before[-15:]):
+        return "until"
+    if _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|\d\s*[ap]\.?m",
+                                                                                   d.text):
+        return "from"
+    if _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]) or _SAY_RX.search(before[-12:]):
+        return "announced"
+    return "from" if _START_RX.search(text) else "announced"
+
+
+def _ceasefire_dates(text: str, published) -> list:
+    """Day-precision dates, each read as past and as ahead of the report: (past, ahead or None)."""
     from vigil import dates as dates_mod
 
     past = [m for m in dates_mod.find_dates(text, published, prefer="past") if m.date and m.precision == "day"]
+    if not past:
+        return []
     ahead = {(m.start, m.end): m for m in dates_mod.find_dates(text, published, prefer="future")
              if m.date and m.precision == "day"}
-    out = []
-    for m in past:
-        f = ahead.get((m.start, m.end))
-        use_future = f is not None and (
-            future or re.search(r"midnight", m.text, re.I)
-            or ((published - m.date).days > 300 and 0 <= (f.date - published).days <= 60))
-        out.append(f if use_future else m)
-    return out
+    return [(m, ahead.get((m.start, m.end))) for m in past]
 
 
 _SAY_RX = re.compile(r"\b(?:said|says|announced|declared|told|stated)\b", re.I)
@@ -592,7 +598,7 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
             continue
         if _DECLARER_AFTER.match(after) or _DECLARER_BEFORE.search(before):
             name = m.canonical
-            if name not in found:
+            if name not in found and name[:1].isupper():  # "rebels", "the army": not a party to name
                 found.append(name)
     return found
 
@@ -620,7 +626,7 @@ def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
 
 def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
     """Mentions of one truce: no conflicting dates, and shared declarers (or one mention names none)."""
-    for attr in ("announced_on", "effective_from", "effective_until"):
+    for attr in ("effective_from", "effective_until"):
         x, y = getattr(a, attr), getattr(b, attr)
         if x and y and x != y:
             return False
