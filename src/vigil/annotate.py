@@ -190,7 +190,7 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
 
 # Role of a count: what the sentence says happened to the people counted.
 _KILLED_AFTER = re.compile(
-    r"^[^,;.]{0,40}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
+    r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
     r"(?:killed|dead|died|die|perished|lost their lives|slain|massacred|executed|shot dead|murdered|"
     r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
@@ -244,6 +244,24 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
         if c.role in ("killed", "injured"):
             prev_role = c.role
+    _join_summed_counts(sentence, base, counts)
+
+
+def _join_summed_counts(sentence: str, base: int, counts: list[Count]) -> None:
+    """"35 civilians and two unidentified people were killed": one toll of 37."""
+    i = 0
+    while i + 1 < len(counts):
+        a, b = counts[i], counts[i + 1]
+        gap = sentence[a.end - base:b.start - base]
+        if (a.role == b.role == "killed" and a.noun and b.noun and not a.each and not b.each
+                and re.fullmatch(r"\s+and\s+", gap) and a.qualifier == b.qualifier):
+            a.value += b.value
+            a.end = b.end
+            if a.victims != b.victims:
+                a.victims = "mixed" if "unknown" not in (a.victims, b.victims) else a.victims
+            del counts[i + 1]
+            continue
+        i += 1
 
 
 def _killed_or_injured_after(after: str) -> str | None:

@@ -117,6 +117,15 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
 # --------------------------------------------------------------------------- pairing counts with places
 
 
+def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMention]) -> list:
+    """Regions and countries that can hold a toll themselves ("seven civilians in Ukraine")."""
+    out = [a for a in areas if a.level == "area" and a not in places]
+    for c in s.countries:
+        if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places):
+            out.append(PlaceMention(c.start, c.end, c.text, "area"))
+    return out
+
+
 def _groups(sentence: str, base: int, places: list[PlaceMention]) -> list[list[PlaceMention]]:
     """Places joined only by commas/'and' form one list ("in Jidarya and Kafr Nahaada")."""
     groups: list[list[PlaceMention]] = []
@@ -130,19 +139,26 @@ def _groups(sentence: str, base: int, places: list[PlaceMention]) -> list[list[P
     return groups
 
 
-def pair_counts(s: Sentence, places: list[PlaceMention], role: str) -> tuple[dict[int, Count], list[Count]]:
-    """Map place index -> its count of `role`, and the counts that belong to no single place."""
+def pair_counts(s: Sentence, places: list[PlaceMention], role: str,
+                blockers: list | None = None) -> tuple[dict[int, Count], list[Count]]:
+    """Map place index -> its count of `role`, and the counts that belong to no single place.
+
+    `blockers` are regions and countries named in the sentence: a toll given "in Ukraine" is a total,
+    even when a city follows later in the sentence."""
     counts = [c for c in s.counts if c.role == role]
     if not counts:
         return {}, []
     text, base = s.text, s.start
     others = [c for c in s.counts if c.role == role]
-    groups = _groups(text, base, places)
+    blocked = {id(b) for b in blockers or []}
+    groups = _groups(text, base, sorted(places + list(blockers or []), key=lambda p: p.start))
     index = {id(p): i for i, p in enumerate(places)}
     assigned: dict[int, Count] = {}
     unassigned: list[Count] = []
     for c in counts:
         target = _group_after(c, groups, others) or _group_before(c, groups, others, text, base)
+        if target is not None and any(id(p) in blocked for p in target):
+            target = None  # the toll belongs to a region or country
         if target is None:
             unassigned.append(c)
             continue
@@ -281,7 +297,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         return [], []
     localities, areas = incident_places(s)
     places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
-    killed_by_place, loose_killed = pair_counts(s, places, "killed")
+    blockers = _toll_blockers(s, areas, places)
+    killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
     if places and not localities and loose_killed and not killed_by_place:
         places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
     injured_by_place, _ = pair_counts(s, places, "injured")
