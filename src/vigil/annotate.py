@@ -205,7 +205,13 @@ _BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the 
 _VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
 _BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them),?\s+(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
 _STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
-                          r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?)\b", re.I)
+                          r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?|shootings?|"
+                          r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I)
+_SUPERSEDED_BEFORE = re.compile(r"(?:earlier|previous|initial|preliminary|first)\s+(?:death\s+)?(?:toll|figure|count|"
+                                r"report)s?\s+(?:of\s+)?(?:at least\s+)?$|\b(?:earlier|initially|first)\s+"
+                                r"(?:said|reported|put the (?:death )?toll at)\s+$", re.I)
+_AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
+_OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
 
 
 _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
@@ -219,12 +225,19 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
         if c.role != "other":
             continue
         before = sentence[max(0, c.start - base - 60):c.start - base]
-        after = _PARENTHETICAL.sub("", sentence[c.end - base:], count=1)
+        after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", sentence[c.end - base:], count=1), count=1)
+        if _SUPERSEDED_BEFORE.search(before):
+            c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands
+            continue
         if c.noun is None and _STRIKE_NOUN.match(after):
             c.role = "strikes"
             continue
         m = _BREAKDOWN_AFTER.match(after)
-        if _BREAKDOWN_BEFORE.search(before) and prev_role is not None:
+        if _AMONG_AFTER.match(after):
+            noun = (c.noun or "").lower()  # "Two children were among 12 people killed"
+            c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
+                      else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
+        elif _BREAKDOWN_BEFORE.search(before) and prev_role is not None:
             noun = (c.noun or "").lower()
             c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
                       else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
@@ -451,7 +464,7 @@ _TYPE_CUES = [
     ("drone_strike", r"\bdrones?\b|\bUAVs?\b|unmanned aerial|\bdrone[- ]strikes?"),
     ("airstrike", r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bjets?\b|\baircraft\b|\bhelicopters?\b|"
                   r"\bbarrel bombs?\b|\baerial\b|\bair attacks?\b|\bbombing raids?\b|\bair force\b|\bairstrike\b|"
-                  r"\bbombers?\b(?! struck| blew)|\bair bombardment\b|\bairplanes?\b"),
+                  r"\bair bombardment\b|\bairplanes?\b"),
     ("bombing", r"\bcar bombs?\b|\bsuicide\b|\bIEDs?\b|\bexplosive devices?\b|\bblast\b|\bexplosions?\b|"
                 r"\blandmines?\b|\bmines?\b|\bbooby[- ]trap|\bbomb(?:s|ing|ed)?\b|\bexplod|\bdetonat|\bbomber\b"),
     ("shelling", r"\bshell(?:s|ing|ed)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|\bGrad\b|"

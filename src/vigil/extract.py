@@ -123,7 +123,10 @@ def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMen
     for c in s.countries:
         if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places):
             out.append(PlaceMention(c.start, c.end, c.text, "area"))
-    return out
+    # "in Mogadishu, Somalia" / "in Hilla in Babil": the region only locates the place before it
+    return [b for b in out if not any(re.fullmatch(r",\s*|\s+in\s+(?:the\s+)?(?:[a-z-]+\s+)?", s.text[p.end - s.start:
+                                                                                             b.start - s.start])
+                                      for p in places if p.end <= b.start)]
 
 
 def _groups(sentence: str, base: int, places: list[PlaceMention]) -> list[list[PlaceMention]]:
