@@ -341,7 +341,7 @@ def test_tables_are_well_formed() -> None:
     iso = [c.iso2 for c in countries]
     assert len(iso) == len(set(iso)) and all(len(code) == 2 for code in iso)
     for row in lexicon._actor_rows():
-        assert row.category in ACTOR_CATEGORIES | {"expansion"}, row
+        assert row.category in ACTOR_CATEGORIES | {"expansion", "stop"}, row
     for row in lexicon._rows("sources.tsv"):
         assert row.category in SOURCE_CATEGORIES, row
     homes = {h for row in lexicon._actor_rows() for h in row.home} - {"*"}
@@ -388,3 +388,9 @@ def test_resolve_source_by_country() -> None:
     assert resolve_source("health ministry", None) == "health ministry"
     assert resolve_source("White Helmets", "Syria") == "White Helmets"
     assert canonical_source("a government statement") == "officials"
+
+
+def test_stop_phrases_hide_names_inside_other_names() -> None:
+    assert find_actors("an analyst told the Times of Israel") == []
+    assert canonicals(find_sources("an analyst told the Times of Israel")) == ["Times of Israel"]
+    assert find_countries("prices across Latin America") == []
