@@ -291,6 +291,11 @@ def test_country_case_rules() -> None:
     assert find_countries("across Latin America") == []
 
 
+def test_country_mentions_carry_the_iso_code() -> None:
+    [m] = find_countries("Yemeni officials said")
+    assert (m.canonical, m.category) == ("Yemen", "YE")
+
+
 def test_country_helpers() -> None:
     assert canonical_country("Syrian Arab Republic") == "Syria"
     assert canonical_country("Congolese") == "Democratic Republic of the Congo"

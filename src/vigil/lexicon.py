@@ -37,6 +37,24 @@ from pathlib import Path
 
 import ahocorasick
 
+__all__ = [
+    "Country",
+    "Mention",
+    "actor_category",
+    "canonical_actor",
+    "canonical_country",
+    "canonical_source",
+    "countries",
+    "country_iso2",
+    "find_actors",
+    "find_countries",
+    "find_sources",
+    "government_of",
+    "resolve_actor",
+    "resolve_source",
+    "table_sizes",
+]
+
 DATA_DIR = Path(__file__).parent / "data"
 
 STOP = "-"
@@ -71,7 +89,7 @@ class Mention:
     text: str
     canonical: str
     kind: str  # "actor" | "source" | "country"
-    category: str = ""
+    category: str = ""  # actors/sources: the table's category; countries: the ISO2 code
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,7 @@ def find_sources(text: str) -> list[Mention]:
 
 
 def find_countries(text: str) -> list[Mention]:
-    """Country names and demonyms, normalized to the canonical country ("Syrian" -> Syria)."""
+    """Country names and demonyms, normalized to the canonical country ("Syrian" -> Syria, category "SY")."""
     return _country_table().find(text)
 
 
@@ -485,7 +503,7 @@ def _country_pairs() -> list[tuple[str, str, str]]:
     pairs = []
     for country in countries():
         for alias in country.names + _with_plurals(country.demonyms):
-            pairs.append((alias, country.canonical, ""))
+            pairs.append((alias, country.canonical, country.iso2))
     for canonical, _, names, _ in _country_cells():
         if canonical == STOP:
             pairs.extend((a, STOP, "") for a in _split(names))
