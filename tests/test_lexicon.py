@@ -399,3 +399,24 @@ def test_stop_phrases_hide_names_inside_other_names() -> None:
     assert find_actors("an analyst told the Times of Israel") == []
     assert canonicals(find_sources("an analyst told the Times of Israel")) == ["Times of Israel"]
     assert find_countries("prices across Latin America") == []
+
+
+def test_empty_and_odd_whitespace() -> None:
+    assert find_actors("") == [] and find_sources("   ") == [] and find_countries("\n\n") == []
+    assert canonical_actor("") is None
+    text = "  Russian\t\tjets  and  IS\u00a0fighters   "
+    mentions = find_actors(text)
+    assert_offsets(text, mentions)
+    assert canonicals(mentions) == ["Russia", "Islamic State"]
+
+
+def test_characters_that_lowercase_to_two_keep_offsets() -> None:
+    text = "\u0130STANBUL: Turkish drones struck near the Syrian border."
+    mentions = find_countries(text)
+    assert_offsets(text, mentions)
+    assert canonicals(mentions) == ["Turkey", "Syria"]
+
+
+def test_acronyms_sharing_letters() -> None:
+    text = "JEM rebels in Darfur; JeM militants in Kashmir."
+    assert canonicals(find_actors(text))[::2] == ["Justice and Equality Movement", "Jaish-e-Mohammed"]
