@@ -171,6 +171,7 @@ ACTOR_SENTENCES = [
     ("Hezbollah fired anti-tank missiles.", "Hezbollah"),
     ("Hamas fired rockets at the city.", "Hamas"),
     ("Palestinian Islamic Jihad claimed the rockets.", "Islamic Jihad"),
+    ("Palestinian rocket fire hit a house in Sderot.", "Palestinian militants"),
     ("JNIM claimed the ambush.", "JNIM"),
     ("Wagner mercenaries executed villagers.", "Wagner Group"),
     ("Ukrainian forces shelled the depot.", "Ukraine"),
@@ -202,6 +203,15 @@ def test_generic_phrases_are_kept_generic() -> None:
 def test_weapon_hints_carry_their_category() -> None:
     [m] = find_actors("Barrel bombs fell on the town.")
     assert (m.canonical, m.category) == ("Syrian government", "weapon_hint")
+
+
+def test_actor_category() -> None:
+    from vigil.lexicon import actor_category
+
+    assert actor_category("Russia") == "state"
+    assert actor_category("Syrian government") == "state_forces"
+    assert actor_category("Islamic State") == "jihadist"
+    assert actor_category("nobody") is None
 
 
 def test_national_forces_of_any_country() -> None:
