@@ -10,8 +10,13 @@ Table conventions (shared by the three files):
 - Aliases are `|`-joined and matched case-insensitively at word boundaries.
   Words with two or more capitals inside an alias ("IS", "SAA", "US forces",
   "LeT") must appear with the same capitals in the text, so "IS" never
-  matches the verb "is". An alias written
-  with a leading `=` must match exactly as written ("=Chad").
+  matches the verb "is". An alias written with a leading `=` must match
+  exactly as written ("=Chad").
+- A 4th column is optional: in actors.tsv, `home` (the country whose
+  government a `state_forces` row is, where a coalition fights, or `*` for
+  phrases the report's country settles); in sources.tsv, `by_country` (what a
+  generic source becomes in a given country). See `resolve_actor` and
+  `resolve_source`.
 - `{mil}` expands to the military nouns listed on the table's `{mil}` row,
   `{nat}` to every country demonym, `{country}` to every country name, and a
   canonical `{gov}` to the country's government actor (see `government_of`).
