@@ -280,7 +280,9 @@ def _compile_alias(alias: str, canonical: str, category: str) -> Iterator[tuple[
     """Yield (lowercased key, entry) for an alias and its hyphen/apostrophe variants."""
     exact_all = alias.startswith("=")
     alias = alias.lstrip("=")
-    for variant in _spelling_variants(_normalize(alias)[0].strip()):
+    if _SPECIAL_CHAR.search(alias) or "  " in alias:
+        alias = _normalize(alias)[0]
+    for variant in _spelling_variants(alias.strip()):
         key = _lower_same_length(variant)
         if exact_all:
             exact = tuple((i, c) for i, c in enumerate(variant) if c.isalpha())
@@ -461,14 +463,14 @@ def _expand_rows(rows: list[_Row]) -> list[tuple[str, str, str]]:
         for alias in row.aliases:
             target = templated if _is_template(alias) or _is_template(row.canonical) else explicit
             target.extend(_expand(alias, row, mil))
-    seen = {_lower_same_length(a.lstrip("=")) for a, _, _ in explicit}
-    extra = []
-    for alias, canonical, category in templated:
-        key = _lower_same_length(alias.lstrip("="))
-        if key not in seen:
+    seen: set[str] = set()
+    unique = []
+    for alias, canonical, category in explicit + templated:
+        key = alias if alias.startswith("=") or _NAME_WORD.search(alias) else alias.lower()
+        if key not in seen:  # "Health Ministry" and "health ministry" are one key
             seen.add(key)
-            extra.append((alias, canonical, category))
-    return explicit + extra
+            unique.append((alias, canonical, category))
+    return unique
 
 
 def _is_template(s: str) -> bool:
@@ -488,9 +490,15 @@ def _expand(alias: str, row: _Row, mil: tuple[str, ...]) -> Iterator[tuple[str, 
         if canonical is None:
             continue
         nats = country.demonyms if "{nat}" in alias else ("",)
-        names = tuple(n.lstrip("=") for n in country.names) if "{country}" in alias else ("",)
+        names = _everyday_names(country) if "{country}" in alias else ("",)
         for nat, name, m in itertools.product(nats, names, mils):
             yield alias.replace("{nat}", nat).replace("{country}", name).replace("{mil}", m), canonical, category
+
+
+def _everyday_names(country: Country) -> tuple[str, ...]:
+    """Names used in phrases like "{country}'s army": not the formal "Islamic Republic of ..."."""
+    names = tuple(n.lstrip("=") for n in country.names)
+    return names[:1] + tuple(n for n in names[1:] if " of " not in n and n.count(" ") < 2)
 
 
 def _fill_canonical(row: _Row, country: Country) -> tuple[str | None, str]:
