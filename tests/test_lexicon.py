@@ -223,10 +223,10 @@ def test_national_forces_of_any_country() -> None:
 # ----------------------------------------------------------------- sources
 
 SOURCE_SENTENCES = [
-    ("a Syrian civil defence group said on Tuesday", "White Helmets"),
+    ("according to a Syrian civil defence group", "White Helmets"),
     ("rescuers from the White Helmets said", "White Helmets"),
-    ("the Britain-based war monitor reported", "Syrian Observatory for Human Rights"),
-    ("Observatory head Rami Abdel Rahman said", "Syrian Observatory for Human Rights"),
+    ("figures from the Britain-based war monitor", "Syrian Observatory for Human Rights"),
+    ("Rami Abdel Rahman, who runs the monitor, said", "Syrian Observatory for Human Rights"),
     ("according to the SNHR", "Syrian Network for Human Rights"),
     ("the Response Coordination Group said", "Response Coordination Group"),
     ("Syria Response Coordinators counted 40 strikes", "Response Coordination Group"),
@@ -372,8 +372,8 @@ def test_every_actor_category_appears() -> None:
 
 def _report(n: int) -> str:
     paragraph = (
-        "Russian warplanes carried out strikes on three villages on Tuesday, killing 11 civilians, "
-        "the White Helmets said. The Syrian Observatory for Human Rights said regime helicopters "
+        "On Tuesday, strikes by Russian warplanes hit three villages and 11 civilians died, according "
+        "to the White Helmets. The Syrian Observatory for Human Rights said regime helicopters "
         "dropped barrel bombs on a town in southern Idlib, where Turkish troops man observation posts. "
         "Hayat Tahrir al-Sham fighters shelled a government position, and officials in Damascus "
         "said the army repelled an attack by jihadists. A local activist told AFP that the "
