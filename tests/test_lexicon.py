@@ -171,6 +171,7 @@ ACTOR_SENTENCES = [
     ("Hezbollah fired anti-tank missiles.", "Hezbollah"),
     ("Hamas fired rockets at the city.", "Hamas"),
     ("Palestinian Islamic Jihad claimed the rockets.", "Islamic Jihad"),
+    ("Palestinian rocket fire hit a house in Sderot.", "Palestinian militants"),
     ("JNIM claimed the ambush.", "JNIM"),
     ("Wagner mercenaries executed villagers.", "Wagner Group"),
     ("Ukrainian forces shelled the depot.", "Ukraine"),
@@ -204,6 +205,15 @@ def test_weapon_hints_carry_their_category() -> None:
     assert (m.canonical, m.category) == ("Syrian government", "weapon_hint")
 
 
+def test_actor_category() -> None:
+    from vigil.lexicon import actor_category
+
+    assert actor_category("Russia") == "state"
+    assert actor_category("Syrian government") == "state_forces"
+    assert actor_category("Islamic State") == "jihadist"
+    assert actor_category("nobody") is None
+
+
 def test_national_forces_of_any_country() -> None:
     assert canonical_actor("Pakistani jets") == "Pakistan"
     assert canonical_actor("Egyptian warplanes") == "Egypt"
@@ -213,10 +223,10 @@ def test_national_forces_of_any_country() -> None:
 # ----------------------------------------------------------------- sources
 
 SOURCE_SENTENCES = [
-    ("a Syrian civil defence group said on Tuesday", "White Helmets"),
+    ("according to a Syrian civil defence group", "White Helmets"),
     ("rescuers from the White Helmets said", "White Helmets"),
-    ("the Britain-based war monitor reported", "Syrian Observatory for Human Rights"),
-    ("Observatory head Rami Abdel Rahman said", "Syrian Observatory for Human Rights"),
+    ("figures from the Britain-based war monitor", "Syrian Observatory for Human Rights"),
+    ("Rami Abdel Rahman, who runs the monitor, said", "Syrian Observatory for Human Rights"),
     ("according to the SNHR", "Syrian Network for Human Rights"),
     ("the Response Coordination Group said", "Response Coordination Group"),
     ("Syria Response Coordinators counted 40 strikes", "Response Coordination Group"),
@@ -291,6 +301,11 @@ def test_country_case_rules() -> None:
     assert find_countries("across Latin America") == []
 
 
+def test_country_mentions_carry_the_iso_code() -> None:
+    [m] = find_countries("Yemeni officials said")
+    assert (m.canonical, m.category) == ("Yemen", "YE")
+
+
 def test_country_helpers() -> None:
     assert canonical_country("Syrian Arab Republic") == "Syria"
     assert canonical_country("Congolese") == "Democratic Republic of the Congo"
@@ -341,7 +356,7 @@ def test_tables_are_well_formed() -> None:
     iso = [c.iso2 for c in countries]
     assert len(iso) == len(set(iso)) and all(len(code) == 2 for code in iso)
     for row in lexicon._actor_rows():
-        assert row.category in ACTOR_CATEGORIES | {"expansion"}, row
+        assert row.category in ACTOR_CATEGORIES | {"expansion", "stop"}, row
     for row in lexicon._rows("sources.tsv"):
         assert row.category in SOURCE_CATEGORIES, row
     homes = {h for row in lexicon._actor_rows() for h in row.home} - {"*"}
@@ -357,8 +372,8 @@ def test_every_actor_category_appears() -> None:
 
 def _report(n: int) -> str:
     paragraph = (
-        "Russian warplanes carried out strikes on three villages on Tuesday, killing 11 civilians, "
-        "the White Helmets said. The Syrian Observatory for Human Rights said regime helicopters "
+        "On Tuesday, strikes by Russian warplanes hit three villages and 11 civilians died, according "
+        "to the White Helmets. The Syrian Observatory for Human Rights said regime helicopters "
         "dropped barrel bombs on a town in southern Idlib, where Turkish troops man observation posts. "
         "Hayat Tahrir al-Sham fighters shelled a government position, and officials in Damascus "
         "said the army repelled an attack by jihadists. A local activist told AFP that the "
@@ -388,3 +403,30 @@ def test_resolve_source_by_country() -> None:
     assert resolve_source("health ministry", None) == "health ministry"
     assert resolve_source("White Helmets", "Syria") == "White Helmets"
     assert canonical_source("a government statement") == "officials"
+
+
+def test_stop_phrases_hide_names_inside_other_names() -> None:
+    assert find_actors("an analyst told the Times of Israel") == []
+    assert canonicals(find_sources("an analyst told the Times of Israel")) == ["Times of Israel"]
+    assert find_countries("prices across Latin America") == []
+
+
+def test_empty_and_odd_whitespace() -> None:
+    assert find_actors("") == [] and find_sources("   ") == [] and find_countries("\n\n") == []
+    assert canonical_actor("") is None
+    text = "  Russian\t\tjets  and  IS\u00a0fighters   "
+    mentions = find_actors(text)
+    assert_offsets(text, mentions)
+    assert canonicals(mentions) == ["Russia", "Islamic State"]
+
+
+def test_characters_that_lowercase_to_two_keep_offsets() -> None:
+    text = "\u0130STANBUL: Turkish drones struck near the Syrian border."
+    mentions = find_countries(text)
+    assert_offsets(text, mentions)
+    assert canonicals(mentions) == ["Turkey", "Syria"]
+
+
+def test_acronyms_sharing_letters() -> None:
+    text = "JEM rebels in Darfur; JeM militants in Kashmir."
+    assert canonicals(find_actors(text))[::2] == ["Justice and Equality Movement", "Jaish-e-Mohammed"]

@@ -2,17 +2,21 @@
 
 The knowledge lives in three human-editable tables in `vigil/data/`
 (`actors.tsv`, `sources.tsv`, `countries.tsv`); this module only compiles them
-into one Aho-Corasick automaton per table (built lazily, once per process) and
-scans lowercased text, so a lookup costs one pass over the report whatever the
-table size.
+into one shared Aho-Corasick automaton (built lazily, once per process) and
+scans the lowercased report once for all three finders, whatever the table size.
 
 Table conventions (shared by the three files):
 - `#` starts a comment line; the first non-comment row is a header.
 - Aliases are `|`-joined and matched case-insensitively at word boundaries.
   Words with two or more capitals inside an alias ("IS", "SAA", "US forces",
   "LeT") must appear with the same capitals in the text, so "IS" never
-  matches the verb "is". An alias written
-  with a leading `=` must match exactly as written ("=Chad").
+  matches the verb "is". An alias written with a leading `=` must match
+  exactly as written ("=Chad").
+- A 4th column is optional: in actors.tsv, `home` (the country whose
+  government a `state_forces` row is, where a coalition fights, or `*` for
+  phrases the report's country settles); in sources.tsv, `by_country` (what a
+  generic source becomes in a given country). See `resolve_actor` and
+  `resolve_source`.
 - `{mil}` expands to the military nouns listed on the table's `{mil}` row,
   `{nat}` to every country demonym, `{country}` to every country name, and a
   canonical `{gov}` to the country's government actor (see `government_of`).
@@ -36,6 +40,24 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import ahocorasick
+
+__all__ = [
+    "Country",
+    "Mention",
+    "actor_category",
+    "canonical_actor",
+    "canonical_country",
+    "canonical_source",
+    "countries",
+    "country_iso2",
+    "find_actors",
+    "find_countries",
+    "find_sources",
+    "government_of",
+    "resolve_actor",
+    "resolve_source",
+    "table_sizes",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -71,7 +93,7 @@ class Mention:
     text: str
     canonical: str
     kind: str  # "actor" | "source" | "country"
-    category: str = ""
+    category: str = ""  # actors/sources: the table's category; countries: the ISO2 code
 
 
 @dataclass(frozen=True)
@@ -115,7 +137,7 @@ def find_sources(text: str) -> list[Mention]:
 
 
 def find_countries(text: str) -> list[Mention]:
-    """Country names and demonyms, normalized to the canonical country ("Syrian" -> Syria)."""
+    """Country names and demonyms, normalized to the canonical country ("Syrian" -> Syria, category "SY")."""
     return _country_table().find(text)
 
 
@@ -196,51 +218,57 @@ def resolve_actor(canonical: str, country: str | None) -> str | None:
 
 
 class _Table:
-    """One compiled lexicon: an automaton over lowercased aliases plus match rules."""
+    """One lexicon's aliases (lowercased key -> readings) and its match rules."""
 
-    def __init__(self, kind: str, pairs: list[tuple[str, str, str]], reject_proxies: bool) -> None:
+    def __init__(self, kind: str, slot: int, pairs: list[tuple[str, str, str]], reject_proxies: bool) -> None:
         self.kind = kind
+        self.slot = slot  # position of this table's readings in the shared automaton's values
         self.reject_proxies = reject_proxies
-        self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[_Entry]] = {}
         for alias, canonical, category in pairs:
             for key, entry in _compile_alias(alias, canonical, category):
                 bucket = entries.setdefault(key, [])
                 if all(e.exact != entry.exact for e in bucket):
                     bucket.append(entry)  # the first row listing an alias wins
-        for key, bucket in entries.items():
-            # Try case-constrained readings first: "US" before "us" if both exist.
-            self.automaton.add_word(key, tuple(sorted(bucket, key=lambda e: -len(e.exact))))
-        self.size = len(entries)
-        self.automaton.make_automaton()
+        # Try case-constrained readings first: "US" before "us" if both exist.
+        self.entries = {key: tuple(sorted(bucket, key=lambda e: -len(e.exact))) for key, bucket in entries.items()}
+        self.size = len(self.entries)
 
     def find(self, text: str) -> list[Mention]:
-        norm, low, to_orig = _prepared(text)
+        norm, hits, to_orig = _scan(text)
         candidates = []
-        for end_index, bucket in self.automaton.iter(low):
+        for end_index, buckets in hits:
+            bucket = buckets[self.slot]
+            if bucket is None:
+                continue
             end = end_index + 1
+            start = end - bucket[0].length  # one key per bucket, so one length
+            if not self._at_word_boundaries(norm, start, end):
+                continue
             for entry in bucket:
-                start = end - entry.length
                 if self._accepts(norm, start, end, entry):
                     candidates.append((start, end, entry))
                     break
         return [
             self._mention(text, to_orig(start), to_orig(end), entry)
-            for start, end, entry in _longest_non_overlapping(candidates)
+            for start, end, entry in _longest_non_overlapping(candidates, len(norm))
             if entry.canonical != STOP
         ]
 
-    def _accepts(self, norm: str, start: int, end: int, entry: _Entry) -> bool:
-        if start > 0 and (
-            norm[start - 1].isalnum()
-            or (norm[start - 1] == "-" and _NEGATING_PREFIX.search(norm, max(0, start - 9), start))
+    def _at_word_boundaries(self, norm: str, start: int, end: int) -> bool:
+        """Whole words only, not after "pro-"/"anti-", and (for actors) not before "-backed"."""
+        if end < len(norm) and (
+            norm[end].isalnum() or (self.reject_proxies and norm[end] == "-" and _PROXY_SUFFIX.match(norm, end))
         ):
             return False
-        if end < len(norm) and norm[end].isalnum():
-            return False
+        return start == 0 or not (
+            norm[start - 1].isalnum()
+            or (norm[start - 1] == "-" and _NEGATING_PREFIX.search(norm, max(0, start - 9), start))
+        )
+
+    def _accepts(self, norm: str, start: int, end: int, entry: _Entry) -> bool:
+        """Case rules of one alias: its capitalised words must match, and no shouting headline."""
         if any(norm[start + offset] != char for offset, char in entry.exact):
-            return False
-        if self.reject_proxies and end < len(norm) and norm[end] == "-" and _PROXY_SUFFIX.match(norm, end):
             return False
         return not (entry.wordlike and _in_shouting(norm, start, end))
 
@@ -252,7 +280,9 @@ def _compile_alias(alias: str, canonical: str, category: str) -> Iterator[tuple[
     """Yield (lowercased key, entry) for an alias and its hyphen/apostrophe variants."""
     exact_all = alias.startswith("=")
     alias = alias.lstrip("=")
-    for variant in _spelling_variants(_normalize(alias)[0].strip()):
+    if _SPECIAL_CHAR.search(alias) or "  " in alias:
+        alias = _normalize(alias)[0]
+    for variant in _spelling_variants(alias.strip()):
         key = _lower_same_length(variant)
         if exact_all:
             exact = tuple((i, c) for i, c in enumerate(variant) if c.isalpha())
@@ -279,15 +309,20 @@ def _in_shouting(norm: str, start: int, end: int) -> bool:
     return bool(neighbours) and all(w.isupper() and len(w) >= 2 for w in neighbours)
 
 
-def _longest_non_overlapping(candidates: list[tuple[int, int, _Entry]]) -> list[tuple[int, int, _Entry]]:
+def _longest_non_overlapping(
+    candidates: list[tuple[int, int, _Entry]], length: int
+) -> list[tuple[int, int, _Entry]]:
     """Keep the longest matches first, drop any that overlap a kept one, return in text order."""
-    kept: list[tuple[int, int, _Entry]] = []
-    taken: list[tuple[int, int]] = []
+    if len(candidates) < 2:
+        return candidates
+    taken = bytearray(length)
+    kept = []
     for start, end, entry in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if all(end <= s or start >= e for s, e in taken):
+        if taken.find(1, start, end) == -1:
+            taken[start:end] = b"\x01" * (end - start)
             kept.append((start, end, entry))
-            taken.append((start, end))
-    return sorted(kept, key=lambda c: c[0])
+    kept.sort(key=lambda c: c[0])
+    return kept
 
 
 def _normalize(text: str) -> tuple[str, Callable[[int], int]]:
@@ -317,13 +352,6 @@ def _normalize(text: str) -> tuple[str, Callable[[int], int]]:
         return orig_starts[k] + (i - norm_starts[k])
 
     return "".join(pieces), to_orig
-
-
-@lru_cache(maxsize=8)
-def _prepared(text: str) -> tuple[str, str, Callable[[int], int]]:
-    """Normalized text, its lowercase form and the offset map, shared by the three finders."""
-    norm, to_orig = _normalize(text)
-    return norm, _lower_same_length(norm), to_orig
 
 
 def _identity(i: int) -> int:
@@ -435,14 +463,14 @@ def _expand_rows(rows: list[_Row]) -> list[tuple[str, str, str]]:
         for alias in row.aliases:
             target = templated if _is_template(alias) or _is_template(row.canonical) else explicit
             target.extend(_expand(alias, row, mil))
-    seen = {_lower_same_length(a.lstrip("=")) for a, _, _ in explicit}
-    extra = []
-    for alias, canonical, category in templated:
-        key = _lower_same_length(alias.lstrip("="))
-        if key not in seen:
+    seen: set[str] = set()
+    unique = []
+    for alias, canonical, category in explicit + templated:
+        key = alias if alias.startswith("=") or _NAME_WORD.search(alias) else alias.lower()
+        if key not in seen:  # "Health Ministry" and "health ministry" are one key
             seen.add(key)
-            extra.append((alias, canonical, category))
-    return explicit + extra
+            unique.append((alias, canonical, category))
+    return unique
 
 
 def _is_template(s: str) -> bool:
@@ -462,9 +490,15 @@ def _expand(alias: str, row: _Row, mil: tuple[str, ...]) -> Iterator[tuple[str, 
         if canonical is None:
             continue
         nats = country.demonyms if "{nat}" in alias else ("",)
-        names = tuple(n.lstrip("=") for n in country.names) if "{country}" in alias else ("",)
+        names = _everyday_names(country) if "{country}" in alias else ("",)
         for nat, name, m in itertools.product(nats, names, mils):
             yield alias.replace("{nat}", nat).replace("{country}", name).replace("{mil}", m), canonical, category
+
+
+def _everyday_names(country: Country) -> tuple[str, ...]:
+    """Names used in phrases like "{country}'s army": not the formal "Islamic Republic of ..."."""
+    names = tuple(n.lstrip("=") for n in country.names)
+    return names[:1] + tuple(n for n in names[1:] if " of " not in n and n.count(" ") < 2)
 
 
 def _fill_canonical(row: _Row, country: Country) -> tuple[str | None, str]:
@@ -485,7 +519,7 @@ def _country_pairs() -> list[tuple[str, str, str]]:
     pairs = []
     for country in countries():
         for alias in country.names + _with_plurals(country.demonyms):
-            pairs.append((alias, country.canonical, ""))
+            pairs.append((alias, country.canonical, country.iso2))
     for canonical, _, names, _ in _country_cells():
         if canonical == STOP:
             pairs.extend((a, STOP, "") for a in _split(names))
@@ -493,20 +527,50 @@ def _country_pairs() -> list[tuple[str, str, str]]:
 
 
 @cache
+def _tables() -> tuple[_Table, _Table, _Table]:
+    """The three lexicons, built together because they share one automaton."""
+    return (
+        _Table("actor", 0, _expand_rows(list(_actor_rows())), reject_proxies=True),
+        _Table("source", 1, _expand_rows(_rows("sources.tsv")), reject_proxies=False),
+        _Table("country", 2, _country_pairs(), reject_proxies=False),
+    )
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    """One automaton over all aliases: a report is scanned once for the three finders.
+
+    Each key's value holds one reading-tuple per table (None where a table
+    lacks the key).
+    """
+    tables = _tables()
+    automaton = ahocorasick.Automaton()
+    for key in set().union(*(t.entries for t in tables)):
+        automaton.add_word(key, tuple(t.entries.get(key) for t in tables))
+    automaton.make_automaton()
+    return automaton
+
+
 def _actor_table() -> _Table:
-    return _Table("actor", _expand_rows(list(_actor_rows())), reject_proxies=True)
+    return _tables()[0]
 
 
-@cache
 def _source_table() -> _Table:
-    return _Table("source", _expand_rows(_rows("sources.tsv")), reject_proxies=False)
+    return _tables()[1]
 
 
-@cache
 def _country_table() -> _Table:
-    return _Table("country", _country_pairs(), reject_proxies=False)
+    return _tables()[2]
+
+
+@lru_cache(maxsize=8)
+def _scan(text: str) -> tuple[str, list[tuple[int, tuple]], Callable[[int], int]]:
+    """Normalized text, every alias hit in it, and the offset map, shared by the three finders."""
+    norm, to_orig = _normalize(text)
+    return norm, list(_automaton().iter(_lower_same_length(norm))), to_orig
 
 
 def table_sizes() -> dict[str, int]:
     """Number of compiled (lowercased) aliases per table, for reports and tests."""
+    _automaton()
     return {"actors": _actor_table().size, "sources": _source_table().size, "countries": _country_table().size}
