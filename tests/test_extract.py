@@ -61,3 +61,46 @@ def test_two_ceasefires_with_announcement_and_start():
     assert cfs["Russia"]["effective_from"] == "2021-03-01"
     assert cfs["Turkey"]["announced_on"] == "2021-03-03"
     assert cfs["Turkey"]["effective_from"] == "2021-03-06"
+
+
+def test_toll_given_for_a_country_is_a_total_not_the_citys():
+    rep = run("Missile attacks killed at least five civilians in Ukraine on Monday and cut power in the city "
+              "of Sumy, officials said.", "2022-10-11")
+    assert all(i["killed"] is None for i in rep["incidents"])
+    assert any(t["killed"] == 5 for t in rep["totals"])
+
+
+def test_summed_tolls_and_latest_figure():
+    rep = run("Twelve civilians and three policemen were killed in a car bomb blast in the town of Azaz, "
+              "the health directorate said, updating an earlier toll of nine.", "2021-05-02")
+    inc = by_place(rep)["Azaz"]
+    assert inc["killed"] == 15 and inc["type"] == "bombing" and inc["victims"] == "mixed"
+
+
+def test_children_among_the_dead():
+    rep = run("Three children were among 11 people killed when shells hit the town of Atarib on Sunday.",
+              "2021-03-22")
+    inc = by_place(rep)["Atarib"]
+    assert inc["killed"] == 11 and inc["children_killed"] == 3 and inc["type"] == "shelling"
+
+
+def test_toll_in_the_lead_goes_to_the_only_place_named():
+    rep = run("At least 19 people were killed in an attack by gunmen in eastern Congo on Tuesday, a local "
+              "official said.\n\nThe assailants raided the village of Mamove before dawn.", "2021-02-03")
+    assert [i["location"]["name"] for i in rep["incidents"]] == ["Mamove"]
+    assert rep["incidents"][0]["killed"] == 19
+
+
+def test_ceasefire_duration_sets_the_end():
+    rep = run("The two sides agreed to a seven-day truce that will take effect on June 4, mediators "
+              "said on Thursday.", "2021-06-03")
+    cf, = rep["ceasefires"]
+    assert cf["effective_from"] == "2021-06-04" and cf["effective_until"] == "2021-06-11"
+    assert cf["announced_on"] == "2021-06-03"
+
+
+def test_ceasefire_starting_at_midnight_ahead_of_the_report():
+    rep = run("Russia and Turkey said a truce across Syria would come into force at midnight.", "2021-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["effective_from"] == "2021-03-06"
+    assert set(cf["declared_by"]) == {"Russia", "Turkey"}

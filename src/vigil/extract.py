@@ -120,8 +120,9 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
 def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMention]) -> list:
     """Regions and countries that can hold a toll themselves ("seven civilians in Ukraine")."""
     out = [a for a in areas if a.level == "area" and a not in places]
+    containers = [p for p in s.places if p.level == "container"]
     for c in s.countries:
-        if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places):
+        if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places + containers):
             out.append(PlaceMention(c.start, c.end, c.text, "area"))
     # "in Mogadishu, Somalia" / "in Hilla in Babil": the region only locates the place before it
     return [b for b in out if not any(re.fullmatch(r",\s*|\s+in\s+(?:the\s+)?(?:[a-z-]+\s+)?", s.text[p.end - s.start:
@@ -330,12 +331,11 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         incidents.append(inc)
     totals = []
     for c in loose_killed:
-        if not incidents or len(places) > 1 or not places:
-            area = (areas[0].name if areas else None) or (localities and ", ".join(p.name for p in localities)) or country
-            strikes = next((x.value for x in s.counts if x.role == "strikes"), None)
-            totals.append(Total(killed=c.value, killed_qualifier=c.qualifier, strikes=strikes,
-                                victims=c.victims, area=area or None, period_start=date, period_end=date,
-                                sources=sources, evidence_spans=[s.span]))
+        area = (areas[0].name if areas else None) or (localities and ", ".join(p.name for p in localities)) or country
+        strikes = next((x.value for x in s.counts if x.role == "strikes"), None)
+        totals.append(Total(killed=c.value, killed_qualifier=c.qualifier, strikes=strikes,
+                            victims=c.victims, area=area or None, period_start=date, period_end=date,
+                            sources=sources, evidence_spans=[s.span]))
     return incidents, totals
 
 
@@ -368,9 +368,9 @@ def _give_lead_toll_to_single_place(report: Report) -> None:
     if len(places) != 1 or not report.totals or any(i.killed is not None for i in report.incidents):
         return
     total = report.totals[0]
-    if total.killed is None:
-        return
     inc = report.incidents[0]
+    if total.killed is None or set(total.evidence_spans) & set(inc.evidence_spans):
+        return  # the sentence that names the place gave its toll to a region on purpose
     inc.killed, inc.killed_qualifier = total.killed, total.killed_qualifier
     if total.victims != "unknown":
         inc.victims = total.victims
@@ -443,6 +443,9 @@ def _breakdown(s: Sentence, k: Count | None, what: str) -> int | None:
         return k.value
     if what == "women" and re.match(r"wom[ae]n", noun):
         return k.value
+    before = [c for c in s.counts if c.end <= k.start and c.role == what]
+    if before and re.search(r"\bamong\s+(?:the\s+)?$", s.text[:k.start - s.start]):
+        return before[-1].value  # "Three children were among 11 people killed"
     after = [c for c in s.counts if c.start > k.start]
     for c in after:
         if c.role in ("killed", "injured"):
