@@ -26,13 +26,19 @@ _SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|report
 _SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
 _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
                             r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
+                            r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
+                            r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out)\b", re.I)
 _HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|captured|backed|supported|"
                             r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
-def agent_actors(s: Sentence) -> list[str]:
-    """Actors the sentence presents as carrying out the violence, in text order (joint attacks kept)."""
+def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
+    """Actors the sentence presents as carrying out the violence, in text order (joint attacks kept).
+
+    Vague names are settled by the report's country ("government forces" in Syria, "the coalition"
+    in Yemen)."""
     text, base = s.text, s.start
     agents: list = []
     for m in s.actors:
@@ -48,24 +54,46 @@ def agent_actors(s: Sentence) -> list[str]:
             continue
         if m.category in ("weapon_hint",) and agents:
             continue
+        if m.category == "unknown" and not (_AGENT_BEFORE.search(before) or _ATTACKS_AFTER.match(after)):
+            continue  # "Police found a body": a vague name acts only when the sentence says it attacked
         agents.append(m)
+    names = [_resolved_actor(m.canonical, country) for m in agents]
+    agents = [m for m, n in zip(agents, names) if n]
+    names = [n for n in names if n]
     if not agents:
         return []
-    out = [agents[0].canonical]
-    for prev, m in zip(agents, agents[1:]):
+    out = [names[0]]
+    for prev, m, name in zip(agents, agents[1:], names[1:]):
         gap = text[prev.end - base:m.start - base]
-        if len(gap) <= 25 and re.search(r"\band\b|&|,|\bbacked\b|\bwith\b|\ballied\b", gap) and m.canonical not in out:
-            out.append(m.canonical)
+        if len(gap) <= 25 and re.search(r"\band\b|&|,|\bbacked\b|\bwith\b|\ballied\b", gap):
+            if name not in out:
+                out.append(name)
         else:
             break
     return sorted(out, key=lambda a: 0 if re.search(r"government|army|forces", a, re.I) else 1)
 
 
-def reporting_sources(s: Sentence) -> list[str]:
+def _resolved_actor(canonical: str, country: str | None) -> str | None:
+    from vigil.lexicon import resolve_actor
+
+    return resolve_actor(canonical, country)
+
+
+def _only_vague(perp: str | None) -> bool:
+    from vigil.lexicon import actor_category
+
+    return bool(perp) and all(actor_category(p.strip()) in ("unknown", None) or p.strip()[:1].islower()
+                              for p in perp.split(";"))
+
+
+def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
+    from vigil.lexicon import resolve_source
+
     out: list[str] = []
     for m in s.sources:
-        if m.canonical not in out:
-            out.append(m.canonical)
+        name = resolve_source(m.canonical, country)
+        if name not in out:
+            out.append(name)
     return out
 
 
@@ -229,7 +257,7 @@ def extract_annotated(ann: Annotated) -> Report:
     ctx = Context()
     mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
     for s in ann.sentences:
-        _update_context(ctx, s, doc)
+        _update_context(ctx, s, doc, country)
         if _CEASEFIRE_RX.search(s.text):
             cf = extract_ceasefire(s, doc, country)
             if cf:
@@ -250,17 +278,17 @@ def extract_annotated(ann: Annotated) -> Report:
     return report
 
 
-def _update_context(ctx: Context, s: Sentence, doc: Document) -> None:
+def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | None) -> None:
     if s.headline:
         return
     if not (s.violent or s.counts):
         if s.sources and not ctx.sources:
-            ctx.sources = reporting_sources(s)
+            ctx.sources = reporting_sources(s, country)
         return
-    agents = agent_actors(s)
+    agents = agent_actors(s, country)
     if agents and ctx.perpetrator is None:
         ctx.perpetrator = "; ".join(agents)  # the lead's attribution covers the strikes told after it
-    srcs = reporting_sources(s)
+    srcs = reporting_sources(s, country)
     if srcs:
         ctx.sources = srcs
     d = _sentence_date(s)
@@ -308,8 +336,10 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     injured_by_place, _ = pair_counts(s, places, "injured")
     date, precision = _sentence_date(s) or ctx.date or (doc.published.isoformat(), "day")
     kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
-    perp = "; ".join(agent_actors(s)) or ctx.perpetrator
-    sources = reporting_sources(s) or list(ctx.sources)
+    perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
+    if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
+        perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
+    sources = reporting_sources(s, country) or list(ctx.sources)
     admin1_hint = next((a.name for a in areas if is_admin1(a.name)), None) or ctx.admin1
     incidents = []
     for i, p in enumerate(places):
