@@ -20,43 +20,48 @@ from vigil.model import Document, Span
 # --------------------------------------------------------------------------- sentences
 
 
-@lru_cache(maxsize=1)
-def _nlp():
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
+# A full stop after these does not end a sentence ("Dr. Timini", "Jan. 9", "U.S. officials").
+_ABBREVIATIONS = {w.lower() for w in """
+Mr Mrs Ms Dr St Gen Col Lt Capt Maj Sgt Cpl Pte Brig Adm Rev Prof Gov Sen Rep Pres Sheikh Jan Feb Mar Apr Jun Jul
+Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thurs Fri Sat Sun No Nos Vol Fig Inc Ltd Co Corp Jr Sr vs etc approx
+est Mt Ft Ave Rd Dist Prov Gov't Govt
+""".split()}
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans; a line break always ends a sentence (headlines, captions, bylines)."""
-    paragraphs = [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    """Sentence spans; a line break always ends a sentence (headlines, captions, bylines).
+
+    A full stop ends a sentence when an upper-case word or a number follows, unless it closes an
+    abbreviation, an initial ("A. Smith") or a dotted acronym ("U.N.")."""
     spans: list[Span] = []
-    for (base, para), doc in zip(paragraphs, _nlp().pipe(p for _, p in paragraphs)):
-        cuts = [s.start_char for s in doc.sents]
-        cuts = _move_cuts_before_opening_quotes(para, cuts)
-        bounds = cuts + [len(para)]
-        for a, b in zip(bounds, bounds[1:]):
-            seg = para[a:b]
-            lead = len(seg) - len(seg.lstrip())
-            trail = len(seg.rstrip())
-            if trail > lead:
-                spans.append((base + a + lead, base + a + trail))
+    for para in _PARAGRAPH.finditer(text):
+        start = para.start()
+        for m in _SENTENCE_END.finditer(text, para.start(), para.end()):
+            if text[m.start()] == "." and _is_abbreviation(text, m.start()):
+                continue
+            _add_span(text, start, m.end(), spans)
+            start = m.end()
+        _add_span(text, start, para.end(), spans)
     return spans
 
 
-def _move_cuts_before_opening_quotes(para: str, cuts: list[int]) -> list[int]:
-    """spaCy leaves an opening quote on the previous sentence; move the cut before it."""
-    out = []
-    for c in cuts:
-        if c > 1 and para[c - 1] in "\"“" and para[c - 2] == " ":
-            c -= 1
-        out.append(c)
-    return out
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([\w.'’]+)$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    w = word.group(1)
+    return (w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper())
+            or bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w)))
+
+
+def _add_span(text: str, a: int, b: int, spans: list[Span]) -> None:
+    seg = text[a:b]
+    lead = len(seg) - len(seg.lstrip())
+    trail = len(seg.rstrip())
+    if trail > lead:
+        spans.append((a + lead, a + trail))
 
 
 # --------------------------------------------------------------------------- numbers
@@ -474,8 +479,10 @@ _TYPE_CUES = [
     ("ground_clash", r"\bclash(?:es|ed)?\b|\bfighting\b|\bbattles?\b|\boffensive\b|\bstormed\b|\bassaults?\b|"
                      r"\bambush(?:ed)?\b|\bskirmish|\bcheckpoints?\b|\bground attacks?\b|\bcombat\b|\braids?\b"),
 ]
-_TYPE_RX = [(t, re.compile(p, re.I)) for t, p in _TYPE_CUES]
-_GENERIC_CUE = re.compile(r"\b(?:strikes?|bombardments?|bombarded|raids?|attacks?|munitions?|projectiles?)\b", re.I)
+_TYPE_ORDER = [t for t, _ in _TYPE_CUES]
+# One pass finds every type's cues: a named group per type.
+_TYPE_ANY = re.compile("|".join(f"(?P<{t}>{p})" for t, p in _TYPE_CUES), re.I)
+_GENERIC_CUE = re.compile(r"\b(?<!air )(?<!drone )(?:strikes?|bombardments?|bombarded|raids?|attacks?|munitions?|projectiles?)\b", re.I)
 _VIOLENCE_RX = re.compile(
     r"\bkill(?:ed|ing|s)?\b|\bdead\b|\bdied\b|\bdeaths?\b|\bwounded\b|\binjur(?:ed|ing|ies)\b|\bstrikes?\b|"
     r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
@@ -496,7 +503,8 @@ _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escala
 def event_types(sentence: str) -> list[str]:
     """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count."""
     specific = _GENERIC_CUE.sub(" ", sentence)
-    return [t for t, rx in _TYPE_RX if rx.search(specific)]
+    found = {m.lastgroup for m in _TYPE_ANY.finditer(specific)}
+    return [t for t in _TYPE_ORDER if t in found]
 
 
 def generic_type(sentence: str) -> str | None:
