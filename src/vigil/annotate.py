@@ -465,24 +465,35 @@ def _plausible(name: str) -> bool:
 
 # --------------------------------------------------------------------------- event cues
 
-_TYPE_CUES = [
-    ("drone_strike", r"\bdrones?\b|\bUAVs?\b|unmanned aerial|\bdrone[- ]strikes?"),
-    ("airstrike", r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bjets?\b|\baircraft\b|\bhelicopters?\b|"
-                  r"\bbarrel bombs?\b|\baerial\b|\bair attacks?\b|\bbombing raids?\b|\bair force\b|\bairstrike\b|"
-                  r"\bair bombardment\b|\bairplanes?\b"),
-    ("bombing", r"\bcar bombs?\b|\bsuicide\b|\bIEDs?\b|\bexplosive devices?\b|\bblast\b|\bexplosions?\b|"
-                r"\blandmines?\b|\bmines?\b|\bbooby[- ]trap|\bbomb(?:s|ing|ed)?\b|\bexplod|\bdetonat|\bbomber\b"),
-    ("shelling", r"\bshell(?:s|ing|ed)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|\bGrad\b|"
-                 r"\bballistic\b|\bbombardment\b|\bbombarded\b|\bmunitions?\b|\bprojectiles?\b|\bstrikes?\b"),
-    ("shooting", r"\bshot\b|\bshooting\b|\bgunm[ae]n\b|\bopened fire\b|\bsnipers?\b|\bexecut(?:ed|ion|ions)\b|"
-                 r"\bgunfire\b|\bfiring on\b|\bmassacre\b|\bstabb|\bgun attack"),
-    ("ground_clash", r"\bclash(?:es|ed)?\b|\bfighting\b|\bbattles?\b|\boffensive\b|\bstormed\b|\bassaults?\b|"
-                     r"\bambush(?:ed)?\b|\bskirmish|\bcheckpoints?\b|\bground attacks?\b|\bcombat\b|\braids?\b"),
-]
-_TYPE_ORDER = [t for t, _ in _TYPE_CUES]
-# One pass finds every type's cues: a named group per type.
-_TYPE_ANY = re.compile("|".join(f"(?P<{t}>{p})" for t, p in _TYPE_CUES), re.I)
-_GENERIC_CUE = re.compile(r"\b(?<!air )(?<!drone )(?:strikes?|bombardments?|bombarded|raids?|attacks?|munitions?|projectiles?)\b", re.I)
+# Cue words for each method, most specific type first. Single words, word pairs, and word stems.
+_TYPE_WORDS: dict[str, str] = {}
+_TYPE_PAIRS: dict[tuple[str, str], str] = {}
+_TYPE_STEMS: list[tuple[str, str]] = []
+_TYPE_ORDER = ["drone_strike", "airstrike", "bombing", "shelling", "shooting", "ground_clash"]
+for _type, _cues in [
+    ("drone_strike", "drone drones uav uavs unmanned+aerial drone+strike drone+strikes"),
+    ("airstrike", "airstrike airstrikes airstrike warplane warplanes jet jets aircraft helicopter helicopters aerial "
+                  "airplane airplanes air+strike air+strikes air+raid air+raids air+attack air+attacks air+force "
+                  "barrel+bomb barrel+bombs bombing+raid bombing+raids air+bombardment"),
+    ("bombing", "suicide ied ieds blast explosion explosions landmine landmines mine mines bomb bombs bombing "
+                "bombed bomber car+bomb car+bombs explosive+device explosive+devices booby* explod* detonat*"),
+    ("shelling", "shell shells shelling shelled artillery mortar mortars rocket rockets missile missiles grad "
+                 "ballistic"),
+    ("shooting", "shot shooting gunman gunmen sniper snipers executed execution executions gunfire massacre "
+                 "opened+fire firing+on gun+attack stabb*"),
+    ("ground_clash", "clash clashes clashed fighting battle battles offensive stormed assault assaults ambush "
+                     "ambushed checkpoint checkpoints combat ground+attack ground+attacks skirmish*"),
+]:
+    for _cue in _cues.split():
+        if "+" in _cue:
+            _TYPE_PAIRS.setdefault(tuple(_cue.split("+")), _type)  # type: ignore[arg-type]
+        elif _cue.endswith("*"):
+            _TYPE_STEMS.append((_cue[:-1], _type))
+        else:
+            _TYPE_WORDS.setdefault(_cue, _type)
+_WORD = re.compile(r"[a-z]+")
+# Words that say an attack happened but not how ("strikes", "raids", "attacks", "the bombardment") are
+# not listed: they never decide the type on their own.
 _VIOLENCE_RX = re.compile(
     r"\bkill(?:ed|ing|s)?\b|\bdead\b|\bdied\b|\bdeaths?\b|\bwounded\b|\binjur(?:ed|ing|ies)\b|\bstrikes?\b|"
     r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
@@ -502,18 +513,22 @@ _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escala
 
 def event_types(sentence: str) -> list[str]:
     """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count."""
-    specific = _GENERIC_CUE.sub(" ", sentence)
-    found = {m.lastgroup for m in _TYPE_ANY.finditer(specific)}
+    words = _WORD.findall(sentence.lower())
+    found = set()
+    for prev, w in zip([""] + words, words):
+        t = _TYPE_PAIRS.get((prev, w)) or _TYPE_WORDS.get(w)
+        if t is None and len(w) > 4:
+            t = next((typ for stem, typ in _TYPE_STEMS if w.startswith(stem)), None)
+        if t:
+            found.add(t)
     return [t for t in _TYPE_ORDER if t in found]
 
 
 def generic_type(sentence: str) -> str | None:
-    """What a sentence with only generic words ("strikes hit", "the bombardment") suggests, if anything."""
-    m = _GENERIC_CUE.search(sentence)
-    if not m:
-        return None
-    w = m.group().lower()
-    return "shelling" if w.startswith(("bombard", "munition", "projectile")) else None
+    """What a sentence with only generic words ("the bombardment") suggests, if anything."""
+    words = set(_WORD.findall(sentence.lower()))
+    return "shelling" if words & {"bombardment", "bombardments", "bombarded", "munition", "munitions",
+                                  "projectile", "projectiles"} else None
 
 
 # --------------------------------------------------------------------------- the annotated document
