@@ -315,7 +315,7 @@ _PLACE_CUE = re.compile(
 _NAME_RX = re.compile(_NAME)
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
 _POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
-_AREA_AFTER = re.compile(r"^\s+(?:province|governorate|oblast|region|countryside|rural|"
+_AREA_AFTER = re.compile(r"\s+(?:province|governorate|oblast|region|countryside|rural|"
                          r"prefecture|state|county|territory)\b", re.I)
 _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
                           r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
@@ -323,13 +323,13 @@ _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of
                           r"southeast|southwest))\s+(?:the\s+)?$", re.I)
 _LOCALITY_BEFORE = re.compile(r"(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|villages|towns|"
                               r"neighbou?rhoods)\s+of\s+(?:the\s+)?$", re.I)
-_LOCALITY_AFTER = re.compile(r"^\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
+_LOCALITY_AFTER = re.compile(r"\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
 
 _NOT_PLACES = {w.lower() for w in """
 January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
 Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those It Its
 He She They We I You His Her Their Our Some Most Many All Both Several Other Another Such Each
-Telegram Twitter Facebook X Reuters AFP AP Anadolu SANA TASS Xinhua Al Jazeera CNN BBC Ministry Minister President
+Telegram Twitter Facebook X Reuters AFP AP Anadolu SANA TASS Xinhua Jazeera CNN BBC Ministry Minister President
 Prime Army Forces Force Police Council Security Defence Defense Government Regime Coalition Observatory
 Civil Human Rights Health Interior Foreign Islamic State God Allah Christmas Ramadan Eid Easter Muslim Muslims
 Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Western Eastern Northern Southern Central
@@ -363,34 +363,91 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
         name = _trim_name(m.group(1))
         if _plausible(name):
             found[m.start(1)] = PlaceMention(m.start(1) + base, m.start(1) + len(name) + base, name, "locality")
-    for m in _POSSESSIVE.finditer(sentence):
+    for m in (_POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ()):
         outer, inner = m.group(1), m.group(2)
         if _plausible(outer) and _plausible(inner):
             found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, "locality", outer)
             found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
-    for cue in _PLACE_CUE.finditer(sentence):
-        pos = cue.end()
-        members: list[int] = []
-        while True:
-            nm = _NAME_RX.match(sentence, pos)
-            if not nm:
-                break
-            name = _trim_name(nm.group())
-            end = nm.start() + len(name)
-            if _plausible(name) and nm.start() not in found and not _GROUP_AFTER.match(sentence[end:]):
-                found[nm.start()] = PlaceMention(nm.start() + base, end + base, name, _level(sentence, nm.start(), end))
-                members.append(nm.start())
-            sep = _LIST_SEP.match(sentence[end:])
-            if not sep or not _NAME_RX.match(sentence, end + sep.end()):
-                break
-            pos = end + sep.end()
-        if len(members) > 1 and _PLURAL_AREA_AFTER.match(sentence[end:]):
-            for k in members:  # "in Borno, Yobe and Kaduna states"
-                found[k].level = "area"
+    members: list[int] = []  # the current list of places ("in A, B and C")
+    prev_end = None
+    for nm in _NAME_RX.finditer(sentence):
+        start, name, opened_by_cue = _strip_leading_words(nm.start(), nm.group())
+        name = _trim_name(name)
+        end = start + len(name)
+        gap = sentence[prev_end:start] if prev_end is not None else None
+        sep = _LIST_SEP.match(gap) if gap is not None else None
+        listed = sep is not None and sep.end() == len(gap)
+        if not listed:
+            _close_list(sentence, members, found)
+            members = []
+            prev_end = None
+            if not (opened_by_cue or _cued(sentence, start)):
+                continue
+        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]):
+            found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end))
+            members.append(start)
+        prev_end = end
+    _close_list(sentence, members, found)
     places = [found[k] for k in sorted(found)
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places, counts or [])
     return places
+
+
+def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:
+    """"In Balkh" at the start of a sentence: the cue and other capitalised non-names are not the name."""
+    cue = False
+    while " " in name:
+        first, rest = name.split(" ", 1)
+        low = first.lower()
+        if low in _CUE_WORDS:
+            cue = True
+        elif low not in _NOT_PLACES and low not in _SKIPPED_BEFORE_NAME:
+            break
+        start += len(first) + 1
+        name = rest.lstrip()
+    return start, name, cue
+
+
+def _close_list(sentence: str, members: list[int], found: dict[int, PlaceMention]) -> None:
+    """"in Borno, Yobe and Kaduna states": every member of the list is a region."""
+    if len(members) > 1:
+        last = found[members[-1]]
+        if _PLURAL_AREA_AFTER.match(sentence[last.end - (last.start - members[-1]):]):
+            for k in members:
+                found[k].level = "area"
+
+
+_CUE_WORDS = set("""in at on near outside around into inside across from toward towards hit hitting struck striking
+targeted targeting targets bombed bombing shelled shelling pounded pounding attacked attacking raided stormed
+besieged of villages towns between reached entered""".split())
+_LIST_CUE_WORDS = {"including", "like", "as"}  # "towns including X", "villages such as X"
+_PLACE_NOUNS_PLURAL = {"villages", "towns", "cities", "areas", "neighbourhoods", "neighborhoods", "districts"}
+_SKIPPED_BEFORE_NAME = set("""northern southern eastern western central north-eastern northeastern north-western
+northwestern south-eastern southeastern south-western southwestern northeast northwest southeast southwest far rural
+besieged nearby neighbouring neighboring rebel-held opposition-held government-held regime-held militant-held
+houthi-held kurdish-held kurdish-controlled embattled restive flashpoint strategic frontline front-line occupied
+southernmost northernmost coastal capital port town city village hamlet district neighbourhood neighborhood
+province governorate region oblast area suburb camp countryside country side the""".split())
+_TOKEN = re.compile(r"\S+")
+
+
+def _cued(sentence: str, start: int) -> bool:
+    """Is the name at `start` introduced as a place ("in", "the village of", "struck the northern")?"""
+    words = _TOKEN.findall(sentence[max(0, start - 80):start])
+    for i in range(len(words) - 1, -1, -1):
+        raw = words[i]
+        w = raw.lower().strip("([\"“‘'")
+        if w in _CUE_WORDS:
+            return raw[-1:].isalpha()
+        if w in _LIST_CUE_WORDS:
+            prev = words[i - 1].lower() if i > 0 else ""
+            prev = words[i - 2].lower() if w == "as" and prev == "such" and i > 1 else prev
+            return prev in _PLACE_NOUNS_PLURAL
+        if w in _SKIPPED_BEFORE_NAME or (raw.islower() and re.fullmatch(r"[a-z]+-[a-z]+", raw)):
+            continue
+        return False
+    return False
 
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
@@ -435,9 +492,10 @@ def _trim_name(name: str) -> str:
 
 
 def _level(sentence: str, start: int, end: int) -> str:
-    if _LOCALITY_BEFORE.search(sentence[:start]) or _LOCALITY_AFTER.match(sentence[end:]):
+    window = max(0, start - 60)
+    if _LOCALITY_BEFORE.search(sentence, window, start) or _LOCALITY_AFTER.match(sentence, end):
         return "locality"
-    if _AREA_AFTER.match(sentence[end:]) or _AREA_BEFORE.search(sentence[:start]):
+    if _AREA_AFTER.match(sentence, end) or _AREA_BEFORE.search(sentence, window, start):
         return "area"
     return "locality"
 
@@ -446,7 +504,7 @@ _NOT_PLACE_WORDS = re.compile(
     r"\b(?:Minister|President|Spokesm[ae]n|Governor|Mayor|Commander|Chief|Operation|Court|Commission|Inquiry|"
     r"Republic|Hotel|Company|Corporation|Agency|Ministry|Council|Committee|Organi[sz]ation|Observatory|Network|"
     r"Coalition|Forces|Army|Brigade|Front|Party|Movement|Media|News|Television|TV|Radio|Daily|Times|Post|"
-    r"Press|Telegram|Twitter|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
+    r"Press|Telegram|Twitter|Jazeera|Arabiya|Reuters|AFP|BBC|CNN|Xinhua|Anadolu|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
 
 
 def _plausible(name: str) -> bool:
