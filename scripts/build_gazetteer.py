@@ -65,8 +65,8 @@ def _latin_display_name(r: dict, gnc_cities: dict) -> str:
     city = gnc_cities.get(int(r["geonameid"])) if r["geonameid"] else None
     if city:
         return city["name"]
-    for alt in r["alt_names"].split("|"):
-        if alt[:1].isupper() and alt.isascii():
+    for alt in [r["asciiname"]] + r["alt_names"].split("|"):
+        if alt[:1].isupper() and alt.isascii() and any(ch in "aeiouy" for ch in alt.lower()):
             return alt
     return r["asciiname"] or r["name"]
 
@@ -100,7 +100,7 @@ def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]
                     a2 = sy_units.get(r["admin2_pcode"], a2)
                 a1 = canon.get(a1_raw, a1_raw) or ""
                 name = r["name"]
-                if is_arabic(name):
+                if is_arabic(name) or any(ord(ch) >= 0x0250 for ch in name):  # Arabic or Cyrillic only
                     name = _latin_display_name(r, gnc_cities)
                 gid = f"geonames:{r['geonameid']}" if r["geonameid"] else f"wof:{r['wof_id']}"
                 pop = int(r["population"] or 0)

@@ -158,3 +158,22 @@ def test_cli_geocode_tsv(tmp_path):
     assert lines[0] == ["name", "admin1", "lat", "lon", "matched_name", "gazetteer_id", "precision", "score"]
     assert lines[1][4] == "Kafr Ta`al" and abs(float(lines[1][2]) - KAFR_TAAL[0]) < 0.05
     assert lines[2][2:] == ["", "", "", "", "", ""]
+
+
+def test_big_city_beats_same_named_villages():
+    c = best("Zaporizhzhia")
+    assert c and c.population > 500_000 and c.admin1 == "Zaporizhzhia Oblast"
+
+
+def test_report_country_comes_from_its_places_not_perpetrators():
+    text = ("Russian missiles hit Kharkiv and Zaporizhzhia overnight, Ukrainian officials said; "
+            "a drone also struck Kherson.")
+    report = geocode_report(_report(text, ["Kharkiv", "Zaporizhzhia", "Kherson"]))
+    for inc in report.incidents:
+        assert inc.location.country == "Ukraine" and inc.location.lat is not None, inc.location
+
+
+def test_province_in_the_same_sentence_is_not_forced_on_a_province_name():
+    text = "Fighting spread from Idlib to Daraa and Hama."
+    loc = geocode_report(_report(text, ["Daraa"])).incidents[0].location
+    assert loc.admin1 == "Daraa"

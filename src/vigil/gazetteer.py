@@ -289,13 +289,18 @@ class Gazetteer:
         return [(p, k, d) for p, k, d, _, _ in self.by_keys(key if column == "key" else "\0",
                                                           key if column == "fold" else "\0")]
 
-    def by_keys(self, key: str, fold: str) -> list[tuple[Place, str, bool, bool, str]]:
-        """One round trip for both lookups: (place, matched light key, derived?, light key equal?, literal)."""
+    def by_keys(self, key: str, fold: str, cc: str | None = None) -> list[tuple[Place, str, bool, bool, str]]:
+        """One round trip for both lookups: (place, matched light key, derived?, light key equal?, literal).
+
+        With `cc`, only places in that country (and user places without one).
+        """
         out: list[tuple[Place, str, bool, bool, str]] = []
+        where = "(n.key = ? OR n.fold = ?)" + (" AND p.cc IN (?, '')" if cc else "")
+        args = (key, fold, cc) if cc else (key, fold)
         for schema in self.schemas:
             rows = self.con.execute(
                 f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
-                f"ON p.id = n.place WHERE n.key = ? OR n.fold = ?", (key, fold)).fetchall()
+                f"ON p.id = n.place WHERE {where}", args).fetchall()
             sign = -1 if schema == "user" else 1
             for r in rows:
                 pid = sign * r[0]

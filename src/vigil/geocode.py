@@ -33,6 +33,7 @@ from vigil.placename import exact_key, fold_key, literal
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
 AMBIGUITY_KM = 25.0
+CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
 EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
 FUZZY_CUTOFF = 82.0  # rapidfuzz ratio on fold keys
@@ -72,6 +73,12 @@ _TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "mil
                       "air", "barracks", "crossing"}
 _TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
 _TRAILING_DISTRICT = set(DISTRICT_WORDS)
+
+
+VILLAGE_GAZETTEER_COUNTRIES = ("SY", "IQ", "YE", "AF", "UA")
+DEMONYMS = {"Syrian": "SY", "Iraqi": "IQ", "Yemeni": "YE", "Afghan": "AF", "Ukrainian": "UA", "Libyan": "LY",
+            "Lebanese": "LB", "Somali": "SO", "Malian": "ML", "Nigerian": "NG", "Congolese": "CD",
+            "Palestinian": "PS", "Israeli": "IL", "Pakistani": "PK", "Burkinabe": "BF", "Sudanese": "SD"}
 
 
 @dataclass(frozen=True)
@@ -197,8 +204,9 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     elif soft_admin1:
         if p.admin1 == soft_admin1:
             s += SOFT_HINT_BONUS
-        elif p.admin1 is not None and not (d_near is not None and d_near <= 15):
-            s -= SOFT_HINT_PENALTY  # a province named nearby, unless the place sits among the report's others
+        elif p.admin1 is not None and not (d_near is not None and d_near <= 15) and p.population < 100_000:
+            # a province named nearby, unless the place sits among the report's others or is a big city
+            s -= SOFT_HINT_PENALTY
     if cc and p.cc != cc:
         s -= COUNTRY_PENALTY
     elif soft_cc and p.cc != soft_cc and not cc:
@@ -235,15 +243,16 @@ def _fuzzy_base(fold_ratio: float, query_key: str, form_key: str) -> float:
     return FUZZY_WEIGHT * (0.5 * fold_ratio + 0.5 * fuzz.ratio(query_key, form_key))
 
 
-def _lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
-    """(place, base score) pairs for one spelling by light key and by fold key."""
+def _lookup(alternative: str, admin1: str | None, cc: str | None,
+            only_cc: str | None = None) -> list[tuple[Place, float]]:
+    """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
     g = gazetteer.load()
     ek, fk = exact_key(alternative), fold_key(alternative)
     if not ek or ek in STOPWORDS:
         return []
     lit = literal(alternative)
     found: dict[int, tuple[Place, float]] = {}
-    for p, form, derived, same_key, form_lit in g.by_keys(ek, fk):
+    for p, form, derived, same_key, form_lit in g.by_keys(ek, fk, only_cc):
         base = EXACT if same_key else _fold_base(ek, form)
         if same_key and form_lit == lit:
             base += LITERAL_BONUS
@@ -321,7 +330,7 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         if i >= query.n_clean and any(c.score >= THRESHOLD for c in scored):
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
-        for p, base in _lookup(alt, block_a1, block_cc):
+        for p, base in _lookup(alt, block_a1, block_cc, cc):
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
             scored.append(_candidate(name, p, score))
     if not any(c.score >= THRESHOLD for c in scored):
@@ -370,12 +379,22 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
     if not cands or cands[0].score < THRESHOLD:
         return None
     top = cands[0]
+    close = [c for c in cands if c.score >= max(THRESHOLD, top.score - CITY_MARGIN)]
+    for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
+        if all(city is c or _dominates(city, c) for c in close):
+            return city
     for other in cands[1:]:
         if other.score <= top.score - AMBIGUITY_MARGIN:
             break
-        if _km(top.lat, top.lon, other.lat, other.lon) > AMBIGUITY_KM and not _same_unit(top, other):
+        if _km(top.lat, top.lon, other.lat, other.lon) > AMBIGUITY_KM and not _same_unit(top, other) \
+                and not _dominates(top, other):
             return None
     return top
+
+
+def _dominates(a: Candidate, b: Candidate) -> bool:
+    """A city is what reports mean over a same-named village (Zaporizhzhia the city, not the hamlet)."""
+    return a.population >= 50_000 and a.population >= 20 * max(b.population, 1)
 
 
 def _same_unit(a: Candidate, b: Candidate) -> bool:
@@ -421,6 +440,11 @@ def _admin1_index() -> dict[str, list[tuple[str, str]]]:
 @lru_cache(maxsize=20_000)
 def admin1_of(name: str | None, country: str | None = None) -> str | None:
     """The canonical province name for a province mention ('Idleb' -> 'Idlib', 'Kharkiv region' -> 'Kharkiv Oblast')."""
+    return _admin1_lookup(name, country, exact_only=False)
+
+
+@lru_cache(maxsize=50_000)
+def _admin1_lookup(name: str | None, country: str | None, exact_only: bool) -> str | None:
     if not name:
         return None
     text = re.sub(r"[’'`]s\b", "", name)
@@ -428,12 +452,16 @@ def admin1_of(name: str | None, country: str | None = None) -> str | None:
     lowered = [w.lower() for w in words]
     if "rural" in lowered or "countryside" in text.lower() or "suburbs" in lowered:
         if "damascus" in lowered:
-            return admin1_of("Rif Dimashq", "SY")
+            return _admin1_lookup("Rif Dimashq", "SY", True)
         words = [w for w in words if w.lower() not in ("rural", "suburbs")]
     text = " ".join(words)
     cc = _country_code(country)
     index = _admin1_index()
-    for key in (exact_key(text), "~" + fold_key(text)):
+    keys = [exact_key(text)]
+    fold = fold_key(text)
+    if not exact_only and len(fold) >= MIN_FUZZY_LEN:  # short folds collide: Sunni/Sanaa, Busra/Basra
+        keys.append("~" + fold)
+    for key in keys:
         hits = [h for h in index.get(key, []) if cc is None or h[1] == cc]
         if len({h[0] for h in hits}) == 1:
             return hits[0][0]
@@ -465,7 +493,7 @@ def country_of_place(name: str) -> str | None:
 
 
 def clear_caches() -> None:
-    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, country_of_place):
+    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place):
         f.cache_clear()
 
 
@@ -482,8 +510,8 @@ def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
         # try the longest run first: "Deir ez-Zor", "Rif Dimashq", "Kharkiv Oblast"
         for n in range(len(words), 0, -1):
             phrase = " ".join(words[:n])
-            a1 = admin1_of(phrase, cc)
-            if a1:
+            a1 = _admin1_lookup(phrase, cc, True) if len(phrase) > 2 else None
+            if a1 and _admin1_cc(a1) != "US":  # "Washington" in a conflict report is the government
                 start = m.start()
                 before = text[max(0, start - 25):start].lower()
                 if "damascus" in phrase.lower() and re.search(r"(countryside of|rural)\s*(the\s*)?$", before):
@@ -503,20 +531,36 @@ def _admin1_cc(a1: str) -> str:
 
 
 def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -> str | None:
-    """The report's country: the extractor's hints, else the provinces and countries it names."""
+    """The report's country: the extractor's hints, where its place names exist, the provinces and countries it names."""
     votes: Counter[str] = Counter()
+    g = gazetteer.load()
+    for name in {inc.location.name for inc in report.incidents if inc.location.name}:
+        for alt in parse_query(name).alternatives[:1]:
+            ccs = {p.cc for p, _, derived, same, _ in g.by_keys(exact_key(alt), "\0") if same and not derived}
+            for cc in ccs:
+                votes[cc] += 2.0 / len(ccs)
     for inc in report.incidents:
         cc = _country_code(inc.location.country)
         if cc:
             votes[cc] += 3
     for *_, cc in mentions:
         if cc:
-            votes[cc] += 1
-    for code in re.findall(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", report.doc.text[:3000]):
-        cc = _country_codes().get(exact_key(code))
+            votes[cc] += 0.5
+    demonym_votes: Counter[str] = Counter()
+    for word in re.findall(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", report.doc.text):
+        cc = _country_codes().get(exact_key(word))
         if cc:
-            votes[cc] += 1
-    return votes.most_common(1)[0][0] if votes else None
+            votes[cc] += 0.5
+        elif word in DEMONYMS:
+            demonym_votes[DEMONYMS[word]] += 0.25
+    for cc, v in demonym_votes.items():
+        votes[cc] += min(1.0, v)  # demonyms also name perpetrators ("Russian jets"): capped
+    if not votes:
+        return None
+    for cc in VILLAGE_GAZETTEER_COUNTRIES:  # ties go to the countries Vigil knows village by village
+        if cc in votes:
+            votes[cc] += 0.1
+    return votes.most_common(1)[0][0]
 
 
 def _name_span(text: str, loc: Location) -> tuple[int, int] | None:
@@ -574,7 +618,9 @@ def geocode_report(report: Report) -> Report:
     report_cc = _report_country(report, mentions)
     queries = []
     for loc in locs:
-        ctx_a1 = None if loc.admin1 else _context_admin1(text, _name_span(text, loc), mentions)
+        own = _admin1_lookup(parse_query(loc.name).alternatives[0], None, True) \
+            if parse_query(loc.name).alternatives else None
+        ctx_a1 = None if loc.admin1 or own else _context_admin1(text, _name_span(text, loc), mentions)
         country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
         soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
         queries.append((loc, loc.admin1, ctx_a1, country, soft_country))
