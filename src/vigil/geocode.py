@@ -324,6 +324,8 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
     soft_a1 = admin1_of(soft_admin1, cc or soft_cc) if soft_admin1 else None
     if admin1 and not a1:
         a1 = admin1  # unknown province name: still compare literally
+    elif a1 and not cc:
+        cc = _admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
     scored: list[Candidate] = []
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
