@@ -164,6 +164,9 @@ def _cache_path() -> Path:
 
 # ---------------------------------------------------------------- index building
 
+_UNIT_WORDS = ADMIN_WORDS | DISTRICT_WORDS
+
+
 def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int, str]]:
     """Index keys for one place: its name and each alternate; admin units also without 'Province'."""
     forms = [name] + [a for a in alt.split("|") if a]
@@ -172,7 +175,7 @@ def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
         variants = [form]
         if kind != "place":
             words = form.split()
-            stripped = [w for w in words if w.lower() not in ADMIN_WORDS | DISTRICT_WORDS]
+            stripped = [w for w in words if w.lower() not in _UNIT_WORDS]
             if stripped and len(stripped) < len(words):
                 variants.append(" ".join(stripped))
         for v in variants:
@@ -180,13 +183,14 @@ def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
             if key and key != "ar:" and key not in seen:
                 seen.add(key)
                 yield key, fold_key(v), place_id, int(i == 0), literal(v)
-            words = v.split()
-            if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
-                rest = " ".join(words[1:])
-                rkey = exact_key(rest)
-                if len(rkey) >= 4 and rkey not in seen:
-                    seen.add(rkey)
-                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
+            if v[:2].lower() == "kh":
+                words = v.split()
+                if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
+                    rest = " ".join(words[1:])
+                    rkey = exact_key(rest)
+                    if len(rkey) >= 4 and rkey not in seen:
+                        seen.add(rkey)
+                        yield rkey, fold_key(rest), place_id, -1, literal(rest)
 
 
 def _read_shipped_rows() -> Iterator[dict]:
