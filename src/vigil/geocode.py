@@ -335,8 +335,9 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         for p, base in _lookup(alt, block_a1, block_cc, cc):
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
             scored.append(_candidate(name, p, score))
-    if not any(c.score >= THRESHOLD for c in scored):
-        # Fuzzy only on a miss, and only for the cleaned spellings ("Kafr Taal", not "Kafr Taal village").
+    if not any(c.score >= THRESHOLD for c in scored) and block_cc:
+        # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
+        # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
             for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
                 score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
@@ -648,10 +649,3 @@ def geocode_report(report: Report) -> Report:
 def _admin1_country(a1: str | None) -> str | None:
     canon = admin1_of(a1) if a1 else None
     return gazetteer.country_name(_admin1_cc(canon)) if canon else None
-
-
-def candidate_to_location(c: Candidate, name: str | None = None) -> Location:
-    """A Location filled from a candidate (for callers outside a report)."""
-    return replace(Location(name=name or c.name), matched_name=c.matched_name, lat=c.lat, lon=c.lon,
-                   admin1=c.admin1, admin2=c.admin2, country=c.country, geo_precision=c.precision,
-                   gazetteer_id=c.gazetteer_id)
