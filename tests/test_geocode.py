@@ -177,3 +177,14 @@ def test_province_in_the_same_sentence_is_not_forced_on_a_province_name():
     text = "Fighting spread from Idlib to Daraa and Hama."
     loc = geocode_report(_report(text, ["Daraa"])).incidents[0].location
     assert loc.admin1 == "Daraa"
+
+
+def test_area_phrases_resolve_to_their_province():
+    assert best("western countryside of Aleppo").precision == "province"
+    assert best("southern Idlib").admin1 == "Idlib"
+    assert best("Damascus countryside").admin1 == "Rif Dimashq"
+
+
+def test_capitalised_directions_stay_part_of_the_name():
+    c = best("East Jerusalem")
+    assert c is not None and c.matched_name == "East Jerusalem"

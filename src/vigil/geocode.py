@@ -64,6 +64,9 @@ white helmets civil defence defense hospital school market mosque airport base b
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:(?:town|village|city|hamlet|camp|suburb|area|outskirts|neighbou?rhood|district|"
     r"province|governorate|region|countryside|vicinity|farms?)\s+of\s+)+", re.I)
+# Lower-case only: "western Aleppo countryside" is an area, "West Bank" and "North Kivu" are names.
+_DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
+                        r"central|rural)\s+")
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
                    "outskirts", "vicinity", "center", "centre", "downtown", "settlement"}
@@ -115,6 +118,10 @@ def parse_query(name: str) -> _Query:
     text = re.sub(r"\s+", " ", name).strip()
     text = re.sub(r"[’`]s\b|'s\b", "", text)  # possessive "Idlib's"
     want = "place"
+    d = _DIRECTION.match(text)
+    if d and len(text) > d.end():  # "western Aleppo countryside", "southern Idlib": an area of a province
+        want = "admin1"
+        text = text[d.end():]
     m = _LEADING.match(text)
     if m:
         lead = m.group(0).lower()
@@ -146,6 +153,10 @@ def parse_query(name: str) -> _Query:
             alternatives.append(cleaned)
         if part != cleaned and want == "place":
             full.append(part)  # the full name may itself be in the gazetteer ("Al-Hol camp")
+    if want == "admin1":
+        a1 = admin1_of(name)  # "Damascus countryside" is Rif Dimashq, not Damascus
+        if a1:
+            alternatives, full = [a1], []
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
