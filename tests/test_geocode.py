@@ -188,3 +188,10 @@ def test_area_phrases_resolve_to_their_province():
 def test_capitalised_directions_stay_part_of_the_name():
     c = best("East Jerusalem")
     assert c is not None and c.matched_name == "East Jerusalem"
+
+
+def test_extractor_hints_are_respelled_not_replaced():
+    text = "Shelling hit Kafr Nuran."
+    hints = {"Kafr Nuran": {"admin1": "Aleppo Governorate", "country": "SY"}}
+    loc = geocode_report(_report(text, ["Kafr Nuran"], hints)).incidents[0].location
+    assert (loc.admin1, loc.country) == ("Aleppo", "Syria") and near(loc, (36.082, 36.831))

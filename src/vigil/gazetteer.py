@@ -392,7 +392,12 @@ def load() -> Gazetteer:
         if _loaded is None or _loaded[0] != pid:
             path = _cache_path()
             if not path.exists():
-                build_cache(path)
+                try:
+                    build_cache(path)
+                except OSError:  # read-only cache dir: build where we can
+                    path = Path(tempfile.gettempdir()) / "vigil-cache" / path.name
+                    if not path.exists():
+                        build_cache(path)
             _loaded = (pid, Gazetteer(path, user_db_path()))
     return _loaded[1]
 

@@ -69,7 +69,7 @@ _DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(
                         r"central|rural)\s+")
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
-                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement"}
+                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv"}
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
 # a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
 _TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
@@ -604,6 +604,15 @@ def _context_admin1(text: str, span: tuple[int, int] | None,
     return best_m
 
 
+def _canonical_hints(loc: Location) -> None:
+    """The extractor's hints in Vigil's spelling ('Idleb' -> 'Idlib', 'SY' -> 'Syria'); unknown ones kept."""
+    cc = _country_code(loc.country)
+    if cc:
+        loc.country = gazetteer.country_name(cc)
+    if loc.admin1:
+        loc.admin1 = admin1_of(loc.admin1, cc) or loc.admin1
+
+
 def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str | None) -> None:
     if c is None:
         loc.admin1 = loc.admin1 or admin1
@@ -632,6 +641,7 @@ def geocode_report(report: Report) -> Report:
     report_cc = _report_country(report, mentions)
     queries = []
     for loc in locs:
+        _canonical_hints(loc)
         own = _admin1_lookup(parse_query(loc.name).alternatives[0], None, True) \
             if parse_query(loc.name).alternatives else None
         ctx_a1 = None if loc.admin1 or own else _context_admin1(text, _name_span(text, loc), mentions)
