@@ -100,3 +100,18 @@ def test_cli_import_of_a_broken_file_fails_clearly(tmp_path):
     result = CliRunner().invoke(app, ["gazetteer", "import", str(f)])
     assert result.exit_code == 1
     assert "XX.txt:1" in result.output and "nothing was imported" in result.output
+
+
+def _lat_of(name):
+    from vigil.geocode import best
+
+    c = best(name, admin1="Aleppo")
+    return c and round(c.lat, 2)
+
+
+def test_worker_processes_reopen_the_gazetteer():
+    import multiprocessing
+
+    gazetteer.load()  # the parent has an open SQLite handle before forking
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.map(_lat_of, ["Kafr Taal", "Kafr Nuran"]) == [36.15, 36.08]
