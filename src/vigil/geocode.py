@@ -4,8 +4,9 @@ A name is looked up three ways, cheapest first: its light key (case,
 punctuation, articles and Kafr/Kfar/Kefer-style words folded), its heavy
 transliteration fold (q=k, doubled letters, vowel quality ignored), and only
 when both miss, a RapidFuzz ratio over the fold keys inside the hinted
-province or country. Candidates are then scored with the context a report
-gives: the province named next to the place ("western countryside of
+province or country (and, inside a report, a consonant-skeleton match among
+the places around the report's other, confidently pinned places: Jidarya ->
+Jadraya). Candidates are then scored with the context a report gives: the province named next to the place ("western countryside of
 Aleppo", "Idlib's Bara village"), the report's country, closeness to the
 other places the report names, feature type and population.
 
@@ -117,37 +118,13 @@ def parse_query(name: str) -> _Query:
     """Alternative spellings and the kind of place wanted ("X village", "Tadmur/Palmyra", "Idlib province")."""
     text = re.sub(r"\s+", " ", name).strip()
     text = re.sub(r"[’`]s\b|'s\b", "", text)  # possessive "Idlib's"
-    want = "place"
-    d = _DIRECTION.match(text)
-    if d and len(text) > d.end():  # "western Aleppo countryside", "southern Idlib": an area of a province
-        want = "admin1"
-        text = text[d.end():]
-    m = _LEADING.match(text)
-    if m:
-        lead = m.group(0).lower()
-        if any(w in lead for w in ("province", "governorate", "region", "countryside")):
-            want = "admin1"
-        elif "district" in lead:
-            want = "district"
-        text = text[m.end():]
-    parts = [p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()]
+    text, want = _strip_area_prefix(text)
     alternatives: list[str] = []
     full: list[str] = []
     facility = False
-    for part in parts:
-        words = part.split()
-        while len(words) > 1 and words[-1].lower().strip(".") in (_TRAILING_PLACE | _TRAILING_ADMIN
-                                                                   | _TRAILING_DISTRICT | _TRAILING_FACILITY):
-            last = words.pop().lower().strip(".")
-            facility = facility or last in _TRAILING_FACILITY
-            if last in _TRAILING_ADMIN:
-                want = "admin1"
-            elif last in _TRAILING_DISTRICT and want == "place":
-                want = "district"
-        while len(words) > 1 and words[0].lower() in ("the", "rural", "greater", "central"):
-            if words[0].lower() == "rural":
-                want = "admin1"
-            words.pop(0)
+    for part in (p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()):
+        words, want, is_facility = _strip_generic_words(part.split(), want)
+        facility = facility or is_facility
         cleaned = " ".join(words)
         if cleaned and cleaned not in alternatives:
             alternatives.append(cleaned)
@@ -161,6 +138,45 @@ def parse_query(name: str) -> _Query:
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
     return _Query(tuple(alternatives), want, town, n_clean, facility)
+
+
+def _strip_area_prefix(text: str) -> tuple[str, str]:
+    """Drop "western ...", "the town of ..."; say whether a province or district is meant."""
+    want = "place"
+    d = _DIRECTION.match(text)
+    if d and len(text) > d.end():  # "western Aleppo countryside", "southern Idlib": an area of a province
+        want = "admin1"
+        text = text[d.end():]
+    m = _LEADING.match(text)
+    if m:
+        lead = m.group(0).lower()
+        if any(w in lead for w in ("province", "governorate", "region", "countryside")):
+            want = "admin1"
+        elif "district" in lead:
+            want = "district"
+        text = text[m.end():]
+    return text, want
+
+
+_TRAILING_ANY = _TRAILING_PLACE | _TRAILING_ADMIN | _TRAILING_DISTRICT | _TRAILING_FACILITY
+
+
+def _strip_generic_words(words: list[str], want: str) -> tuple[list[str], str, bool]:
+    """Drop "village", "Oblast", "Airbase"... at the end and "the", "rural" at the start of one spelling."""
+    words = list(words)
+    facility = False
+    while len(words) > 1 and words[-1].lower().strip(".") in _TRAILING_ANY:
+        last = words.pop().lower().strip(".")
+        facility = facility or last in _TRAILING_FACILITY
+        if last in _TRAILING_ADMIN:
+            want = "admin1"
+        elif last in _TRAILING_DISTRICT and want == "place":
+            want = "district"
+    while len(words) > 1 and words[0].lower() in ("the", "rural", "greater", "central"):
+        if words[0].lower() == "rural":
+            want = "admin1"
+        words.pop(0)
+    return words, want, facility
 
 
 # ---------------------------------------------------------------- scoring
