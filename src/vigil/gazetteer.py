@@ -290,15 +290,17 @@ class Gazetteer:
         `column` is 'key' (light key) or 'fold' (heavy fold). Derived names are
         index-only variants such as "Khirbat Jadraya" -> "Jadraya".
         """
-        return [(p, k, d) for p, k, d, _, _ in self.by_keys(key if column == "key" else "\0",
+        return [(p, k, d) for p, k, d, _, _, _ in self.by_keys(key if column == "key" else "\0",
                                                           key if column == "fold" else "\0")]
 
-    def by_keys(self, key: str, fold: str, cc: str | None = None) -> list[tuple[Place, str, bool, bool, str]]:
-        """One round trip for both lookups: (place, matched light key, derived?, light key equal?, literal).
+    def by_keys(self, key: str, fold: str, cc: str | None = None) -> list[tuple[Place, str, bool, bool, str, bool]]:
+        """One round trip for both lookups.
+
+        Rows: (place, matched light key, derived?, light key equal?, literal, the place's own name?).
 
         With `cc`, only places in that country (and user places without one).
         """
-        out: list[tuple[Place, str, bool, bool, str]] = []
+        out: list[tuple[Place, str, bool, bool, str, bool]] = []
         where = "(n.key = ? OR n.fold = ?)" + (" AND p.cc IN (?, '')" if cc else "")
         args = (key, fold, cc) if cc else (key, fold)
         for schema in self.schemas:
@@ -312,7 +314,7 @@ class Gazetteer:
                 if p is None:
                     p = self._rows_to_places(schema, [r[:11]])[0]
                     self._place_cache[pid] = p
-                out.append((p, r[11], r[12] < 0, r[11] == key, r[13]))
+                out.append((p, r[11], r[12] < 0, r[11] == key, r[13], r[12] == 1))
         return out
 
     def place(self, place_id: int) -> Place:

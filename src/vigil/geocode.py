@@ -34,6 +34,7 @@ from vigil.placename import exact_key, fold_key, literal
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
 AMBIGUITY_KM = 25.0
+DOMINANCE = 10  # population ratio at which a city outranks a namesake
 CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
 EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
@@ -46,6 +47,9 @@ SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words arou
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
 FACILITY_PENALTY = 2.0
+# GeoNames towns carry dozens of alternates (old and foreign names: "Palmyra" is also a Brazilian town's
+# old name), so their own name counts more; the village gazetteers' alternates are local spellings.
+MAIN_NAME_BONUS = 3.0
 LITERAL_BONUS = 3.0  # the report's spelling is letter for letter a gazetteer form ("Jubb Abyad", not "Jubb al Abyad")
 NEAR_KM = 20.0  # radius around the report's pinned places searched for looser spellings
 SKELETON = 89.0  # same consonants, near the report's other places
@@ -279,10 +283,12 @@ def _lookup(alternative: str, admin1: str | None, cc: str | None,
         return []
     lit = literal(alternative)
     found: dict[int, tuple[Place, float]] = {}
-    for p, form, derived, same_key, form_lit in g.by_keys(ek, fk, only_cc):
+    for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
         base = EXACT if same_key else _fold_base(ek, form)
         if same_key and form_lit == lit:
             base += LITERAL_BONUS
+        if same_key and own_name and p.cc not in VILLAGE_GAZETTEER_COUNTRIES:
+            base += MAIN_NAME_BONUS
         _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
     return list(found.values())
 
@@ -411,7 +417,7 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
     top = cands[0]
     close = [c for c in cands if c.score >= max(THRESHOLD, top.score - CITY_MARGIN)]
     for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
-        if all(city is c or _dominates(city, c) for c in close):
+        if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
             return city
     for other in cands[1:]:
         if other.score <= top.score - AMBIGUITY_MARGIN:
@@ -424,7 +430,7 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
 
 def _dominates(a: Candidate, b: Candidate) -> bool:
     """A city is what reports mean over a same-named village (Zaporizhzhia the city, not the hamlet)."""
-    return a.population >= 50_000 and a.population >= 20 * max(b.population, 1)
+    return a.population >= 50_000 and a.population >= DOMINANCE * max(b.population, 1)
 
 
 def _same_unit(a: Candidate, b: Candidate) -> bool:
@@ -566,7 +572,7 @@ def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -
     g = gazetteer.load()
     for name in {inc.location.name for inc in report.incidents if inc.location.name}:
         for alt in parse_query(name).alternatives[:1]:
-            ccs = {p.cc for p, _, derived, same, _ in g.by_keys(exact_key(alt), "\0") if same and not derived}
+            ccs = {p.cc for p, _, derived, same, _, _ in g.by_keys(exact_key(alt), "\0") if same and not derived}
             for cc in ccs:
                 votes[cc] += 2.0 / len(ccs)
     for inc in report.incidents:
