@@ -195,3 +195,9 @@ def test_extractor_hints_are_respelled_not_replaced():
     hints = {"Kafr Nuran": {"admin1": "Aleppo Governorate", "country": "SY"}}
     loc = geocode_report(_report(text, ["Kafr Nuran"], hints)).incidents[0].location
     assert (loc.admin1, loc.country) == ("Aleppo", "Syria") and near(loc, (36.082, 36.831))
+
+
+def test_near_points_choose_between_namesakes():
+    afrin_side = best("Kafr Jannah", country="Syria", near=[(36.51, 36.87)])  # Afrin town
+    ariha_side = best("Kafr Jannah", country="Syria", near=[(35.81, 36.61)])  # Ariha town
+    assert afrin_side.admin1 == "Aleppo" and ariha_side.admin1 == "Idlib"
