@@ -648,6 +648,17 @@ def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str |
     loc.country = loc.country or c.country
 
 
+@dataclass
+class _LocQuery:
+    """One incident location and the hints gathered for it."""
+
+    loc: Location
+    admin1: str | None  # the extractor's (strong)
+    soft_admin1: str | None  # the province named next to it in the text
+    country: str | None  # the extractor's, or the country of its admin1 hint (strong)
+    soft_country: str | None  # from the nearby province or the report as a whole
+
+
 def geocode_report(report: Report) -> Report:
     """Fill lat/lon/admin fields of every incident location in place; abstain when unsure.
 
@@ -661,32 +672,37 @@ def geocode_report(report: Report) -> Report:
     text = report.doc.text or ""
     mentions = _mentions(text, None)
     report_cc = _report_country(report, mentions)
-    queries = []
-    for loc in locs:
-        _canonical_hints(loc)
-        own = _admin1_lookup(parse_query(loc.name).alternatives[0], None, True) \
-            if parse_query(loc.name).alternatives else None
-        ctx_a1 = None if loc.admin1 or own else _context_admin1(text, _name_span(text, loc), mentions)
-        country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
-        soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
-        queries.append((loc, loc.admin1, ctx_a1, country, soft_country))
-
-    def run(near_for) -> list[Candidate | None]:
-        return [_choose(list(_resolve_cached(loc.name, a1, soft_a1, country, soft_cc, near_for(i), 8)))
-                for i, (loc, a1, soft_a1, country, soft_cc) in enumerate(queries)]
-
-    first = run(lambda i: ())
-    anchors = [(c.lat, c.lon, locs[i].name) if c and c.precision == "place" and c.score >= EXACT else None
-               for i, c in enumerate(first)]
+    queries = [_hints_for(loc, text, mentions, report_cc) for loc in locs]
+    first = _choose_all(queries, lambda i: ())
+    anchors = [(c.lat, c.lon, q.loc.name) if c and c.precision == "place" and c.score >= EXACT else None
+               for q, c in zip(queries, first)]
 
     def near_for(i: int) -> tuple[tuple[float, float], ...]:
-        pts = [(a[0], a[1]) for j, a in enumerate(anchors) if a and j != i and a[2] != locs[i].name]
-        return _near_key(pts)
+        return _near_key([(a[0], a[1]) for j, a in enumerate(anchors)
+                          if a and j != i and a[2] != queries[i].loc.name])
 
-    chosen = run(near_for) if any(anchors) else first
-    for (loc, a1, soft_a1, country, soft_cc), c in zip(queries, chosen):
-        _fill(loc, c, a1 or soft_a1, country or gazetteer.country_name(soft_cc) if soft_cc or country else None)
+    chosen = _choose_all(queries, near_for) if any(anchors) else first
+    for q, c in zip(queries, chosen):
+        country = q.country or gazetteer.country_name(q.soft_country)
+        _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
     return report
+
+
+def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str]],
+               report_cc: str | None) -> _LocQuery:
+    _canonical_hints(loc)
+    alts = parse_query(loc.name).alternatives
+    is_province = bool(alts) and _admin1_lookup(alts[0], None, True) is not None
+    ctx_a1 = None if loc.admin1 or is_province else _context_admin1(text, _name_span(text, loc), mentions)
+    country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
+    soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country)
+
+
+def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
+    return [_choose(list(_resolve_cached(q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
+                                         near_for(i), 8)))
+            for i, q in enumerate(queries)]
 
 
 def _admin1_country(a1: str | None) -> str | None:
