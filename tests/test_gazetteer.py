@@ -53,6 +53,7 @@ def test_import_geonames_dump_is_used_by_the_resolver(tmp_path):
 def test_import_ocha_csv_detects_columns(tmp_path):
     f = tmp_path / "syr_pplp.csv"
     f.write_text("admin1Name_en,admin2Name_en,admin4Name_en,admin4Name_ar,admin4Pcode,latitude,longitude\n"
+                 "#adm1+name,#adm2+name,#loc+name,#loc+name+i_ar,#loc+code,#geo+lat,#geo+lon\n"
                  "Hama,Hama,Tell Qurqush,تل قرقوش,C9999,35.3,36.9\n", encoding="utf-8")
     info = gazetteer.import_file(f, country="SY")
     assert info.rows == 1

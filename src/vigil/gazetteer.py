@@ -516,6 +516,8 @@ def parse_places_csv(path: Path, text: str, country: str | None = None) -> list[
         if r.get(None):
             raise _fail(path, i, "more fields than the header has")
         name = (r.get(name_col) or "").strip()
+        if name.startswith("#"):  # HDX files carry a second header row of HXL tags (#loc+name, #geo+lat)
+            continue
         if not name:
             raise _fail(path, i, f"empty {name_col}")
         lat, lon = _coords(path, i, r.get(lat_col) or "", r.get(lon_col) or "")
