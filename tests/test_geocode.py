@@ -201,3 +201,9 @@ def test_near_points_choose_between_namesakes():
     afrin_side = best("Kafr Jannah", country="Syria", near=[(36.51, 36.87)])  # Afrin town
     ariha_side = best("Kafr Jannah", country="Syria", near=[(35.81, 36.61)])  # Ariha town
     assert afrin_side.admin1 == "Aleppo" and ariha_side.admin1 == "Idlib"
+
+
+def test_provinces_of_countries_without_a_village_gazetteer():
+    assert best("Goma").admin1 == "North Kivu"
+    assert admin1_of("Kaduna State") == "Kaduna" and admin1_of("Kaduna", "Nigeria") == "Kaduna"
+    assert admin1_of("Niger") is None and admin1_of("Centre") is None  # a country, a common word

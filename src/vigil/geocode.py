@@ -485,6 +485,7 @@ def _admin1_lookup(name: str | None, country: str | None, exact_only: bool) -> s
         return None
     text = re.sub(r"[’'`]s\b", "", name)
     words = [w for w in text.split() if w.lower().strip(".,") not in ADMIN_WORDS]
+    said_admin = len(words) < len(text.split())  # "Kaduna State", "Sahel region"
     lowered = [w.lower() for w in words]
     if "rural" in lowered or "countryside" in text.lower() or "suburbs" in lowered:
         if "damascus" in lowered:
@@ -500,8 +501,23 @@ def _admin1_lookup(name: str | None, country: str | None, exact_only: bool) -> s
     for key in keys:
         hits = [h for h in index.get(key, []) if cc is None or h[1] == cc]
         if len({h[0] for h in hits}) == 1:
-            return hits[0][0]
+            a1, a1_cc = hits[0]
+            if cc or said_admin or a1_cc in VILLAGE_GAZETTEER_COUNTRIES or _distinctive(text):
+                return a1
+            return None
     return None
+
+
+# Province names elsewhere that are also common words or other things ("Niger", "Delta", "Red Sea").
+_AMBIGUOUS_PROVINCES = frozenset(exact_key(w) for w in (
+    "Central District", "Northern District", "Southern District", "Red Sea", "Federal Capital Territory"))
+
+
+def _distinctive(text: str) -> bool:
+    """A province name of a country without a village gazetteer counts alone only when multi-word
+    ("North Kivu", "Khyber Pakhtunkhwa"); single words (Centre, Delta, Niger, Bay) need a hint."""
+    key = exact_key(text)
+    return len(text.split()) > 1 and key not in _AMBIGUOUS_PROVINCES and key not in _country_codes()
 
 
 @lru_cache(maxsize=20_000)
