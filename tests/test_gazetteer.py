@@ -53,6 +53,7 @@ def test_import_geonames_dump_is_used_by_the_resolver(tmp_path):
 def test_import_ocha_csv_detects_columns(tmp_path):
     f = tmp_path / "syr_pplp.csv"
     f.write_text("admin1Name_en,admin2Name_en,admin4Name_en,admin4Name_ar,admin4Pcode,latitude,longitude\n"
+                 "#adm1+name,#adm2+name,#loc+name,#loc+name+i_ar,#loc+code,#geo+lat,#geo+lon\n"
                  "Hama,Hama,Tell Qurqush,تل قرقوش,C9999,35.3,36.9\n", encoding="utf-8")
     info = gazetteer.import_file(f, country="SY")
     assert info.rows == 1
@@ -100,3 +101,18 @@ def test_cli_import_of_a_broken_file_fails_clearly(tmp_path):
     result = CliRunner().invoke(app, ["gazetteer", "import", str(f)])
     assert result.exit_code == 1
     assert "XX.txt:1" in result.output and "nothing was imported" in result.output
+
+
+def _lat_of(name):
+    from vigil.geocode import best
+
+    c = best(name, admin1="Aleppo")
+    return c and round(c.lat, 2)
+
+
+def test_worker_processes_reopen_the_gazetteer():
+    import multiprocessing
+
+    gazetteer.load()  # the parent has an open SQLite handle before forking
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.map(_lat_of, ["Kafr Taal", "Kafr Nuran"]) == [36.15, 36.08]

@@ -158,3 +158,52 @@ def test_cli_geocode_tsv(tmp_path):
     assert lines[0] == ["name", "admin1", "lat", "lon", "matched_name", "gazetteer_id", "precision", "score"]
     assert lines[1][4] == "Kafr Ta`al" and abs(float(lines[1][2]) - KAFR_TAAL[0]) < 0.05
     assert lines[2][2:] == ["", "", "", "", "", ""]
+
+
+def test_big_city_beats_same_named_villages():
+    c = best("Zaporizhzhia")
+    assert c and c.population > 500_000 and c.admin1 == "Zaporizhzhia Oblast"
+
+
+def test_report_country_comes_from_its_places_not_perpetrators():
+    text = ("Russian missiles hit Kharkiv and Zaporizhzhia overnight, Ukrainian officials said; "
+            "a drone also struck Kherson.")
+    report = geocode_report(_report(text, ["Kharkiv", "Zaporizhzhia", "Kherson"]))
+    for inc in report.incidents:
+        assert inc.location.country == "Ukraine" and inc.location.lat is not None, inc.location
+
+
+def test_province_in_the_same_sentence_is_not_forced_on_a_province_name():
+    text = "Fighting spread from Idlib to Daraa and Hama."
+    loc = geocode_report(_report(text, ["Daraa"])).incidents[0].location
+    assert loc.admin1 == "Daraa"
+
+
+def test_area_phrases_resolve_to_their_province():
+    assert best("western countryside of Aleppo").precision == "province"
+    assert best("southern Idlib").admin1 == "Idlib"
+    assert best("Damascus countryside").admin1 == "Rif Dimashq"
+
+
+def test_capitalised_directions_stay_part_of_the_name():
+    c = best("East Jerusalem")
+    assert c is not None and c.matched_name == "East Jerusalem"
+
+
+def test_extractor_hints_are_respelled_not_replaced():
+    text = "Shelling hit Kafr Nuran."
+    hints = {"Kafr Nuran": {"admin1": "Aleppo Governorate", "country": "SY"}}
+    loc = geocode_report(_report(text, ["Kafr Nuran"], hints)).incidents[0].location
+    assert (loc.admin1, loc.country) == ("Aleppo", "Syria") and near(loc, (36.082, 36.831))
+
+
+def test_near_points_choose_between_namesakes():
+    afrin_side = best("Kafr Jannah", country="Syria", near=[(36.51, 36.87)])  # Afrin town
+    ariha_side = best("Kafr Jannah", country="Syria", near=[(35.81, 36.61)])  # Ariha town
+    assert afrin_side.admin1 == "Aleppo" and ariha_side.admin1 == "Idlib"
+
+
+def test_provinces_of_countries_without_a_village_gazetteer():
+    assert best("Goma").admin1 == "North Kivu"
+    assert admin1_of("Kaduna State") == "Kaduna" and admin1_of("Kaduna", "Nigeria") == "Kaduna"
+    assert admin1_of("Niger") is None and admin1_of("Centre") is None  # a country, a common word

@@ -164,6 +164,9 @@ def _cache_path() -> Path:
 
 # ---------------------------------------------------------------- index building
 
+_UNIT_WORDS = ADMIN_WORDS | DISTRICT_WORDS
+
+
 def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int, str]]:
     """Index keys for one place: its name and each alternate; admin units also without 'Province'."""
     forms = [name] + [a for a in alt.split("|") if a]
@@ -172,7 +175,7 @@ def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
         variants = [form]
         if kind != "place":
             words = form.split()
-            stripped = [w for w in words if w.lower() not in ADMIN_WORDS | DISTRICT_WORDS]
+            stripped = [w for w in words if w.lower() not in _UNIT_WORDS]
             if stripped and len(stripped) < len(words):
                 variants.append(" ".join(stripped))
         for v in variants:
@@ -180,13 +183,14 @@ def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
             if key and key != "ar:" and key not in seen:
                 seen.add(key)
                 yield key, fold_key(v), place_id, int(i == 0), literal(v)
-            words = v.split()
-            if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
-                rest = " ".join(words[1:])
-                rkey = exact_key(rest)
-                if len(rkey) >= 4 and rkey not in seen:
-                    seen.add(rkey)
-                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
+            if v[:2].lower() == "kh":
+                words = v.split()
+                if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
+                    rest = " ".join(words[1:])
+                    rkey = exact_key(rest)
+                    if len(rkey) >= 4 and rkey not in seen:
+                        seen.add(rkey)
+                        yield rkey, fold_key(rest), place_id, -1, literal(rest)
 
 
 def _read_shipped_rows() -> Iterator[dict]:
@@ -286,16 +290,23 @@ class Gazetteer:
         `column` is 'key' (light key) or 'fold' (heavy fold). Derived names are
         index-only variants such as "Khirbat Jadraya" -> "Jadraya".
         """
-        return [(p, k, d) for p, k, d, _, _ in self.by_keys(key if column == "key" else "\0",
+        return [(p, k, d) for p, k, d, _, _, _ in self.by_keys(key if column == "key" else "\0",
                                                           key if column == "fold" else "\0")]
 
-    def by_keys(self, key: str, fold: str) -> list[tuple[Place, str, bool, bool, str]]:
-        """One round trip for both lookups: (place, matched light key, derived?, light key equal?, literal)."""
-        out: list[tuple[Place, str, bool, bool, str]] = []
+    def by_keys(self, key: str, fold: str, cc: str | None = None) -> list[tuple[Place, str, bool, bool, str, bool]]:
+        """One round trip for both lookups.
+
+        Rows: (place, matched light key, derived?, light key equal?, literal, the place's own name?).
+
+        With `cc`, only places in that country (and user places without one).
+        """
+        out: list[tuple[Place, str, bool, bool, str, bool]] = []
+        where = "(n.key = ? OR n.fold = ?)" + (" AND p.cc IN (?, '')" if cc else "")
+        args = (key, fold, cc) if cc else (key, fold)
         for schema in self.schemas:
             rows = self.con.execute(
                 f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
-                f"ON p.id = n.place WHERE n.key = ? OR n.fold = ?", (key, fold)).fetchall()
+                f"ON p.id = n.place WHERE {where}", args).fetchall()
             sign = -1 if schema == "user" else 1
             for r in rows:
                 pid = sign * r[0]
@@ -303,7 +314,7 @@ class Gazetteer:
                 if p is None:
                     p = self._rows_to_places(schema, [r[:11]])[0]
                     self._place_cache[pid] = p
-                out.append((p, r[11], r[12] < 0, r[11] == key, r[13]))
+                out.append((p, r[11], r[12] < 0, r[11] == key, r[13], r[12] == 1))
         return out
 
     def place(self, place_id: int) -> Place:
@@ -383,7 +394,12 @@ def load() -> Gazetteer:
         if _loaded is None or _loaded[0] != pid:
             path = _cache_path()
             if not path.exists():
-                build_cache(path)
+                try:
+                    build_cache(path)
+                except OSError:  # read-only cache dir: build where we can
+                    path = Path(tempfile.gettempdir()) / "vigil-cache" / path.name
+                    if not path.exists():
+                        build_cache(path)
             _loaded = (pid, Gazetteer(path, user_db_path()))
     return _loaded[1]
 
@@ -500,6 +516,8 @@ def parse_places_csv(path: Path, text: str, country: str | None = None) -> list[
         if r.get(None):
             raise _fail(path, i, "more fields than the header has")
         name = (r.get(name_col) or "").strip()
+        if name.startswith("#"):  # HDX files carry a second header row of HXL tags (#loc+name, #geo+lat)
+            continue
         if not name:
             raise _fail(path, i, f"empty {name_col}")
         lat, lon = _coords(path, i, r.get(lat_col) or "", r.get(lon_col) or "")

@@ -4,8 +4,9 @@ A name is looked up three ways, cheapest first: its light key (case,
 punctuation, articles and Kafr/Kfar/Kefer-style words folded), its heavy
 transliteration fold (q=k, doubled letters, vowel quality ignored), and only
 when both miss, a RapidFuzz ratio over the fold keys inside the hinted
-province or country. Candidates are then scored with the context a report
-gives: the province named next to the place ("western countryside of
+province or country (and, inside a report, a consonant-skeleton match among
+the places around the report's other, confidently pinned places: Jidarya ->
+Jadraya). Candidates are then scored with the context a report gives: the province named next to the place ("western countryside of
 Aleppo", "Idlib's Bara village"), the report's country, closeness to the
 other places the report names, feature type and population.
 
@@ -33,6 +34,8 @@ from vigil.placename import exact_key, fold_key, literal
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
 AMBIGUITY_KM = 25.0
+DOMINANCE = 10  # population ratio at which a city outranks a namesake
+CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
 EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
 FUZZY_CUTOFF = 82.0  # rapidfuzz ratio on fold keys
@@ -44,6 +47,9 @@ SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words arou
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
 FACILITY_PENALTY = 2.0
+# GeoNames towns carry dozens of alternates (old and foreign names: "Palmyra" is also a Brazilian town's
+# old name), so their own name counts more; the village gazetteers' alternates are local spellings.
+MAIN_NAME_BONUS = 3.0
 LITERAL_BONUS = 3.0  # the report's spelling is letter for letter a gazetteer form ("Jubb Abyad", not "Jubb al Abyad")
 NEAR_KM = 20.0  # radius around the report's pinned places searched for looser spellings
 SKELETON = 89.0  # same consonants, near the report's other places
@@ -63,15 +69,24 @@ white helmets civil defence defense hospital school market mosque airport base b
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:(?:town|village|city|hamlet|camp|suburb|area|outskirts|neighbou?rhood|district|"
     r"province|governorate|region|countryside|vicinity|farms?)\s+of\s+)+", re.I)
+# Lower-case only: "western Aleppo countryside" is an area, "West Bank" and "North Kivu" are names.
+_DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
+                        r"central|rural)\s+")
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
-                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement"}
+                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv"}
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
 # a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
 _TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
                       "air", "barracks", "crossing"}
 _TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
 _TRAILING_DISTRICT = set(DISTRICT_WORDS)
+
+
+VILLAGE_GAZETTEER_COUNTRIES = ("SY", "IQ", "YE", "AF", "UA")
+DEMONYMS = {"Syrian": "SY", "Iraqi": "IQ", "Yemeni": "YE", "Afghan": "AF", "Ukrainian": "UA", "Libyan": "LY",
+            "Lebanese": "LB", "Somali": "SO", "Malian": "ML", "Nigerian": "NG", "Congolese": "CD",
+            "Palestinian": "PS", "Israeli": "IL", "Pakistani": "PK", "Burkinabe": "BF", "Sudanese": "SD"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +122,35 @@ def parse_query(name: str) -> _Query:
     """Alternative spellings and the kind of place wanted ("X village", "Tadmur/Palmyra", "Idlib province")."""
     text = re.sub(r"\s+", " ", name).strip()
     text = re.sub(r"[’`]s\b|'s\b", "", text)  # possessive "Idlib's"
+    text, want = _strip_area_prefix(text)
+    alternatives: list[str] = []
+    full: list[str] = []
+    facility = False
+    for part in (p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()):
+        words, want, is_facility = _strip_generic_words(part.split(), want)
+        facility = facility or is_facility
+        cleaned = " ".join(words)
+        if cleaned and cleaned not in alternatives:
+            alternatives.append(cleaned)
+        if part != cleaned and want == "place":
+            full.append(part)  # the full name may itself be in the gazetteer ("Al-Hol camp")
+    if want == "admin1":
+        a1 = admin1_of(name)  # "Damascus countryside" is Rif Dimashq, not Damascus
+        if a1:
+            alternatives, full = [a1], []
+    town = bool(re.search(r"\b(town|city)\b", name, re.I))
+    n_clean = len(alternatives)
+    alternatives += [f for f in full if f not in alternatives]
+    return _Query(tuple(alternatives), want, town, n_clean, facility)
+
+
+def _strip_area_prefix(text: str) -> tuple[str, str]:
+    """Drop "western ...", "the town of ..."; say whether a province or district is meant."""
     want = "place"
+    d = _DIRECTION.match(text)
+    if d and len(text) > d.end():  # "western Aleppo countryside", "southern Idlib": an area of a province
+        want = "admin1"
+        text = text[d.end():]
     m = _LEADING.match(text)
     if m:
         lead = m.group(0).lower()
@@ -116,33 +159,28 @@ def parse_query(name: str) -> _Query:
         elif "district" in lead:
             want = "district"
         text = text[m.end():]
-    parts = [p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()]
-    alternatives: list[str] = []
-    full: list[str] = []
+    return text, want
+
+
+_TRAILING_ANY = _TRAILING_PLACE | _TRAILING_ADMIN | _TRAILING_DISTRICT | _TRAILING_FACILITY
+
+
+def _strip_generic_words(words: list[str], want: str) -> tuple[list[str], str, bool]:
+    """Drop "village", "Oblast", "Airbase"... at the end and "the", "rural" at the start of one spelling."""
+    words = list(words)
     facility = False
-    for part in parts:
-        words = part.split()
-        while len(words) > 1 and words[-1].lower().strip(".") in (_TRAILING_PLACE | _TRAILING_ADMIN
-                                                                   | _TRAILING_DISTRICT | _TRAILING_FACILITY):
-            last = words.pop().lower().strip(".")
-            facility = facility or last in _TRAILING_FACILITY
-            if last in _TRAILING_ADMIN:
-                want = "admin1"
-            elif last in _TRAILING_DISTRICT and want == "place":
-                want = "district"
-        while len(words) > 1 and words[0].lower() in ("the", "rural", "greater", "central"):
-            if words[0].lower() == "rural":
-                want = "admin1"
-            words.pop(0)
-        cleaned = " ".join(words)
-        if cleaned and cleaned not in alternatives:
-            alternatives.append(cleaned)
-        if part != cleaned and want == "place":
-            full.append(part)  # the full name may itself be in the gazetteer ("Al-Hol camp")
-    town = bool(re.search(r"\b(town|city)\b", name, re.I))
-    n_clean = len(alternatives)
-    alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean, facility)
+    while len(words) > 1 and words[-1].lower().strip(".") in _TRAILING_ANY:
+        last = words.pop().lower().strip(".")
+        facility = facility or last in _TRAILING_FACILITY
+        if last in _TRAILING_ADMIN:
+            want = "admin1"
+        elif last in _TRAILING_DISTRICT and want == "place":
+            want = "district"
+    while len(words) > 1 and words[0].lower() in ("the", "rural", "greater", "central"):
+        if words[0].lower() == "rural":
+            want = "admin1"
+        words.pop(0)
+    return words, want, facility
 
 
 # ---------------------------------------------------------------- scoring
@@ -197,8 +235,9 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     elif soft_admin1:
         if p.admin1 == soft_admin1:
             s += SOFT_HINT_BONUS
-        elif p.admin1 is not None and not (d_near is not None and d_near <= 15):
-            s -= SOFT_HINT_PENALTY  # a province named nearby, unless the place sits among the report's others
+        elif p.admin1 is not None and not (d_near is not None and d_near <= 15) and p.population < 100_000:
+            # a province named nearby, unless the place sits among the report's others or is a big city
+            s -= SOFT_HINT_PENALTY
     if cc and p.cc != cc:
         s -= COUNTRY_PENALTY
     elif soft_cc and p.cc != soft_cc and not cc:
@@ -235,18 +274,21 @@ def _fuzzy_base(fold_ratio: float, query_key: str, form_key: str) -> float:
     return FUZZY_WEIGHT * (0.5 * fold_ratio + 0.5 * fuzz.ratio(query_key, form_key))
 
 
-def _lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
-    """(place, base score) pairs for one spelling by light key and by fold key."""
+def _lookup(alternative: str, admin1: str | None, cc: str | None,
+            only_cc: str | None = None) -> list[tuple[Place, float]]:
+    """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
     g = gazetteer.load()
     ek, fk = exact_key(alternative), fold_key(alternative)
     if not ek or ek in STOPWORDS:
         return []
     lit = literal(alternative)
     found: dict[int, tuple[Place, float]] = {}
-    for p, form, derived, same_key, form_lit in g.by_keys(ek, fk):
+    for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
         base = EXACT if same_key else _fold_base(ek, form)
         if same_key and form_lit == lit:
             base += LITERAL_BONUS
+        if same_key and own_name and p.cc not in VILLAGE_GAZETTEER_COUNTRIES:
+            base += MAIN_NAME_BONUS
         _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
     return list(found.values())
 
@@ -315,17 +357,20 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
     soft_a1 = admin1_of(soft_admin1, cc or soft_cc) if soft_admin1 else None
     if admin1 and not a1:
         a1 = admin1  # unknown province name: still compare literally
+    elif a1 and not cc:
+        cc = _admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
     scored: list[Candidate] = []
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
         if i >= query.n_clean and any(c.score >= THRESHOLD for c in scored):
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
-        for p, base in _lookup(alt, block_a1, block_cc):
+        for p, base in _lookup(alt, block_a1, block_cc, cc):
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
             scored.append(_candidate(name, p, score))
-    if not any(c.score >= THRESHOLD for c in scored):
-        # Fuzzy only on a miss, and only for the cleaned spellings ("Kafr Taal", not "Kafr Taal village").
+    if not any(c.score >= THRESHOLD for c in scored) and block_cc:
+        # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
+        # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
             for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
                 score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
@@ -370,12 +415,22 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
     if not cands or cands[0].score < THRESHOLD:
         return None
     top = cands[0]
+    close = [c for c in cands if c.score >= max(THRESHOLD, top.score - CITY_MARGIN)]
+    for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
+        if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
+            return city
     for other in cands[1:]:
         if other.score <= top.score - AMBIGUITY_MARGIN:
             break
-        if _km(top.lat, top.lon, other.lat, other.lon) > AMBIGUITY_KM and not _same_unit(top, other):
+        if _km(top.lat, top.lon, other.lat, other.lon) > AMBIGUITY_KM and not _same_unit(top, other) \
+                and not _dominates(top, other):
             return None
     return top
+
+
+def _dominates(a: Candidate, b: Candidate) -> bool:
+    """A city is what reports mean over a same-named village (Zaporizhzhia the city, not the hamlet)."""
+    return a.population >= 50_000 and a.population >= DOMINANCE * max(b.population, 1)
 
 
 def _same_unit(a: Candidate, b: Candidate) -> bool:
@@ -421,23 +476,48 @@ def _admin1_index() -> dict[str, list[tuple[str, str]]]:
 @lru_cache(maxsize=20_000)
 def admin1_of(name: str | None, country: str | None = None) -> str | None:
     """The canonical province name for a province mention ('Idleb' -> 'Idlib', 'Kharkiv region' -> 'Kharkiv Oblast')."""
+    return _admin1_lookup(name, country, exact_only=False)
+
+
+@lru_cache(maxsize=50_000)
+def _admin1_lookup(name: str | None, country: str | None, exact_only: bool) -> str | None:
     if not name:
         return None
     text = re.sub(r"[’'`]s\b", "", name)
     words = [w for w in text.split() if w.lower().strip(".,") not in ADMIN_WORDS]
+    said_admin = len(words) < len(text.split())  # "Kaduna State", "Sahel region"
     lowered = [w.lower() for w in words]
     if "rural" in lowered or "countryside" in text.lower() or "suburbs" in lowered:
         if "damascus" in lowered:
-            return admin1_of("Rif Dimashq", "SY")
+            return _admin1_lookup("Rif Dimashq", "SY", True)
         words = [w for w in words if w.lower() not in ("rural", "suburbs")]
     text = " ".join(words)
     cc = _country_code(country)
     index = _admin1_index()
-    for key in (exact_key(text), "~" + fold_key(text)):
+    keys = [exact_key(text)]
+    fold = fold_key(text)
+    if not exact_only and len(fold) >= MIN_FUZZY_LEN:  # short folds collide: Sunni/Sanaa, Busra/Basra
+        keys.append("~" + fold)
+    for key in keys:
         hits = [h for h in index.get(key, []) if cc is None or h[1] == cc]
         if len({h[0] for h in hits}) == 1:
-            return hits[0][0]
+            a1, a1_cc = hits[0]
+            if cc or said_admin or a1_cc in VILLAGE_GAZETTEER_COUNTRIES or _distinctive(text):
+                return a1
+            return None
     return None
+
+
+# Province names elsewhere that are also common words or other things ("Niger", "Delta", "Red Sea").
+_AMBIGUOUS_PROVINCES = frozenset(exact_key(w) for w in (
+    "Central District", "Northern District", "Southern District", "Red Sea", "Federal Capital Territory"))
+
+
+def _distinctive(text: str) -> bool:
+    """A province name of a country without a village gazetteer counts alone only when multi-word
+    ("North Kivu", "Khyber Pakhtunkhwa"); single words (Centre, Delta, Niger, Bay) need a hint."""
+    key = exact_key(text)
+    return len(text.split()) > 1 and key not in _AMBIGUOUS_PROVINCES and key not in _country_codes()
 
 
 @lru_cache(maxsize=20_000)
@@ -465,7 +545,7 @@ def country_of_place(name: str) -> str | None:
 
 
 def clear_caches() -> None:
-    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, country_of_place):
+    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place):
         f.cache_clear()
 
 
@@ -482,8 +562,8 @@ def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
         # try the longest run first: "Deir ez-Zor", "Rif Dimashq", "Kharkiv Oblast"
         for n in range(len(words), 0, -1):
             phrase = " ".join(words[:n])
-            a1 = admin1_of(phrase, cc)
-            if a1:
+            a1 = _admin1_lookup(phrase, cc, True) if len(phrase) > 2 else None
+            if a1 and _admin1_cc(a1) != "US":  # "Washington" in a conflict report is the government
                 start = m.start()
                 before = text[max(0, start - 25):start].lower()
                 if "damascus" in phrase.lower() and re.search(r"(countryside of|rural)\s*(the\s*)?$", before):
@@ -503,20 +583,36 @@ def _admin1_cc(a1: str) -> str:
 
 
 def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -> str | None:
-    """The report's country: the extractor's hints, else the provinces and countries it names."""
+    """The report's country: the extractor's hints, where its place names exist, the provinces and countries it names."""
     votes: Counter[str] = Counter()
+    g = gazetteer.load()
+    for name in {inc.location.name for inc in report.incidents if inc.location.name}:
+        for alt in parse_query(name).alternatives[:1]:
+            ccs = {p.cc for p, _, derived, same, _, _ in g.by_keys(exact_key(alt), "\0") if same and not derived}
+            for cc in ccs:
+                votes[cc] += 2.0 / len(ccs)
     for inc in report.incidents:
         cc = _country_code(inc.location.country)
         if cc:
             votes[cc] += 3
     for *_, cc in mentions:
         if cc:
-            votes[cc] += 1
-    for code in re.findall(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", report.doc.text[:3000]):
-        cc = _country_codes().get(exact_key(code))
+            votes[cc] += 0.5
+    demonym_votes: Counter[str] = Counter()
+    for word in re.findall(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", report.doc.text):
+        cc = _country_codes().get(exact_key(word))
         if cc:
-            votes[cc] += 1
-    return votes.most_common(1)[0][0] if votes else None
+            votes[cc] += 0.5
+        elif word in DEMONYMS:
+            demonym_votes[DEMONYMS[word]] += 0.25
+    for cc, v in demonym_votes.items():
+        votes[cc] += min(1.0, v)  # demonyms also name perpetrators ("Russian jets"): capped
+    if not votes:
+        return None
+    for cc in VILLAGE_GAZETTEER_COUNTRIES:  # ties go to the countries Vigil knows village by village
+        if cc in votes:
+            votes[cc] += 0.1
+    return votes.most_common(1)[0][0]
 
 
 def _name_span(text: str, loc: Location) -> tuple[int, int] | None:
@@ -546,6 +642,15 @@ def _context_admin1(text: str, span: tuple[int, int] | None,
     return best_m
 
 
+def _canonical_hints(loc: Location) -> None:
+    """The extractor's hints in Vigil's spelling ('Idleb' -> 'Idlib', 'SY' -> 'Syria'); unknown ones kept."""
+    cc = _country_code(loc.country)
+    if cc:
+        loc.country = gazetteer.country_name(cc)
+    if loc.admin1:
+        loc.admin1 = admin1_of(loc.admin1, cc) or loc.admin1
+
+
 def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str | None) -> None:
     if c is None:
         loc.admin1 = loc.admin1 or admin1
@@ -557,6 +662,17 @@ def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str |
     loc.admin1 = loc.admin1 or c.admin1  # an extractor's hint wins over the gazetteer
     loc.admin2 = c.admin2 if c.admin1 == loc.admin1 or loc.admin1 is None else loc.admin2
     loc.country = loc.country or c.country
+
+
+@dataclass
+class _LocQuery:
+    """One incident location and the hints gathered for it."""
+
+    loc: Location
+    admin1: str | None  # the extractor's (strong)
+    soft_admin1: str | None  # the province named next to it in the text
+    country: str | None  # the extractor's, or the country of its admin1 hint (strong)
+    soft_country: str | None  # from the nearby province or the report as a whole
 
 
 def geocode_report(report: Report) -> Report:
@@ -572,38 +688,39 @@ def geocode_report(report: Report) -> Report:
     text = report.doc.text or ""
     mentions = _mentions(text, None)
     report_cc = _report_country(report, mentions)
-    queries = []
-    for loc in locs:
-        ctx_a1 = None if loc.admin1 else _context_admin1(text, _name_span(text, loc), mentions)
-        country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
-        soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
-        queries.append((loc, loc.admin1, ctx_a1, country, soft_country))
-
-    def run(near_for) -> list[Candidate | None]:
-        return [_choose(list(_resolve_cached(loc.name, a1, soft_a1, country, soft_cc, near_for(i), 8)))
-                for i, (loc, a1, soft_a1, country, soft_cc) in enumerate(queries)]
-
-    first = run(lambda i: ())
-    anchors = [(c.lat, c.lon, locs[i].name) if c and c.precision == "place" and c.score >= EXACT else None
-               for i, c in enumerate(first)]
+    queries = [_hints_for(loc, text, mentions, report_cc) for loc in locs]
+    first = _choose_all(queries, lambda i: ())
+    anchors = [(c.lat, c.lon, q.loc.name) if c and c.precision == "place" and c.score >= EXACT else None
+               for q, c in zip(queries, first)]
 
     def near_for(i: int) -> tuple[tuple[float, float], ...]:
-        pts = [(a[0], a[1]) for j, a in enumerate(anchors) if a and j != i and a[2] != locs[i].name]
-        return _near_key(pts)
+        return _near_key([(a[0], a[1]) for j, a in enumerate(anchors)
+                          if a and j != i and a[2] != queries[i].loc.name])
 
-    chosen = run(near_for) if any(anchors) else first
-    for (loc, a1, soft_a1, country, soft_cc), c in zip(queries, chosen):
-        _fill(loc, c, a1 or soft_a1, country or gazetteer.country_name(soft_cc) if soft_cc or country else None)
+    chosen = _choose_all(queries, near_for) if any(anchors) else first
+    for q, c in zip(queries, chosen):
+        country = q.country or gazetteer.country_name(q.soft_country)
+        _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
     return report
+
+
+def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str]],
+               report_cc: str | None) -> _LocQuery:
+    _canonical_hints(loc)
+    alts = parse_query(loc.name).alternatives
+    is_province = bool(alts) and _admin1_lookup(alts[0], None, True) is not None
+    ctx_a1 = None if loc.admin1 or is_province else _context_admin1(text, _name_span(text, loc), mentions)
+    country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
+    soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country)
+
+
+def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
+    return [_choose(list(_resolve_cached(q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
+                                         near_for(i), 8)))
+            for i, q in enumerate(queries)]
 
 
 def _admin1_country(a1: str | None) -> str | None:
     canon = admin1_of(a1) if a1 else None
     return gazetteer.country_name(_admin1_cc(canon)) if canon else None
-
-
-def candidate_to_location(c: Candidate, name: str | None = None) -> Location:
-    """A Location filled from a candidate (for callers outside a report)."""
-    return replace(Location(name=name or c.name), matched_name=c.matched_name, lat=c.lat, lon=c.lon,
-                   admin1=c.admin1, admin2=c.admin2, country=c.country, geo_precision=c.precision,
-                   gazetteer_id=c.gazetteer_id)
