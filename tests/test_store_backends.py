@@ -1,0 +1,54 @@
+"""SQLite and PostgreSQL give the same answers; the migrations build exactly the schema store.py uses."""
+from __future__ import annotations
+
+import json
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from conftest import postgres_url_or_skip
+from fixture_reports import incident, kafr_taal_outlets, report, russian_ceasefire_report
+from vigil.store import (metadata, open_store, ingest_reports, query_ceasefires, query_incidents, query_violations,
+                         refuse)
+
+
+def _corpus():
+    extra = report("outlet-e", "2020-02-03", incidents=[
+        incident("Douma", 5, date="2020-02-02", type="shelling", perpetrator="Syrian government",
+                 evidence="Five died as shells hit Douma on Sunday."),
+        incident("Unlisted Hamlet", None, date=None, perpetrator=None, loc={"name": "Unlisted Hamlet"},
+                 evidence="A hamlet nearby was also hit."),
+    ])
+    return kafr_taal_outlets() + [russian_ceasefire_report(), extra]
+
+
+def _answers(url):
+    with open_store(url) as s:
+        ingest_reports(s, _corpus())
+        return json.dumps([query_incidents(s), query_ceasefires(s), query_violations(s)], sort_keys=True)
+
+
+def test_sqlite_and_postgresql_give_identical_incidents(tmp_path):
+    pg = postgres_url_or_skip()
+    sqlite = _answers(f"sqlite:///{tmp_path / 'a.db'}")
+    assert sqlite == _answers(pg)
+    assert len(json.loads(sqlite)[0]) == 5
+
+
+def test_migrations_match_the_tables_store_uses(db_url):
+    with open_store(db_url) as s:
+        with s.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+    assert diff == []
+    assert version == "0001"
+
+
+def test_reopening_a_store_keeps_its_data(db_url):
+    with open_store(db_url) as s:
+        ingest_reports(s, kafr_taal_outlets())
+        before = query_incidents(s)
+    with open_store(db_url) as s:
+        assert query_incidents(s) == before
+        refuse(s)
+        assert query_incidents(s) == before
