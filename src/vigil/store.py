@@ -70,6 +70,7 @@ report_bands = sa.Table(
     sa.Column("band", sa.Integer, primary_key=True),
     sa.Column("bucket", sa.BigInteger, primary_key=True),
     sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+    sa.Index("ix_report_bands_bucket", "bucket"),
 )
 near_copies = sa.Table(
     "near_copies", metadata,
@@ -342,7 +343,7 @@ def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
 
 def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
     h = content_hash(report)
-    if conn.execute(sa.select(reports.c.id).where(reports.c.content_hash == h)).first():
+    if conn.execute(_Q.report_by_hash, {"h": h}).first():
         return "duplicate"
     published = date.fromisoformat(str(report["published"])[:10])
     mh = signature(_copy_text(report))
@@ -376,8 +377,9 @@ def _link_near_copies(conn: Connection, report_id: int, h: str, published: date,
     """Persist the LSH bands; link the report to stored reports it nearly copies and merge their copy groups.
     Returns (is a near-copy, incidents whose independence count may have changed)."""
     buckets = _band_buckets(mh)
-    conds = [sa.and_(report_bands.c.band == b, report_bands.c.bucket == k) for b, k in buckets]
-    cand_ids = {r[0] for r in conn.execute(sa.select(report_bands.c.report_id).where(sa.or_(*conds)).distinct())}
+    wanted = set(buckets)
+    cand_ids = {r.report_id for r in conn.execute(_Q.bands_by_bucket, {"buckets": [k for _, k in buckets]})
+                if (r.band, r.bucket) in wanted}
     conn.execute(sa.insert(report_bands), [{"band": b, "bucket": k, "report_id": report_id} for b, k in buckets])
     if not cand_ids:
         return False, set()
@@ -428,26 +430,46 @@ def _claim_dict(row) -> dict[str, Any]:
             "published": row.published.isoformat()}
 
 
+class _Q:
+    """Statements built once: constructing SQLAlchemy expressions per call costs more than running them."""
+
+    report_by_hash = sa.select(reports.c.id).where(reports.c.content_hash == sa.bindparam("h"))
+    bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id)
+                       .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True))))
+    candidates = _claim_select().where(
+        incident_claims.c.type == sa.bindparam("type"),
+        incident_claims.c.fuse_date.between(sa.bindparam("lo"), sa.bindparam("hi")),
+        incident_claims.c.incident_id.is_not(None),
+        sa.or_(incident_claims.c.gazetteer_id == sa.bindparam("gid"),
+               incident_claims.c.name_key.in_(sa.bindparam("keys", expanding=True)),
+               incident_claims.c.matched_key.in_(sa.bindparam("keys", expanding=True)),
+               sa.and_(incident_claims.c.lat.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi")),
+                       incident_claims.c.lon.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi")))))
+    claims_of_incident = _claim_select().where(incident_claims.c.incident_id == sa.bindparam("iid"))
+    corrections_of = (sa.select(corrections).where(corrections.c.anchor_claim.in_(sa.bindparam("keys", expanding=True)))
+                      .order_by(corrections.c.at, corrections.c.id))
+    delete_incident_violations = sa.delete(violations).where(violations.c.incident_id == sa.bindparam("iid"))
+    delete_incident = sa.delete(incidents).where(incidents.c.id == sa.bindparam("iid"))
+    incident_exists = sa.select(incidents.c.id).where(incidents.c.id == sa.bindparam("iid"))
+    update_incident = sa.update(incidents).where(incidents.c.id == sa.bindparam("iid"))
+    ceasefires_in_force = sa.select(ceasefires.c.id, ceasefires.c.record).where(
+        ceasefires.c.start <= sa.bindparam("day"),
+        sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= sa.bindparam("day")))
+
+
 def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -> list:
     """Stored claims that could be the same incident: same type, within a day, sharing a place key."""
     lo, hi = fuse.block_window(claim)
-    keys = list(fuse.name_keys(claim.get("location") or {}))
-    place = []
-    if cols["gazetteer_id"]:
-        place.append(incident_claims.c.gazetteer_id == cols["gazetteer_id"])
-    if keys:
-        place += [incident_claims.c.name_key.in_(keys), incident_claims.c.matched_key.in_(keys)]
-    if cols["lat"] is not None:
-        dlat = fuse.PLACE_KM / 111.0 + 1e-6
-        dlon = dlat * 2  # generous: a degree of longitude is shorter than one of latitude away from the equator
-        place.append(sa.and_(incident_claims.c.lat.between(cols["lat"] - dlat, cols["lat"] + dlat),
-                             incident_claims.c.lon.between(cols["lon"] - dlon, cols["lon"] + dlon)))
-    if not place:
+    keys = sorted(fuse.name_keys(claim.get("location") or {}))
+    if not (cols["gazetteer_id"] or keys or cols["lat"] is not None):
         return []
-    q = _claim_select().where(incident_claims.c.type == cols["type"],
-                              incident_claims.c.fuse_date.between(lo, hi),
-                              incident_claims.c.incident_id.is_not(None), sa.or_(*place))
-    return conn.execute(q).all()
+    dlat = fuse.PLACE_KM / 111.0 + 1e-6
+    dlon = dlat * 2  # generous: a degree of longitude is shorter than one of latitude away from the equator
+    lat, lon = cols["lat"], cols["lon"]
+    return conn.execute(_Q.candidates, {
+        "type": cols["type"], "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
+        "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
+        "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}).all()
 
 
 def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dict[str, Any],
@@ -469,13 +491,13 @@ def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dic
 
 
 def _drop_incident(conn: Connection, iid: str) -> None:
-    conn.execute(sa.delete(violations).where(violations.c.incident_id == iid))
-    conn.execute(sa.delete(incidents).where(incidents.c.id == iid))
+    conn.execute(_Q.delete_incident_violations, {"iid": iid})
+    conn.execute(_Q.delete_incident, {"iid": iid})
 
 
 def _refresh_incident(conn: Connection, iid: str) -> str | None:
     """Re-fuse an incident from its claims, apply corrections, re-test ceasefires. Returns the final id."""
-    claims = [_claim_dict(r) for r in conn.execute(_claim_select().where(incident_claims.c.incident_id == iid))]
+    claims = [_claim_dict(r) for r in conn.execute(_Q.claims_of_incident, {"iid": iid})]
     if not claims:
         _drop_incident(conn, iid)
         return None
@@ -484,8 +506,7 @@ def _refresh_incident(conn: Connection, iid: str) -> str | None:
     if final != iid:
         conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == iid).values(incident_id=final))
         _drop_incident(conn, iid)
-    fixes = conn.execute(sa.select(corrections).where(
-        corrections.c.anchor_claim.in_([c["claim_key"] for c in claims])).order_by(corrections.c.at, corrections.c.id)).all()
+    fixes = conn.execute(_Q.corrections_of, {"keys": [c["claim_key"] for c in claims]}).all()
     record = apply_corrections(machine, [_correction_dict(f) for f in fixes])
     _write_incident(conn, record)
     _revalidate_incident(conn, record)
@@ -517,20 +538,19 @@ def admin1_key(name: str | None) -> str | None:
 
 def _write_incident(conn: Connection, record: dict[str, Any]) -> None:
     cols = _incident_columns(record)
-    if conn.execute(sa.select(incidents.c.id).where(incidents.c.id == record["id"])).first():
-        conn.execute(sa.update(incidents).where(incidents.c.id == record["id"]).values(**cols))
+    if conn.execute(_Q.incident_exists, {"iid": record["id"]}).first():
+        conn.execute(_Q.update_incident, {**cols, "iid": record["id"]})
     else:
-        conn.execute(sa.insert(incidents).values(**cols))
+        conn.execute(sa.insert(incidents), cols)
 
 
 def _revalidate_incident(conn: Connection, record: dict[str, Any]) -> None:
     """Replace the incident's violation links by testing it against ceasefires in force on its day."""
-    conn.execute(sa.delete(violations).where(violations.c.incident_id == record["id"]))
+    conn.execute(_Q.delete_incident_violations, {"iid": record["id"]})
     if not record.get("date"):
         return
     day = date.fromisoformat(record["date"])
-    rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record).where(
-        ceasefires.c.start <= day, sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= day))).all()
+    rows = conn.execute(_Q.ceasefires_in_force, {"day": day}).all()
     links = [{"ceasefire_id": r.id, "incident_id": record["id"], "by_declarer": ledger.by_declarer(r.record, record)}
              for r in rows if ledger.is_violation(r.record, record)]
     if links:
