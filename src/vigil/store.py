@@ -262,12 +262,15 @@ def _band_buckets(mh) -> list[tuple[int, int]]:
 
 
 def _jaccard(mh, blob: bytes) -> float:
-    """Estimated Jaccard similarity against a stored signature (the share of equal minima,
-    as `MinHash.jaccard` computes it, without rebuilding a MinHash object)."""
-    import numpy as np
+    """Estimated Jaccard similarity against a stored signature: the share of equal minima,
+    as `MinHash.jaccard` computes it, without rebuilding a MinHash object."""
+    from array import array
 
-    other = np.frombuffer(blob, dtype=mh.hashvalues.dtype)
-    return float(np.count_nonzero(mh.hashvalues == other)) / len(other) if len(other) == len(mh.hashvalues) else 0.0
+    other = array("I", blob)  # affine32 signatures are uint32
+    mine = mh.hashvalues.tolist()
+    if len(other) != len(mine):
+        return 0.0
+    return sum(a == b for a, b in zip(mine, other)) / len(mine)
 
 
 # ---- ingest ------------------------------------------------------------------------
@@ -872,6 +875,12 @@ def bulk_insert_incidents(store: Store, records: Iterable[dict[str, Any]], batch
             conn.execute(sa.insert(incidents), buf)
             n += len(buf)
     return n
+
+
+def analyze(store: Store) -> None:
+    """Refresh the planner's statistics (after bulk loads), so filtered queries pick the right index."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
 
 
 def iter_all_incidents(store: Store) -> Iterator[dict[str, Any]]:
