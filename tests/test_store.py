@@ -42,6 +42,14 @@ def test_three_outlets_make_one_incident_per_village(store):
     assert incs["Ariha"]["reports"] == 2
 
 
+def _reprint_of(original, doc_id="reprint", published="2020-01-22", killed=11):
+    copy = json.loads(json.dumps(original))
+    copy.update(doc_id=doc_id, url=f"https://mirror.example.net/{doc_id}", published=published,
+                text=original["text"].replace("into the night", "into the early hours") + " Copyright the wire.")
+    copy["incidents"][0]["killed"] = killed
+    return copy
+
+
 def test_any_ingest_order_gives_the_same_incidents(tmp_path):
     reports_ = kafr_taal_outlets() + [russian_ceasefire_report()]
     results = []
@@ -54,6 +62,28 @@ def test_any_ingest_order_gives_the_same_incidents(tmp_path):
     assert len(results) == 24 and len(set(results)) == 1
 
 
+def test_any_ingest_order_gives_the_same_incidents_with_near_copies(tmp_path):
+    import random
+
+    a = kafr_taal_outlets()[0]
+    reports_ = kafr_taal_outlets() + [_reprint_of(a), _reprint_of(a, "reprint-2", "2020-01-20", 12)]
+    rnd = random.Random(5)
+    results = set()
+    for n in range(12):
+        order = rnd.sample(reports_, len(reports_))
+        with open_store(f"sqlite:///{tmp_path / f'perm{n}.db'}") as s:
+            for r in order:
+                ingest_reports(s, [r])
+            incs = query_incidents(s)
+            results.add(json.dumps(incs, sort_keys=True))
+    assert len(results) == 1
+    kt = by_place(incs)["Kafr Ta`al"]
+    assert kt["reports"] == 5 and kt["independent_sources"] == 3
+    # the earliest-published member of a copy group counts as the original
+    assert {x["doc_id"]: x.get("copy_of") for x in kt["sources"]} == {
+        "reprint-2": None, "outlet-a": "reprint-2", "reprint": "reprint-2", "outlet-b": None, "outlet-c": None}
+
+
 def test_rebuilding_from_claims_matches_incremental_fusion(store):
     ingest_reports(store, kafr_taal_outlets() + [russian_ceasefire_report()])
     before = query_incidents(store), query_ceasefires(store), query_violations(store)
@@ -63,10 +93,7 @@ def test_rebuilding_from_claims_matches_incremental_fusion(store):
 
 def test_a_syndicated_copy_is_linked_and_not_an_independent_source(tmp_path, db_url):
     a = kafr_taal_outlets()[0]
-    copy = json.loads(json.dumps(a))
-    copy.update(doc_id="reprint", url="https://mirror.example.net/reprint", published="2020-01-22",
-                text=a["text"].replace("into the night", "into the early hours") + " Copyright the wire.")
-    copy["incidents"][0]["killed"] = 11  # the reprint's figure still counts towards the range
+    copy = _reprint_of(a)  # killed 11: the reprint's figure still counts towards the range
     with open_store(db_url) as s:
         ingest_reports(s, [a])
     with open_store(db_url) as s:  # a later run: the signature must come from the database

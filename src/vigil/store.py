@@ -607,11 +607,15 @@ def _refresh_ceasefire(conn: Connection, cid: str) -> None:
     start = ledger.start_of(record)
     until = date.fromisoformat(record["effective_until"]) if record.get("effective_until") else None
     conn.execute(sa.insert(ceasefires).values(id=record["id"], start=start, until=until, record=record))
-    if start is None or not ledger.resolve_area(record.get("area")):
+    areas = ledger.resolve_area(record.get("area"))
+    if start is None or not areas:
         return
     q = sa.select(incidents.c.id, incidents.c.record).where(incidents.c.date >= start)
     if until is not None:
         q = q.where(incidents.c.date <= until)
+    if all(a.country for a in areas):  # zones and countries: only incidents in (or not yet placed in) that country
+        q = q.where(sa.or_(incidents.c.country_key.in_(sorted({a.country for a in areas})),
+                           incidents.c.country_key.is_(None)))
     links = [{"ceasefire_id": record["id"], "incident_id": r.id, "by_declarer": ledger.by_declarer(record, r.record)}
              for r in conn.execute(q) if ledger.is_violation(record, r.record)]
     if links:
