@@ -27,6 +27,10 @@ def test_other_areas():
     assert zone("southern Syria").zone_id == "southwest-syria-de-escalation-zone"
     assert [a.label for a in ledger.resolve_area("Idlib and Hama")] == ["Idlib de-escalation zone", "Hama"]
     assert ledger.resolve_area(None) == () and ledger.resolve_area("  ") == ()
+    assert zone("Syria (nationwide)").kind == "country"
+    assert [a.label for a in ledger.resolve_area("Idlib and Aleppo provinces")] == ["Idlib de-escalation zone",
+                                                                                   "Aleppo provinces"]
+    assert ledger.resolve_area("Idlib and Aleppo provinces")[1].kind == "admin"
 
 
 @pytest.mark.parametrize("place,inside", [

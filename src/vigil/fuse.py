@@ -71,8 +71,9 @@ _GEO_RANK = {"place": 0, None: 1, "district": 2, "province": 3, "country": 4}
 
 _ARTICLES = {"al", "el", "il", "ul", "ar", "er", "as", "es", "ash", "esh", "ad", "ed", "adh", "az", "ez", "at", "et", "an", "en"}
 _KAFR = re.compile(r"\b(?:kafr|kfar|kefer|kafar|kfr|kefr|kufr|kafer)\b")
-_GENERIC = {"village", "town", "city", "province", "governorate", "district", "subdistrict", "countryside",
-            "area", "region", "camp", "neighbourhood", "neighborhood", "of", "the"}
+_GENERIC = {"village", "town", "city", "province", "provinces", "governorate", "governorates", "district",
+            "districts", "subdistrict", "countryside", "area", "areas", "region", "regions", "camp",
+            "neighbourhood", "neighborhood", "of", "the"}
 
 
 def fold_name(name: str | None) -> str:
