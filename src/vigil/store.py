@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -115,12 +116,14 @@ incidents = sa.Table(
     sa.Column("killed", sa.Integer),
     sa.Column("grade", sa.String(16)),
     sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("cell", sa.Integer),  # 0.1-degree grid cell (see grid_cell), for --near
     sa.Index("ix_incidents_date", "date"),
     sa.Index("ix_incidents_country_date", "country_key", "date"),
     sa.Index("ix_incidents_admin1_date", "admin1_key", "date"),
     sa.Index("ix_incidents_perpetrator_date", "perpetrator_key", "date"),
     sa.Index("ix_incidents_type_date", "type", "date"),
     sa.Index("ix_incidents_lat_lon", "lat", "lon"),
+    sa.Index("ix_incidents_cell_date", "cell", "date"),
 )
 corrections = sa.Table(
     "corrections", metadata,
@@ -530,7 +533,29 @@ def _incident_columns(record: dict[str, Any]) -> dict[str, Any]:
         "killed": record.get("killed"),
         "grade": record.get("grade"),
         "record": record,
+        "cell": grid_cell(loc.get("lat"), loc.get("lon")),
     }
+
+
+GRID = 10  # cells per degree
+MAX_NEAR_CELLS = 400
+
+
+def grid_cell(lat: float | None, lon: float | None) -> int | None:
+    """A 0.1-degree grid cell number: `--near` becomes an indexed IN over a few cells plus the date,
+    which both databases plan well (a lat/lon box and a date range compete for one index)."""
+    if lat is None or lon is None:
+        return None
+    return (math.floor(lat * GRID) + 90 * GRID) * 10000 + (math.floor(lon * GRID) + 180 * GRID)
+
+
+def cells_covering(lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float) -> list[int] | None:
+    """The grid cells a box touches, or None when there are too many to list."""
+    rows = range(math.floor(lat_lo * GRID), math.floor(lat_hi * GRID) + 1)
+    cols = range(math.floor(lon_lo * GRID), math.floor(lon_hi * GRID) + 1)
+    if len(rows) * len(cols) > MAX_NEAR_CELLS:
+        return None
+    return [(r + 90 * GRID) * 10000 + (c + 180 * GRID) for r in rows for c in cols]
 
 
 def admin1_key(name: str | None) -> str | None:
@@ -786,8 +811,11 @@ def query_incidents(store: Store, f: IncidentFilter | None = None) -> list[dict[
     if f.near:
         lat, lon, km = f.near
         dlat = km / 110.5
-        dlon = km / max(1e-6, 111.32 * abs(__import__("math").cos(__import__("math").radians(lat))))
+        dlon = km / max(1e-6, 111.32 * math.cos(math.radians(min(89.9, abs(lat) + dlat))))
         q = q.where(incidents.c.lat.between(lat - dlat, lat + dlat), incidents.c.lon.between(lon - dlon, lon + dlon))
+        cells = cells_covering(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+        if cells is not None:
+            q = q.where(incidents.c.cell.in_(cells))
     q = q.order_by(incidents.c.date.asc().nulls_last(), incidents.c.id)
     if f.limit and not f.near:
         q = q.limit(f.limit)
