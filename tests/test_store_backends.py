@@ -52,3 +52,44 @@ def test_reopening_a_store_keeps_its_data(db_url):
         assert query_incidents(s) == before
         refuse(s)
         assert query_incidents(s) == before
+
+
+def test_schema_revision_constant_is_the_alembic_head():
+    from importlib.resources import files
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from vigil.store import SCHEMA_REVISION
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("vigil") / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_REVISION
+
+
+def test_an_old_database_is_upgraded_on_open_with_its_data(db_url):
+    """A store created at revision 0002 gains the grid cell (0003) for the incidents it already holds."""
+    from importlib.resources import files
+
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from vigil.store import IncidentFilter, query_incidents
+
+    engine = sa.create_engine(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("vigil") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    record = {"id": "inc_old", "date": "2020-01-21", "type": "airstrike", "perpetrator": None,
+              "location": {"name": "Kafr Taal", "lat": 36.15423, "lon": 36.89346, "country": "Syria"}}
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO incidents (id, date, type, lat, lon, record) "
+                             "VALUES ('inc_old', '2020-01-21', 'airstrike', 36.15423, 36.89346, :r)"),
+                     {"r": json.dumps(record)})
+    engine.dispose()
+    with open_store(db_url) as s:
+        found = query_incidents(s, IncidentFilter(near=(36.15, 36.89, 5)))
+    assert [i["id"] for i in found] == ["inc_old"]

@@ -184,8 +184,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+SCHEMA_REVISION = "0003"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision shipped in the package."""
+    """Bring the schema to the newest Alembic revision shipped in the package
+    (a quick version check first, so opening an up-to-date store costs one query)."""
+    if _current_revision(engine) == SCHEMA_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
 
