@@ -1,6 +1,6 @@
 """Ingest throughput: synthetic reports into a temporary SQLite store on one core.
 
-    .venv/bin/python bench/bench_ingest.py [N_REPORTS]
+    .venv/bin/python bench/bench_ingest.py [N_REPORTS] [POSTGRESQL_URL]
 
 Reports are generated as codebook dicts (what `pipeline.process` emits), so
 the figure measures the store, fusion and ledger, not extraction. About a
@@ -79,18 +79,43 @@ def synthetic_reports(n: int, seed: int = 1) -> list[dict]:
     return reports
 
 
+def _postgres_scratch(url: str):
+    """A throwaway schema in the given PostgreSQL database (dropped afterwards)."""
+    import os
+
+    import sqlalchemy as sa
+
+    schema = f"vigil_bench_{os.getpid()}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", drop
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    pg = sys.argv[2] if len(sys.argv) > 2 else None  # e.g. postgresql+psycopg://vigil:vigil@127.0.0.1/vigil_test
     reports = synthetic_reports(n)
     with tempfile.TemporaryDirectory() as tmp:
-        with open_store(f"sqlite:///{Path(tmp) / 'bench.db'}") as store:
-            t0 = time.perf_counter()
-            summary = ingest_reports(store, reports)
-            dt = time.perf_counter() - t0
-            counts = stats(store)
+        url, cleanup = (_postgres_scratch(pg) if pg else (f"sqlite:///{Path(tmp) / 'bench.db'}", lambda: None))
+        try:
+            with open_store(url) as store:
+                t0 = time.perf_counter()
+                summary = ingest_reports(store, reports)
+                dt = time.perf_counter() - t0
+                counts = stats(store)
+        finally:
+            cleanup()
+    backend = "PostgreSQL" if pg else "SQLite"
     print(summary.line())
     print(f"ingested {n} reports ({sum(len(r['incidents']) for r in reports)} incident claims) in {dt:.2f} s: "
-          f"{n / dt:.0f} reports/s on one core (SQLite, one transaction per report); "
+          f"{n / dt:.0f} reports/s on one core ({backend}, one transaction per report); "
           f"{counts['incidents']} fused incidents, {counts['violations']} violation links")
 
 
