@@ -213,3 +213,16 @@ def test_filters(store):
     assert names(IncidentFilter(type="airstrike", country="Syria")) == ["Ariha", "Kafr Nuran", "Kafr Taal"]
     assert names(IncidentFilter(near=(36.15, 36.89, 10))) == ["Kafr Nuran", "Kafr Taal"]
     assert names(IncidentFilter(country="Yemen")) == []
+
+
+def test_coordinates_join_reports_that_name_a_place_differently(store):
+    """No gazetteer ids, different names (the city's old and new names): points 2 km apart are one place."""
+    def ukr(doc, name, lon, killed):
+        loc = {"name": name, "matched_name": None, "admin1": "Donetsk", "admin2": None, "country": "Ukraine",
+               "lat": 48.5956, "lon": lon, "geo_precision": "place", "gazetteer_id": None}
+        return report(doc, "2023-01-10", incidents=[incident(name, killed, type="shelling", loc=loc,
+                                                             evidence=f"Shelling of {name} killed {killed}.")])
+    ingest_reports(store, [ukr("u1", "Bakhmut", 38.0000, 3), ukr("u2", "Artemivsk", 38.0270, 4),
+                           ukr("u3", "Far Village", 38.0800, 1)])
+    incs = query_incidents(store)
+    assert sorted((i["reports"], i["killed_low"], i["killed_high"]) for i in incs) == [(1, 1, 1), (2, 3, 4)]

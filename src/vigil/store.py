@@ -482,9 +482,9 @@ def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -
     keys = sorted(fuse.name_keys(claim.get("location") or {}))
     if not (cols["gazetteer_id"] or keys or cols["lat"] is not None):
         return []
-    dlat = fuse.PLACE_KM / 111.0 + 1e-6
-    dlon = dlat * 2  # generous: a degree of longitude is shorter than one of latitude away from the equator
     lat, lon = cols["lat"], cols["lon"]
+    dlat = fuse.PLACE_KM / 110.5 + 1e-6
+    dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
     return conn.execute(_Q.candidates, {
         "type": cols["type"], "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
         "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
