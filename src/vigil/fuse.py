@@ -342,7 +342,8 @@ def fuse_claims(claims: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _source_entries(claims: list[dict[str, Any]], originals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Who reported what: one entry per report claim, syndicated copies marked with their original."""
+    """Who reported what: one entry per report claim, with the sentences (and their character offsets in
+    that report) it rests on; syndicated copies are marked with their original."""
     out = []
     for c in sorted(claims, key=lambda c: (c["published"], c.get("doc_id") or "", c["claim_key"])):
         original = originals[c.get("copy_group") or c["report_key"]]
@@ -353,6 +354,8 @@ def _source_entries(claims: list[dict[str, Any]], originals: dict[str, dict[str,
             "reported_by": list(c.get("sources") or []),
             "killed": c.get("killed"),
             "perpetrator": c.get("perpetrator"),
+            "evidence": list(c.get("evidence") or []),
+            "evidence_spans": [list(span) for span in c.get("evidence_spans") or []],
         }
         if original["report_key"] != c["report_key"]:
             entry["copy_of"] = original.get("doc_id")
