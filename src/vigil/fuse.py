@@ -54,6 +54,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Iterable
 
 from unidecode import unidecode
@@ -76,6 +77,7 @@ _GENERIC = {"village", "town", "city", "province", "provinces", "governorate", "
             "neighbourhood", "neighborhood", "of", "the"}
 
 
+@lru_cache(maxsize=100_000)
 def fold_name(name: str | None) -> str:
     """A spelling-insensitive key for a place name, so that "Kfar Ta'al", "Kafr Taal"
     and "Kefer Teal" compare equal (transliterations of one Arabic name differ

@@ -259,14 +259,19 @@ def _shingles(text: str) -> set[bytes]:
 
 def signature(text: str):
     """MinHash of the text's word 3-shingles, or None for an empty text."""
-    from datasketch import MinHash
-
     sh = _shingles(text)
     if not sh:
         return None
-    m = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
+    m = _empty_minhash().copy()  # copying skips regenerating the 128 permutations
     m.update_batch(list(sh))
     return m
+
+
+@lru_cache(maxsize=1)
+def _empty_minhash():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
 
 
 def _band_buckets(mh) -> list[tuple[int, int]]:
