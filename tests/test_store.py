@@ -129,6 +129,7 @@ def test_strikes_in_the_idlib_zone_violate_the_russian_ceasefire(store):
     assert flagged == {"Kafr Taal", "Kafr Nuran", "Ariha", "Sarmin"}
     assert cf["violations"] == 4
     assert cf["violations_killed"] == 9 + 2 + 3 + 1
+    assert (cf["violations_killed_low"], cf["violations_killed_high"]) == (9 + 2 + 3 + 1, 10 + 2 + 3 + 1)
     assert cf["violations_by_declarers"] == 4
     incs = by_place(query_incidents(store))
     assert incs["Kafr Ta`al"]["violations"] == [cf["id"]]

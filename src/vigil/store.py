@@ -866,19 +866,26 @@ def get_incident(store: Store, incident_id: str) -> dict[str, Any]:
 
 
 def query_ceasefires(store: Store) -> list[dict[str, Any]]:
-    """Merged ceasefires with their violation counts and the casualties in those incidents."""
-    agg = (sa.select(violations.c.ceasefire_id,
-                     sa.func.count().label("n"),
-                     sa.func.sum(sa.case((violations.c.by_declarer, 1), else_=0)).label("by_declarers"),
-                     sa.func.sum(incidents.c.killed).label("killed"))
-           .join(incidents, incidents.c.id == violations.c.incident_id)
-           .group_by(violations.c.ceasefire_id).subquery())
-    q = (sa.select(ceasefires.c.record, agg.c.n, agg.c.by_declarers, agg.c.killed)
-         .outerjoin(agg, agg.c.ceasefire_id == ceasefires.c.id)
-         .order_by(ceasefires.c.start.asc().nulls_last(), ceasefires.c.id))
+    """Merged ceasefires with their possible violations: how many, how many by the declarers
+    themselves, and the casualties in them (sums of the incidents' best, low and high figures)."""
+    q = (sa.select(violations.c.ceasefire_id, violations.c.by_declarer, incidents.c.record)
+         .join(incidents, incidents.c.id == violations.c.incident_id))
+    sums: dict[str, dict[str, int]] = {}
     with store.engine.connect() as conn:
-        return [{**r.record, "violations": int(r.n or 0), "violations_by_declarers": int(r.by_declarers or 0),
-                 "violations_killed": int(r.killed or 0)} for r in conn.execute(q)]
+        for r in conn.execute(q):
+            acc = sums.setdefault(r.ceasefire_id, {"violations": 0, "violations_by_declarers": 0,
+                                                   "violations_killed": 0, "violations_killed_low": 0,
+                                                   "violations_killed_high": 0, "violations_injured": 0})
+            acc["violations"] += 1
+            acc["violations_by_declarers"] += bool(r.by_declarer)
+            for key, f in (("violations_killed", "killed"), ("violations_killed_low", "killed_low"),
+                           ("violations_killed_high", "killed_high"), ("violations_injured", "injured")):
+                acc[key] += r.record.get(f) or 0
+        rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record)
+                            .order_by(ceasefires.c.start.asc().nulls_last(), ceasefires.c.id)).all()
+    empty = {"violations": 0, "violations_by_declarers": 0, "violations_killed": 0, "violations_killed_low": 0,
+             "violations_killed_high": 0, "violations_injured": 0}
+    return [{**r.record, **sums.get(r.id, empty)} for r in rows]
 
 
 def query_violations(store: Store, ceasefire_id: str | None = None) -> list[dict[str, Any]]:
