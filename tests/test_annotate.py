@@ -1,0 +1,81 @@
+"""The annotate stage on sentences written for these tests."""
+from vigil.annotate import assign_roles, find_counts, find_places, is_headline, split_sentences
+
+
+def counts(sentence: str):
+    cs = find_counts(sentence)
+    assign_roles(sentence, 0, cs)
+    return [(sentence[c.start:c.end], c.value, c.qualifier, c.role) for c in cs]
+
+
+def test_number_words_digits_and_qualifiers():
+    got = counts("At least 31 people were killed and more than forty wounded, while around a dozen are missing.")
+    assert got[0] == ("At least 31 people", 31, "at_least", "killed")
+    assert got[1][1:] == (40, "more_than", "injured")
+    assert got[2][1:3] == (12, "about")
+
+
+def test_up_to_and_compound_number_words():
+    got = counts("Up to twenty-one civilians died in the raid.")
+    assert got == [("Up to twenty-one civilians", 21, "up_to", "killed")]
+
+
+def test_breakdowns_are_not_separate_tolls():
+    got = counts("The dead included eleven members of one family, five of whom were children.")
+    assert got[0][1] == 11 and got[0][3] == "killed"
+    assert got[1][1] == 5 and got[1][3] == "children"
+
+
+def test_including_women_breakdown():
+    got = counts("Shelling killed 14 civilians, including three women, in the market.")
+    assert [(v, r) for _, v, _, r in got] == [(14, "killed"), (3, "women")]
+
+
+def test_elliptical_list_inherits_role():
+    got = counts("Strikes killed six in Ariha, four in Sarmin and two each in Binnish and Taftanaz.")
+    assert [(v, r) for _, v, _, r in got] == [(6, "killed"), (4, "killed"), (2, "killed")]
+
+
+def test_article_counts_single_people():
+    got = counts("A teenage boy was killed and another child was wounded.")
+    assert [(v, r) for _, v, _, r in got] == [(1, "killed"), (1, "injured")]
+
+
+def test_years_percentages_and_distances_are_not_counts():
+    assert counts("In 2019, about 70 percent of the town lay 12 km from the front.") == []
+
+
+def test_bodies_found_are_deaths():
+    assert counts("Police found three bodies near the river.")[0][1:] == (3, "exact", "killed")
+
+
+def test_places_after_cues_lists_and_possessives():
+    s = "Jets struck the villages of Kansafra and Bsanqool, and a child died in Hama's Kafr Nabudah town."
+    names = [(p.name, p.level, p.container) for p in find_places(s)]
+    assert ("Kansafra", "locality", None) in names
+    assert ("Bsanqool", "locality", None) in names
+    assert ("Kafr Nabudah", "locality", "Hama") in names
+
+
+def test_area_and_reference_places():
+    s = "Two died in Tal Tamr in western Hasakah province, 40 km north of Hasakah city."
+    places = {p.name: p.level for p in find_places(s)}
+    assert places["Tal Tamr"] == "locality"
+    assert places.get("Hasakah") in ("area", "reference")
+
+
+def test_names_with_articles_and_hyphens():
+    s = "Shells fell on al-Latamneh and Deir ez-Zor on Sunday."
+    assert [p.name for p in find_places(s)] == ["al-Latamneh", "Deir ez-Zor"]
+
+
+def test_organisations_and_titles_are_not_places():
+    s = "The strike was condemned in Washington by the Information Minister and the UN Commission of Inquiry."
+    assert [p.name for p in find_places(s)] == ["Washington"]
+
+
+def test_sentences_break_at_lines_and_keep_offsets():
+    text = "Heavy fighting\n\nGunmen killed four in Dur Baba. Police said so."
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["Heavy fighting", "Gunmen killed four in Dur Baba.", "Police said so."]
+    assert is_headline(text, *spans[0]) and not is_headline(text, *spans[1])

@@ -1,0 +1,178 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from vigil.cli import app
+from vigil.evaluate import fold_actor, fold_name, load_reports, match_incidents, name_similarity, score
+
+
+def incident(name, date="2020-01-21", killed=None, lat=None, lon=None, **fields):
+    inc = {"date": date, "date_precision": "day", "type": "airstrike", "perpetrator": "Russia",
+           "location": {"name": name, "admin1": "Aleppo", "country": "Syria", "lat": lat, "lon": lon},
+           "killed": killed, "killed_qualifier": "exact" if killed is not None else None, "injured": None,
+           "victims": "civilians", "children_killed": None, "women_killed": None, "sources": [], "evidence": ["x"]}
+    inc.update(fields)
+    return inc
+
+
+def report(doc_id, incidents=(), totals=(), ceasefires=(), reports_incident=None):
+    return {"doc_id": doc_id, "url": None, "published": "2020-01-21",
+            "reports_incident": bool(incidents) if reports_incident is None else reports_incident,
+            "incidents": list(incidents), "totals": list(totals), "ceasefires": list(ceasefires)}
+
+
+def ceasefire(declared_by, effective_from=None, announced_on=None):
+    return {"declared_by": declared_by, "announced_on": announced_on, "effective_from": effective_from,
+            "effective_until": None, "area": "Idlib", "evidence": ["x"]}
+
+
+def by_id(*reports):
+    return {r["doc_id"]: r for r in reports}
+
+
+GOLD = by_id(
+    report("strikes", [incident("Kafr Taal", killed=9, children_killed=6), incident("Kafr Nuran", killed=8),
+                       incident("Al-Bara", killed=2)],
+           totals=[{"killed": 26, "area": "north-west Syria"}, {"killed": None, "strikes": 15}],
+           ceasefires=[ceasefire(["Russia"], "2020-01-09"), ceasefire(["Turkey"], "2020-01-12", "2020-01-10")]),
+    report("talks", reports_incident=False, ceasefires=[ceasefire(["Russia", "Turkey"])]),
+)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Kafr Taal", "Kfar Ta'al"), ("Kafr Taal", "Kafartaal"), ("Kafr Taal", "Kefer Taal"),
+    ("Al-Bara", "el-Bara"), ("Al-Bara", "Bara"), ("Maaret al-Numan", "Maarat an-Numan"),
+    ("Kafr Taal", "the village of Kafr Taal"), ("Daraa", "the town of Daraa"), ("Tel Halef", "Tal Halaf"),
+    ("Jisr al-Shughur", "JISR ASH-SHUGHUR"), ("Sarāqib", "Saraqib"), ("Kafr Nuran", "Kafarnuran"),
+])
+def test_transliteration_variants_are_the_same_place(a, b):
+    assert name_similarity(a, b) > 0
+
+
+@pytest.mark.parametrize("a, b", [("Kafr Taal", "Kafr Nuran"), ("Erhab", "Tamanin"), ("Idlib", "Ariha"),
+                                  ("Kobani", "Kobane city hall")])
+def test_different_places_do_not_match(a, b):
+    assert name_similarity(a, b) == 0
+
+
+def test_fold_name_drops_articles_generic_words_and_doubled_letters():
+    assert fold_name("the village of Kfar-Ta'al") == fold_name("Kafr Taal") == "kafrtal"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Russian warplanes", "Russia"), ("Syrian regime", "Syrian government"), ("regime forces", "Syrian government"),
+    ("Syrian regime; Russian jets", "Syrian government; Russia"), ("ISIS", "Islamic State"),
+    ("the Saudi-led coalition", "Saudi-led coalition"), ("Houthi rebels", "Houthis"), ("Turkish drones", "Turkey"),
+])
+def test_actor_aliases_fold_together(a, b):
+    assert fold_actor(a) == fold_actor(b)
+
+
+def test_joint_perpetrator_is_not_either_actor_alone():
+    assert fold_actor("Syrian government; Russia") != fold_actor("Russia")
+    assert fold_actor(None) is None and fold_actor("  ") is None
+
+
+def test_gold_against_itself_scores_perfectly():
+    r = score(GOLD, GOLD)
+    for key in ("doc_accuracy", "incident_precision", "incident_recall", "incident_f1", "killed_exact_on_matched",
+                "type_on_matched", "perpetrator_on_matched", "children_on_matched", "ceasefire_f1"):
+        assert r[key] == 1.0, key
+    assert r["totals_recall"] == 0.5  # the total without a death toll cannot be found by its toll
+
+
+def test_missing_report_counts_as_empty_output():
+    r = score(GOLD, {})
+    assert r["matched"] == 0 and r["incident_recall"] == 0.0
+    assert r["doc_accuracy"] == 0.5  # "talks" is rightly not an incident report
+    assert [(d["doc_id"], d["gold"], d["system"], d["matched"]) for d in r["per_doc"]] == [
+        ("strikes", 3, 0, 0), ("talks", 0, 0, 0)]
+    assert r["per_doc"][0]["missed"] == ["Kafr Taal 2020-01-21", "Kafr Nuran 2020-01-21", "Al-Bara 2020-01-21"]
+
+
+def test_precision_recall_and_fields_on_a_flawed_output():
+    system = by_id(report("strikes", [
+        incident("Kfar Taal", date="2020-01-20", killed=9, children_killed=6, perpetrator="Russian warplanes"),
+        incident("Kafr Nuran", date="2020-01-23", killed=8),      # three days off: no match
+        incident("el-Bara", killed=3, type="shelling"),           # wrong toll and type
+        incident("Tamanin", killed=1),                            # not in gold
+    ], totals=[{"killed": 26}]))
+    r = score(GOLD, system)
+    assert (r["gold_incidents"], r["system_incidents"], r["matched"]) == (3, 4, 2)
+    assert r["incident_precision"] == 0.5 and r["incident_recall"] == pytest.approx(2 / 3)
+    assert r["incident_f1"] == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
+    assert r["killed_exact_on_matched"] == 0.5 and r["type_on_matched"] == 0.5
+    assert r["perpetrator_on_matched"] == 1.0 and r["date_exact_on_matched"] == 0.5
+    assert r["killed_recall"] == pytest.approx(1 / 3)
+    assert r["totals_recall"] == 0.5 and r["ceasefire_recall"] == 0.0
+    assert r["doc_accuracy"] == 1.0  # the missing "talks" report is rightly not an incident report
+
+
+def test_matching_is_one_to_one_and_prefers_the_closer_date():
+    gold = [incident("Kafr Taal", date="2020-01-21", killed=9), incident("Kafr Taal", date="2020-01-20")]
+    system = [incident("Kafr Taal", date="2020-01-21", killed=9)]
+    assert match_incidents(gold, system) == [(0, 0)]
+    assert match_incidents(gold, system + system) in ([(0, 1), (1, 0)], [(0, 0), (1, 1)])
+
+
+def test_coordinates_within_10_km_match_whatever_the_name():
+    gold = [incident("Ma'arrat al-Nu'man", lat=35.648, lon=36.672)]
+    near = [incident("MNN city centre", lat=35.70, lon=36.672)]   # about 6 km north
+    far = [incident("MNN city centre", lat=35.80, lon=36.672)]    # about 17 km north
+    assert match_incidents(gold, near) == [(0, 0)]
+    assert match_incidents(gold, far) == []
+
+
+def test_geo_accuracy_is_measured_on_matched_incidents_with_gold_coordinates():
+    gold = by_id(report("g", [incident("Qamishli", lat=37.052, lon=41.231), incident("Amuda")]))
+    system = by_id(report("g", [incident("Qamishli", lat=37.20, lon=41.231), incident("Amuda", lat=1.0, lon=1.0)]))
+    r = score(gold, system)
+    assert r["geo_gold_with_coords"] == 1
+    assert r["geo_within_10km"] == 0.0 and r["geo_within_25km"] == 1.0
+
+
+def test_ceasefires_match_by_start_day_and_a_shared_declarer():
+    system = by_id(
+        report("strikes", [], ceasefires=[ceasefire(["Russian Defence Ministry"], "2020-01-10"),   # 1 day off
+                                          ceasefire(["Turkey"], None, "2020-01-14")]),               # 4 days off
+        report("talks", ceasefires=[ceasefire(["Turkey"]), ceasefire(["Iran"])]),
+    )
+    r = score(GOLD, system)
+    assert r["matched_ceasefires"] == 2
+    assert r["ceasefire_recall"] == pytest.approx(2 / 3) and r["ceasefire_precision"] == 0.5
+
+
+def test_load_reports_reads_jsonl_and_json_arrays(tmp_path):
+    rows = list(GOLD.values())
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
+    (tmp_path / "b.json").write_text(json.dumps(rows))
+    assert list(load_reports(tmp_path / "a.jsonl")) == list(load_reports(tmp_path / "b.json")) == ["strikes", "talks"]
+
+
+def _write(tmp_path, name, reports):
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in reports.values()))
+    return str(path)
+
+
+def test_cli_eval_prints_json_table_and_per_doc(tmp_path):
+    gold = _write(tmp_path, "gold.jsonl", GOLD)
+    system = _write(tmp_path, "sys.jsonl", by_id(report("strikes", [incident("Kafr Taal", killed=9)])))
+    runner = CliRunner()
+    as_json = runner.invoke(app, ["eval", gold, system, "--json"])
+    assert as_json.exit_code == 0
+    figures = json.loads(as_json.stdout)
+    assert figures["matched"] == 1 and "per_doc" not in figures
+    table = runner.invoke(app, ["eval", gold, system, "--per-doc"])
+    assert table.exit_code == 0
+    assert "incident_recall" in table.stdout and "0.333" in table.stdout
+    assert any(line.split()[:4] == ["strikes", "3", "1", "1"] for line in table.stdout.splitlines())
+    assert "missed: Kafr Nuran 2020-01-21; Al-Bara 2020-01-21" in table.stdout
+
+
+def test_cli_eval_reports_an_unreadable_file(tmp_path):
+    gold = _write(tmp_path, "gold.jsonl", GOLD)
+    result = CliRunner().invoke(app, ["eval", gold, str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 2
+    assert "missing.jsonl" in result.stderr

@@ -1,0 +1,106 @@
+"""Extraction on sentences written for these tests (never copied from real reports)."""
+from datetime import date
+
+from vigil.extract import extract
+from vigil.model import Document
+
+
+def run(text: str, published: str = "2021-03-09") -> dict:
+    return extract(Document("t", date.fromisoformat(published), text)).to_dict()
+
+
+def by_place(rep: dict) -> dict:
+    return {i["location"]["name"]: i for i in rep["incidents"]}
+
+
+def test_distributive_list_gives_one_incident_per_place():
+    rep = run("Syrian regime helicopters dropped barrel bombs on villages in southern Idlib on Monday, "
+              "killing at least 14 civilians, rescuers said. The dead included seven members of one family, "
+              "four of them children, in Kafr Sajna, three in Hish, two each in Maar Zita and Rakaya, "
+              "according to the White Helmets.")
+    places = by_place(rep)
+    assert set(places) == {"Kafr Sajna", "Hish", "Maar Zita", "Rakaya"}
+    assert places["Kafr Sajna"]["killed"] == 7 and places["Kafr Sajna"]["children_killed"] == 4
+    assert places["Hish"]["killed"] == 3
+    assert places["Maar Zita"]["killed"] == 2 and places["Rakaya"]["killed"] == 2
+    for inc in places.values():
+        assert inc["type"] == "airstrike"
+        assert inc["perpetrator"] == "Syrian government"
+        assert inc["date"] == "2021-03-08"
+        assert "White Helmets" in inc["sources"]
+    assert any(t["killed"] == 14 and t["killed_qualifier"] == "at_least" for t in rep["totals"])
+
+
+def test_possessive_place_and_carried_over_actor():
+    rep = run("Russian jets struck the outskirts of Ariha on Tuesday. A child was killed in Idlib's Mastumah "
+              "village while two other civilians were killed in Hama's Kafr Zita town.", "2021-03-10")
+    places = by_place(rep)
+    assert places["Mastumah"]["killed"] == 1 and places["Mastumah"]["children_killed"] == 1
+    assert places["Mastumah"]["location"]["admin1"] in ("Idlib", "Idleb")
+    assert places["Kafr Zita"]["killed"] == 2
+    assert places["Kafr Zita"]["perpetrator"] == "Russia"
+
+
+def test_evidence_spans_point_into_the_text():
+    text = "Shelling killed three people in the village of Jisr al-Shughur on Friday."
+    rep = run(text, "2021-03-13")
+    inc = rep["incidents"][0]
+    (a, b), = inc["evidence_spans"]
+    assert text[a:b] == inc["evidence"][0]
+
+
+def test_report_without_incident():
+    rep = run("Diplomats met in Geneva on Monday to discuss a political settlement, officials said.")
+    assert rep["reports_incident"] is False and rep["incidents"] == []
+
+
+def test_two_ceasefires_with_announcement_and_start():
+    rep = run("Russia said a truce in Idlib took effect on March 1. On March 3, Turkey announced that "
+              "another ceasefire in Idlib would start on March 6.", "2021-03-09")
+    cfs = {c["declared_by"][0]: c for c in rep["ceasefires"]}
+    assert cfs["Russia"]["effective_from"] == "2021-03-01"
+    assert cfs["Turkey"]["announced_on"] == "2021-03-03"
+    assert cfs["Turkey"]["effective_from"] == "2021-03-06"
+
+
+def test_toll_given_for_a_country_is_a_total_not_the_citys():
+    rep = run("Missile attacks killed at least five civilians in Ukraine on Monday and cut power in the city "
+              "of Sumy, officials said.", "2022-10-11")
+    assert all(i["killed"] is None for i in rep["incidents"])
+    assert any(t["killed"] == 5 for t in rep["totals"])
+
+
+def test_summed_tolls_and_latest_figure():
+    rep = run("Twelve civilians and three policemen were killed in a car bomb blast in the town of Azaz, "
+              "the health directorate said, updating an earlier toll of nine.", "2021-05-02")
+    inc = by_place(rep)["Azaz"]
+    assert inc["killed"] == 15 and inc["type"] == "bombing" and inc["victims"] == "mixed"
+
+
+def test_children_among_the_dead():
+    rep = run("Three children were among 11 people killed when shells hit the town of Atarib on Sunday.",
+              "2021-03-22")
+    inc = by_place(rep)["Atarib"]
+    assert inc["killed"] == 11 and inc["children_killed"] == 3 and inc["type"] == "shelling"
+
+
+def test_toll_in_the_lead_goes_to_the_only_place_named():
+    rep = run("At least 19 people were killed in an attack by gunmen in eastern Congo on Tuesday, a local "
+              "official said.\n\nThe assailants raided the village of Mamove before dawn.", "2021-02-03")
+    assert [i["location"]["name"] for i in rep["incidents"]] == ["Mamove"]
+    assert rep["incidents"][0]["killed"] == 19
+
+
+def test_ceasefire_duration_sets_the_end():
+    rep = run("The two sides agreed to a seven-day truce that will take effect on June 4, mediators "
+              "said on Thursday.", "2021-06-03")
+    cf, = rep["ceasefires"]
+    assert cf["effective_from"] == "2021-06-04" and cf["effective_until"] == "2021-06-11"
+    assert cf["announced_on"] == "2021-06-03"
+
+
+def test_ceasefire_starting_at_midnight_ahead_of_the_report():
+    rep = run("Russia and Turkey said a truce across Syria would come into force at midnight.", "2021-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["effective_from"] == "2021-03-06"
+    assert set(cf["declared_by"]) == {"Russia", "Turkey"}

@@ -1,0 +1,102 @@
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from vigil import gazetteer
+from vigil.cli import app
+from vigil.geocode import best, known_place
+
+# Invented places in the GeoNames 19-column layout (no header).
+GEONAMES_ROWS = [
+    ["90000001", "Zaqqurat Wadiyah", "Zaqqurat Wadiyah", "Zakkourat Wadieh,Zaqurat Wadiya", "35.10000",
+     "38.90000", "P", "PPL", "SY", "", "11", "", "", "", "350", "", "300", "Asia/Damascus", "2024-01-01"],
+    ["90000002", "Qamhat Sufla", "Qamhat Sufla", "", "34.20000", "37.10000", "P", "PPL", "SY", "", "04", "", "",
+     "", "0", "", "500", "Asia/Damascus", "2024-01-01"],
+]
+
+
+def write_geonames(path, rows):
+    path.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_shipped_gazetteer_loads_fast_and_lists_itself():
+    gazetteer.load()  # build the cache if this machine has none yet
+    gazetteer.reset()
+    import time
+
+    t = time.perf_counter()
+    g = gazetteer.load()
+    assert time.perf_counter() - t < 1.0
+    [shipped] = g.sources()
+    assert shipped.rows > 150_000
+    assert {"SY", "IQ", "YE", "AF", "UA", "LY", "SO", "NG"} <= set(shipped.countries.split(","))
+
+
+def test_syria_admin_units_carry_pcodes():
+    places = [p for p, _, _ in gazetteer.load().by_key("key", "idlib")]
+    assert any(p.gid == "ocha:SY07" and p.kind == "admin1" for p in places)
+
+
+def test_import_geonames_dump_is_used_by_the_resolver(tmp_path):
+    assert not known_place("Zaqqurat Wadiyah")
+    f = tmp_path / "SY.txt"
+    write_geonames(f, GEONAMES_ROWS)
+    info = gazetteer.import_file(f)
+    assert info.rows == 2 and info.countries == "SY"
+    assert known_place("Zaqqurat Wadiyah", country="Syria")
+    c = best("Zakkourat Wadieh village", country="Syria")
+    assert c and c.gazetteer_id == "geonames:90000001" and abs(c.lat - 35.1) < 1e-6
+    assert [s.name for s in gazetteer.list_sources()][-1] == "SY.txt"
+
+
+def test_import_ocha_csv_detects_columns(tmp_path):
+    f = tmp_path / "syr_pplp.csv"
+    f.write_text("admin1Name_en,admin2Name_en,admin4Name_en,admin4Name_ar,admin4Pcode,latitude,longitude\n"
+                 "Hama,Hama,Tell Qurqush,تل قرقوش,C9999,35.3,36.9\n", encoding="utf-8")
+    info = gazetteer.import_file(f, country="SY")
+    assert info.rows == 1
+    c = best("Tal Qurqoush", admin1="Hama", country="Syria")
+    assert c and c.gazetteer_id == "user:C9999" and c.admin1 == "Hama"
+
+
+def test_malformed_import_names_the_line_and_changes_nothing(tmp_path):
+    good = tmp_path / "SY.txt"
+    write_geonames(good, GEONAMES_ROWS[:1])
+    gazetteer.import_file(good)
+    bad = tmp_path / "bad.txt"
+    broken = list(GEONAMES_ROWS[1])
+    broken[4] = "north"
+    write_geonames(bad, [GEONAMES_ROWS[1], broken])
+    with pytest.raises(gazetteer.GazetteerImportError) as e:
+        gazetteer.import_file(bad)
+    assert "bad.txt:2" in str(e.value) and "latitude" in str(e.value)
+    con = sqlite3.connect(gazetteer.user_db_path())
+    assert con.execute("SELECT count(*) FROM places").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
+
+
+def test_csv_without_coordinates_is_rejected(tmp_path):
+    f = tmp_path / "places.csv"
+    f.write_text("name,province\nSomewhere,Hama\n", encoding="utf-8")
+    with pytest.raises(gazetteer.GazetteerImportError, match="places.csv:1: no latitude/longitude"):
+        gazetteer.import_file(f)
+
+
+def test_cli_import_and_list(tmp_path):
+    f = tmp_path / "SY.txt"
+    write_geonames(f, GEONAMES_ROWS)
+    runner = CliRunner()
+    result = runner.invoke(app, ["gazetteer", "import", str(f)])
+    assert result.exit_code == 0, result.output
+    assert "imported 2 places" in result.output
+    listing = runner.invoke(app, ["gazetteer", "list"])
+    assert listing.exit_code == 0 and "SY.txt" in listing.output and "shipped" in listing.output
+
+
+def test_cli_import_of_a_broken_file_fails_clearly(tmp_path):
+    f = tmp_path / "XX.txt"
+    f.write_text("90000003\tOnly three\tcolumns\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["gazetteer", "import", str(f)])
+    assert result.exit_code == 1
+    assert "XX.txt:1" in result.output and "nothing was imported" in result.output

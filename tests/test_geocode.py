@@ -1,0 +1,160 @@
+from datetime import date
+
+from typer.testing import CliRunner
+
+from vigil.cli import app
+from vigil.geocode import _km, admin1_of, best, country_of_place, geocode_report, known_place, resolve
+from vigil.model import Document, Incident, Location, Report
+
+KAFR_TAAL = (36.154, 36.894)  # GeoNames, CC BY 4.0
+BARA = (35.686, 36.542)
+
+
+def near(c, point, km=10):
+    return c is not None and _km(c.lat, c.lon, *point) <= km
+
+
+def test_transliteration_variants_find_kafr_taal():
+    for spelling in ["Kafr Taal", "Kfar Ta'al", "Kafartaal", "Kefer Teal", "Kafr Ta‘al"]:
+        assert near(best(spelling, admin1="Aleppo"), KAFR_TAAL), spelling
+
+
+def test_arabic_script_finds_kafr_taal():
+    assert near(best("كفر تعال", country="Syria"), KAFR_TAAL)
+
+
+def test_generic_words_around_the_name_are_dropped():
+    assert near(best("the village of Kafr Taal", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("Kafr Taal village", admin1="Aleppo Governorate"), KAFR_TAAL)
+
+
+def test_province_hint_chooses_between_namesakes():
+    # Kafr Jannah exists near Afrin (Aleppo) and near Ariha (Idlib).
+    in_aleppo = best("Kafr Jannah", admin1="Aleppo")
+    in_idlib = best("Kafr Jannah", admin1="Idleb")
+    assert in_aleppo.admin1 == "Aleppo" and in_idlib.admin1 == "Idlib"
+    assert _km(in_aleppo.lat, in_aleppo.lon, in_idlib.lat, in_idlib.lon) > 50
+
+
+def test_namesakes_without_context_abstain():
+    assert best("Kafr Jannah", country="Syria") is None
+
+
+def test_non_place_words_abstain():
+    for word in ["Tuesday", "Iranian", "Defence", "January", "regime"]:
+        assert best(word) is None, word
+    turkey = best("Turkey")
+    assert turkey is None or turkey.precision == "country"
+
+
+def test_province_names_resolve_to_provinces():
+    c = best("Idlib province")
+    assert c.precision == "province" and c.admin1 == "Idlib"
+    k = best("Kherson Oblast")
+    assert k.precision == "province" and k.country == "Ukraine"
+
+
+def test_candidates_are_ranked_with_scores():
+    cands = resolve("Kafr Taal", admin1="Aleppo", limit=3)
+    assert cands and cands[0].matched_name == "Kafr Ta`al"
+    assert all(a.score >= b.score for a, b in zip(cands, cands[1:]))
+    assert cands[0].gazetteer_id and cands[0].country == "Syria"
+
+
+def test_other_countries_and_global_fallback():
+    assert best("Kharkiv").country == "Ukraine"
+    assert best("Marib", country="Yemen").country == "Yemen"
+    assert best("Mogadishu").country == "Somalia"
+
+
+def test_known_place_is_exact_only():
+    assert known_place("Kafr Nuran") and known_place("Aleppo") and known_place("Idlib's")
+    assert not known_place("Tuesday") and not known_place("Kafr Nuraan Xyz")
+    assert known_place("Kafr Nuran", country="Syria") and not known_place("Kafr Nuran", country="Iraq")
+
+
+def test_admin1_of_gives_canonical_names():
+    assert admin1_of("Idleb") == "Idlib"
+    assert admin1_of("Hasakah") == admin1_of("al-Hasakah Governorate") == "Hasakah"
+    assert admin1_of("Deir ez Zor Governorate") == "Deir ez-Zor"
+    assert admin1_of("Kharkiv region") == "Kharkiv Oblast"
+    assert admin1_of("Marib") == "Marib"
+    assert admin1_of("Damascus countryside") == "Rif Dimashq"
+    assert admin1_of("Tuesday") is None
+
+
+def test_country_of_place_for_big_places():
+    assert country_of_place("Aleppo") == "Syria"
+    assert country_of_place("Kharkiv") == "Ukraine"
+    assert country_of_place("Kafr Nuran") is None
+
+
+def _report(text, names, hints=None):
+    incidents = []
+    for n in names:
+        i = text.index(n)
+        loc = Location(name=n, span=(i, i + len(n)), **(hints or {}).get(n, {}))
+        incidents.append(Incident(location=loc))
+    return Report(doc=Document("t", date(2020, 1, 21), text), incidents=incidents)
+
+
+SEED_TEXT = ("Jets bombed Kafr Taal and Kafr Nuran in the western countryside of Aleppo province on Tuesday, "
+             "medics said. Later raids hit Jidarya and Kafr Nahaada, and then Erhab and Tamanin, all in the "
+             "western Aleppo countryside. One man died in Aleppo's Takad village, and two people were killed in "
+             "Idlib's Bara village.")
+SEED = ["Kafr Taal", "Kafr Nuran", "Jidarya", "Kafr Nahaada", "Erhab", "Tamanin", "Takad", "Bara"]
+
+
+def test_seed_places_through_geocode_report():
+    report = geocode_report(_report(SEED_TEXT, SEED))
+    locs = {i.location.name: i.location for i in report.incidents}
+    assert near(locs["Kafr Taal"], KAFR_TAAL) and near(locs["Bara"], BARA)
+    assert near(locs["Kafr Nuran"], (36.082, 36.831))
+    assert locs["Bara"].admin1 == "Idlib" and locs["Takad"].admin1 == "Aleppo"
+    located = [loc for loc in locs.values() if loc.lat is not None]
+    assert len(located) >= 7
+    for loc in located:
+        assert loc.geo_precision == "place" and loc.country == "Syria" and loc.gazetteer_id
+        assert _km(loc.lat, loc.lon, *KAFR_TAAL) < 75  # all in the same corner of north-west Syria
+
+
+def test_abstention_keeps_the_name_and_leaves_coordinates_empty():
+    report = geocode_report(_report("Shelling hit Qqqzzyx village in Idlib province on Monday.", ["Qqqzzyx"]))
+    loc = report.incidents[0].location
+    assert loc.name == "Qqqzzyx" and loc.lat is None and loc.lon is None and loc.matched_name is None
+
+
+def test_extractor_hint_wins_over_gazetteer_admin1():
+    text = "A strike hit Kafr Taal on Tuesday."
+    report = geocode_report(_report(text, ["Kafr Taal"], {"Kafr Taal": {"admin1": "Aleppo", "country": "Syria"}}))
+    loc = report.incidents[0].location
+    assert loc.admin1 == "Aleppo" and near(loc, KAFR_TAAL)
+
+
+def test_province_only_name_gets_province_precision():
+    text = "Russian shelling hit Kherson Oblast overnight."
+    loc = geocode_report(_report(text, ["Kherson Oblast"])).incidents[0].location
+    assert loc.geo_precision == "province" and loc.admin1 == "Kherson Oblast" and loc.country == "Ukraine"
+
+
+def test_geocode_report_is_deterministic():
+    a = geocode_report(_report(SEED_TEXT, SEED)).to_dict()
+    b = geocode_report(_report(SEED_TEXT, SEED)).to_dict()
+    assert a == b
+
+
+def test_cli_geocode_name():
+    result = CliRunner().invoke(app, ["geocode", "Kfar Ta'al", "--admin1", "Aleppo"])
+    assert result.exit_code == 0, result.output
+    assert "Kafr Ta`al" in result.output
+
+
+def test_cli_geocode_tsv(tmp_path):
+    f = tmp_path / "places.tsv"
+    f.write_text("name\tadmin1\nKafr Taal village\tAleppo Governorate\nTuesday\t\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["geocode", "--tsv", str(f)])
+    assert result.exit_code == 0, result.output
+    lines = [ln.split("\t") for ln in result.output.rstrip("\n").split("\n")]
+    assert lines[0] == ["name", "admin1", "lat", "lon", "matched_name", "gazetteer_id", "precision", "score"]
+    assert lines[1][4] == "Kafr Ta`al" and abs(float(lines[1][2]) - KAFR_TAAL[0]) < 0.05
+    assert lines[2][2:] == ["", "", "", "", "", ""]
