@@ -8,7 +8,7 @@ import pytest
 
 from fixture_reports import ceasefire, incident, kafr_taal_outlets, report, russian_ceasefire_report
 from vigil.store import (IncidentFilter, UnknownIncident, correct, get_incident, ingest_reports, open_store,
-                         query_ceasefires, query_incidents, query_violations, refuse, stats)
+                         query_ceasefires, query_incidents, query_violations, rebuild, stats)
 
 
 def by_place(incs):
@@ -87,7 +87,7 @@ def test_any_ingest_order_gives_the_same_incidents_with_near_copies(tmp_path):
 def test_rebuilding_from_claims_matches_incremental_fusion(store):
     ingest_reports(store, kafr_taal_outlets() + [russian_ceasefire_report()])
     before = query_incidents(store), query_ceasefires(store), query_violations(store)
-    refuse(store)
+    rebuild(store)
     assert (query_incidents(store), query_ceasefires(store), query_violations(store)) == before
 
 
@@ -169,7 +169,7 @@ def test_a_correction_is_shown_beside_the_machine_value_and_survives_refusion(st
     now = by_place(query_incidents(store))["Kafr Ta`al"]
     assert now["reports"] == 3 and now["killed"] == 12 and now["machine"] == {"killed": 9}
     assert get_incident(store, kt["id"])["id"] == now["id"]  # the old id still finds it
-    refuse(store)
+    rebuild(store)
     assert by_place(query_incidents(store))["Kafr Ta`al"]["killed"] == 12
 
 

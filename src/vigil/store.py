@@ -49,6 +49,7 @@ NEAR_COPY_THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; a lightly edi
 NUM_PERM = 128
 MINHASH_SCHEME = "affine32"  # stored signatures are only comparable within one datasketch scheme
 SHINGLE = 3
+WRITER_LOCK = 0x5617_11  # PostgreSQL advisory lock key held by each writing transaction
 
 metadata = sa.MetaData()
 
@@ -365,7 +366,16 @@ def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
     return summary
 
 
+def _lock_writers(conn: Connection) -> None:
+    """One writer at a time on PostgreSQL (a transaction-scoped advisory lock): fusion reads then
+    writes, so two concurrent ingests could otherwise each create half of one incident. Extraction
+    can run in parallel; only the short store transactions queue. SQLite serialises writers itself."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%d)" % WRITER_LOCK)
+
+
 def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
+    _lock_writers(conn)
     h = content_hash(report)
     if conn.execute(_Q.report_by_hash, {"h": h}).first():
         return "duplicate"
@@ -668,10 +678,12 @@ def _refresh_ceasefire(conn: Connection, cid: str) -> None:
 # ---- re-fusion -----------------------------------------------------------------------
 
 
-def refuse(store: Store) -> None:
-    """Rebuild every incident, ceasefire and violation from the stored claims (e.g. after the
-    fusion rules change). Corrections are kept: they are anchored to claims, not to incidents."""
+def rebuild(store: Store) -> None:
+    """Re-fuse every incident and re-merge every ceasefire from the stored claims, and re-test
+    violations (e.g. after the fusion rules change). Corrections are kept: they are anchored to
+    claims, not to incidents."""
     with store.engine.begin() as conn:
+        _lock_writers(conn)
         for t in (violations, incidents, ceasefires):
             conn.execute(sa.delete(t))
         conn.execute(sa.update(incident_claims).values(incident_id=None))
@@ -773,6 +785,7 @@ def correct(store: Store, incident_id: str, field_name: str, value: Any, by: str
     if field_name in _INT_FIELDS and value is not None and not isinstance(value, int):
         raise ValueError(f"{field_name} takes a whole number or null, not {value!r}")
     with store.engine.begin() as conn:
+        _lock_writers(conn)
         current = _current_incident_id(conn, incident_id)
         anchor = conn.execute(sa.select(sa.func.min(incident_claims.c.claim_key))
                               .where(incident_claims.c.incident_id == current)).scalar_one()
