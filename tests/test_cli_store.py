@@ -109,3 +109,14 @@ def test_correct_command(tmp_path, monkeypatch):
     assert again["killed"] == 12
     bad = runner.invoke(app, ["correct", kt["id"], "killed=lots", "--by", "a", "--db", db])
     assert bad.exit_code == 2 and "whole number" in bad.stderr
+
+
+def test_rebuild_command_keeps_corrections(tmp_path):
+    db = _seeded(tmp_path)
+    kt = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout)
+          if i["location"]["name"] == "Kafr Taal"][0]
+    runner.invoke(app, ["correct", kt["id"], "perpetrator=Syrian government", "--by", "a", "--db", db])
+    res = runner.invoke(app, ["rebuild", "--db", db])
+    assert res.exit_code == 0 and "incidents: 3; ceasefires: 1; violations: 3; corrections: 1" in res.stderr
+    again = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db, "--perpetrator", "Syrian government"]).stdout)]
+    assert [i["id"] for i in again] == [kt["id"]] and again[0]["machine"] == {"perpetrator": "Russia"}

@@ -382,4 +382,17 @@ def correct(
 
 
 
+@app.command()
+def rebuild(db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> None:
+    """Re-fuse all incidents and ceasefires from the stored claims (after fusion rules change);
+    analysts' corrections are kept."""
+    from vigil.store import rebuild as store_rebuild, stats
+
+    with _open_store(db) as store:
+        store_rebuild(store)
+        counts = stats(store)
+    typer.echo(f"incidents: {counts['incidents']}; ceasefires: {counts['ceasefires']}; "
+               f"violations: {counts['violations']}; corrections: {counts['corrections']}", err=True)
+
+
 # ---- end of store commands -------------------------------------------------
