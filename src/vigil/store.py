@@ -366,19 +366,21 @@ def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
     return summary
 
 
-def _lock_writers(conn: Connection) -> None:
+def _lock_writers(conn: Connection, durable: bool = True) -> None:
     """One writer at a time on PostgreSQL (a transaction-scoped advisory lock): fusion reads then
     writes, so two concurrent ingests could otherwise each create half of one incident. Extraction
     can run in parallel; only the short store transactions queue. SQLite serialises writers itself."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%d)" % WRITER_LOCK)
-        # A crash may lose the last few commits but never corrupts; re-running ingest restores
-        # them (reports are identified by content), so waiting for the WAL flush buys nothing.
-        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        if not durable:
+            # A crash may lose the last few commits but never corrupts; re-running ingest restores
+            # them (reports are identified by content), so waiting for the WAL flush buys nothing.
+            # Corrections are an analyst's work and stay durable.
+            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
 def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
-    _lock_writers(conn)
+    _lock_writers(conn, durable=False)
     h = content_hash(report)
     if conn.execute(_Q.report_by_hash, {"h": h}).first():
         return "duplicate"
