@@ -1,6 +1,9 @@
 """Query speed over a large store: 1,000,000 fused incidents in a temporary SQLite file.
 
-    .venv/bin/python bench/bench_store.py [N_INCIDENTS]
+    .venv/bin/python bench/bench_store.py [N_INCIDENTS] [KEEP_DB_PATH]
+
+With KEEP_DB_PATH the SQLite file is kept there, so the command line itself can be
+timed against it (`time vigil incidents --db KEEP_DB_PATH --admin1 Idlib ...`).
 
 Synthetic incidents (ten years, four countries, realistic field sizes) are
 bulk-loaded through `store.bulk_insert_incidents`; then the filtered queries
@@ -80,8 +83,11 @@ QUERIES = [
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    keep = Path(sys.argv[2]) if len(sys.argv) > 2 else None
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.db"
+        path = keep or Path(tmp) / "bench.db"
+        if keep and keep.exists():
+            sys.exit(f"{keep} exists; give a new path")
         with open_store(f"sqlite:///{path}") as store:
             t0 = time.perf_counter()
             bulk_insert_incidents(store, synthetic_incidents(n))
