@@ -25,6 +25,12 @@ How ingest stays incremental and order-independent
     are their smallest claim key, so any arrival order ends in the same
     incidents with the same ids. Corrections are anchored to a claim, so they
     follow that claim into whatever incident it belongs to after re-fusion.
+
+Writers
+    Store transactions are short and run one at a time (an advisory lock on
+    PostgreSQL, the database lock on SQLite), so extraction can run in many
+    processes while fusion stays exact. Readers never wait on PostgreSQL, and
+    on SQLite (WAL mode) they see the last committed report.
 """
 from __future__ import annotations
 
