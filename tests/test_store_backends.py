@@ -95,16 +95,15 @@ def test_an_old_database_is_upgraded_on_open_with_its_data(db_url):
     assert [i["id"] for i in found] == ["inc_old"]
 
 
-def test_concurrent_writers_on_postgresql_fuse_as_if_sequential(tmp_path):
+def test_concurrent_writers_fuse_as_if_sequential(tmp_path, db_url):
     """Parallel ingest workers (the Dask scale-out) must not split one incident between them."""
     import threading
 
-    pg = postgres_url_or_skip()
     corpus = _corpus()
     with open_store(f"sqlite:///{tmp_path / 'seq.db'}") as s:
         ingest_reports(s, corpus)
         expected = json.dumps(query_incidents(s), sort_keys=True)
-    stores = [open_store(pg) for _ in range(4)]
+    stores = [open_store(db_url) for _ in range(4)]
     errors = []
 
     def work(i):
