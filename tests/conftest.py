@@ -8,23 +8,37 @@ the reason.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
 PG_URL = os.environ.get("VIGIL_TEST_PG", "postgresql+psycopg://vigil:vigil@127.0.0.1:5432/vigil_test")
+# A schema of our own, so that test runs in other checkouts sharing the server do not collide.
+PG_SCHEMA = f"vigil_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
+PG_TEST_URL = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{PG_SCHEMA}"
 
 
-def _reset_postgres(url: str) -> None:
-    """Drop every table by recreating the public schema: each test starts from nothing."""
+def _reset_postgres(url: str, drop_only: bool = False) -> None:
+    """Recreate this run's schema: each test starts from nothing."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            if not drop_only:
+                conn.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schema_at_exit():
+    yield
+    try:
+        _reset_postgres(PG_URL, drop_only=True)
+    except Exception:
+        pass
 
 
 def postgres_url_or_skip() -> str:
@@ -35,7 +49,7 @@ def postgres_url_or_skip() -> str:
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
-    return PG_URL
+    return PG_TEST_URL
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

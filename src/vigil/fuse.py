@@ -54,6 +54,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Iterable
 
 from unidecode import unidecode
@@ -71,10 +72,12 @@ _GEO_RANK = {"place": 0, None: 1, "district": 2, "province": 3, "country": 4}
 
 _ARTICLES = {"al", "el", "il", "ul", "ar", "er", "as", "es", "ash", "esh", "ad", "ed", "adh", "az", "ez", "at", "et", "an", "en"}
 _KAFR = re.compile(r"\b(?:kafr|kfar|kefer|kafar|kfr|kefr|kufr|kafer)\b")
-_GENERIC = {"village", "town", "city", "province", "governorate", "district", "subdistrict", "countryside",
-            "area", "region", "camp", "neighbourhood", "neighborhood", "of", "the"}
+_GENERIC = {"village", "town", "city", "province", "provinces", "governorate", "governorates", "district",
+            "districts", "subdistrict", "countryside", "area", "areas", "region", "regions", "camp",
+            "neighbourhood", "neighborhood", "of", "the"}
 
 
+@lru_cache(maxsize=100_000)
 def fold_name(name: str | None) -> str:
     """A spelling-insensitive key for a place name, so that "Kfar Ta'al", "Kafr Taal"
     and "Kefer Teal" compare equal (transliterations of one Arabic name differ
@@ -341,7 +344,8 @@ def fuse_claims(claims: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _source_entries(claims: list[dict[str, Any]], originals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Who reported what: one entry per report claim, syndicated copies marked with their original."""
+    """Who reported what: one entry per report claim, with the sentences (and their character offsets in
+    that report) it rests on; syndicated copies are marked with their original."""
     out = []
     for c in sorted(claims, key=lambda c: (c["published"], c.get("doc_id") or "", c["claim_key"])):
         original = originals[c.get("copy_group") or c["report_key"]]
@@ -352,6 +356,8 @@ def _source_entries(claims: list[dict[str, Any]], originals: dict[str, dict[str,
             "reported_by": list(c.get("sources") or []),
             "killed": c.get("killed"),
             "perpetrator": c.get("perpetrator"),
+            "evidence": list(c.get("evidence") or []),
+            "evidence_spans": [list(span) for span in c.get("evidence_spans") or []],
         }
         if original["report_key"] != c["report_key"]:
             entry["copy_of"] = original.get("doc_id")

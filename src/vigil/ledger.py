@@ -122,6 +122,7 @@ def resolve_area(text: str | None) -> tuple[Area, ...]:
     against incidents' admin and place names as it stands."""
     if not text or not text.strip():
         return ()
+    text = re.sub(r"\([^)]*\)", " ", text).strip() or text  # "Syria (nationwide)" -> "Syria"
     whole = _resolve_known(text)
     if whole:
         return (whole,)

@@ -25,11 +25,18 @@ How ingest stays incremental and order-independent
     are their smallest claim key, so any arrival order ends in the same
     incidents with the same ids. Corrections are anchored to a claim, so they
     follow that claim into whatever incident it belongs to after re-fusion.
+
+Writers
+    Store transactions are short and run one at a time (an advisory lock on
+    PostgreSQL, the database lock on SQLite), so extraction can run in many
+    processes while fusion stays exact. Readers never wait on PostgreSQL, and
+    on SQLite (WAL mode) they see the last committed report.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -48,6 +55,7 @@ NEAR_COPY_THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; a lightly edi
 NUM_PERM = 128
 MINHASH_SCHEME = "affine32"  # stored signatures are only comparable within one datasketch scheme
 SHINGLE = 3
+WRITER_LOCK = 0x5617_11  # PostgreSQL advisory lock key held by each writing transaction
 
 metadata = sa.MetaData()
 
@@ -70,6 +78,7 @@ report_bands = sa.Table(
     sa.Column("band", sa.Integer, primary_key=True),
     sa.Column("bucket", sa.BigInteger, primary_key=True),
     sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+    sa.Index("ix_report_bands_bucket", "bucket"),
 )
 near_copies = sa.Table(
     "near_copies", metadata,
@@ -114,12 +123,14 @@ incidents = sa.Table(
     sa.Column("killed", sa.Integer),
     sa.Column("grade", sa.String(16)),
     sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("cell", sa.Integer),  # 0.1-degree grid cell (see grid_cell), for --near
     sa.Index("ix_incidents_date", "date"),
     sa.Index("ix_incidents_country_date", "country_key", "date"),
     sa.Index("ix_incidents_admin1_date", "admin1_key", "date"),
     sa.Index("ix_incidents_perpetrator_date", "perpetrator_key", "date"),
     sa.Index("ix_incidents_type_date", "type", "date"),
     sa.Index("ix_incidents_lat_lon", "lat", "lon"),
+    sa.Index("ix_incidents_cell_date", "cell", "date"),
 )
 corrections = sa.Table(
     "corrections", metadata,
@@ -180,8 +191,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+SCHEMA_REVISION = "0003"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision shipped in the package."""
+    """Bring the schema to the newest Alembic revision shipped in the package
+    (a quick version check first, so opening an up-to-date store costs one query)."""
+    if _current_revision(engine) == SCHEMA_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
 
@@ -242,14 +266,19 @@ def _shingles(text: str) -> set[bytes]:
 
 def signature(text: str):
     """MinHash of the text's word 3-shingles, or None for an empty text."""
-    from datasketch import MinHash
-
     sh = _shingles(text)
     if not sh:
         return None
-    m = MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
+    m = _empty_minhash().copy()  # copying skips regenerating the 128 permutations
     m.update_batch(list(sh))
     return m
+
+
+@lru_cache(maxsize=1)
+def _empty_minhash():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
 
 
 def _band_buckets(mh) -> list[tuple[int, int]]:
@@ -261,12 +290,15 @@ def _band_buckets(mh) -> list[tuple[int, int]]:
 
 
 def _jaccard(mh, blob: bytes) -> float:
-    """Estimated Jaccard similarity against a stored signature (the share of equal minima,
-    as `MinHash.jaccard` computes it, without rebuilding a MinHash object)."""
-    import numpy as np
+    """Estimated Jaccard similarity against a stored signature: the share of equal minima,
+    as `MinHash.jaccard` computes it, without rebuilding a MinHash object."""
+    from array import array
 
-    other = np.frombuffer(blob, dtype=mh.hashvalues.dtype)
-    return float(np.count_nonzero(mh.hashvalues == other)) / len(other) if len(other) == len(mh.hashvalues) else 0.0
+    other = array("I", blob)  # affine32 signatures are uint32
+    mine = mh.hashvalues.tolist()
+    if len(other) != len(mine):
+        return 0.0
+    return sum(a == b for a, b in zip(mine, other)) / len(mine)
 
 
 # ---- ingest ------------------------------------------------------------------------
@@ -340,9 +372,23 @@ def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
     return summary
 
 
+def _lock_writers(conn: Connection, durable: bool = True) -> None:
+    """One writer at a time on PostgreSQL (a transaction-scoped advisory lock): fusion reads then
+    writes, so two concurrent ingests could otherwise each create half of one incident. Extraction
+    can run in parallel; only the short store transactions queue. SQLite serialises writers itself."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%d)" % WRITER_LOCK)
+        if not durable:
+            # A crash may lose the last few commits but never corrupts; re-running ingest restores
+            # them (reports are identified by content), so waiting for the WAL flush buys nothing.
+            # Corrections are an analyst's work and stay durable.
+            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
 def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
+    _lock_writers(conn, durable=False)
     h = content_hash(report)
-    if conn.execute(sa.select(reports.c.id).where(reports.c.content_hash == h)).first():
+    if conn.execute(_Q.report_by_hash, {"h": h}).first():
         return "duplicate"
     published = date.fromisoformat(str(report["published"])[:10])
     mh = signature(_copy_text(report))
@@ -376,8 +422,9 @@ def _link_near_copies(conn: Connection, report_id: int, h: str, published: date,
     """Persist the LSH bands; link the report to stored reports it nearly copies and merge their copy groups.
     Returns (is a near-copy, incidents whose independence count may have changed)."""
     buckets = _band_buckets(mh)
-    conds = [sa.and_(report_bands.c.band == b, report_bands.c.bucket == k) for b, k in buckets]
-    cand_ids = {r[0] for r in conn.execute(sa.select(report_bands.c.report_id).where(sa.or_(*conds)).distinct())}
+    wanted = set(buckets)
+    cand_ids = {r.report_id for r in conn.execute(_Q.bands_by_bucket, {"buckets": [k for _, k in buckets]})
+                if (r.band, r.bucket) in wanted}
     conn.execute(sa.insert(report_bands), [{"band": b, "bucket": k, "report_id": report_id} for b, k in buckets])
     if not cand_ids:
         return False, set()
@@ -428,26 +475,46 @@ def _claim_dict(row) -> dict[str, Any]:
             "published": row.published.isoformat()}
 
 
+class _Q:
+    """Statements built once: constructing SQLAlchemy expressions per call costs more than running them."""
+
+    report_by_hash = sa.select(reports.c.id).where(reports.c.content_hash == sa.bindparam("h"))
+    bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id)
+                       .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True))))
+    candidates = _claim_select().where(
+        incident_claims.c.type == sa.bindparam("type"),
+        incident_claims.c.fuse_date.between(sa.bindparam("lo"), sa.bindparam("hi")),
+        incident_claims.c.incident_id.is_not(None),
+        sa.or_(incident_claims.c.gazetteer_id == sa.bindparam("gid"),
+               incident_claims.c.name_key.in_(sa.bindparam("keys", expanding=True)),
+               incident_claims.c.matched_key.in_(sa.bindparam("keys", expanding=True)),
+               sa.and_(incident_claims.c.lat.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi")),
+                       incident_claims.c.lon.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi")))))
+    claims_of_incident = _claim_select().where(incident_claims.c.incident_id == sa.bindparam("iid"))
+    corrections_of = (sa.select(corrections).where(corrections.c.anchor_claim.in_(sa.bindparam("keys", expanding=True)))
+                      .order_by(corrections.c.at, corrections.c.id))
+    delete_incident_violations = sa.delete(violations).where(violations.c.incident_id == sa.bindparam("iid"))
+    delete_incident = sa.delete(incidents).where(incidents.c.id == sa.bindparam("iid"))
+    incident_exists = sa.select(incidents.c.id).where(incidents.c.id == sa.bindparam("iid"))
+    update_incident = sa.update(incidents).where(incidents.c.id == sa.bindparam("iid"))
+    ceasefires_in_force = sa.select(ceasefires.c.id, ceasefires.c.record).where(
+        ceasefires.c.start <= sa.bindparam("day"),
+        sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= sa.bindparam("day")))
+
+
 def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -> list:
     """Stored claims that could be the same incident: same type, within a day, sharing a place key."""
     lo, hi = fuse.block_window(claim)
-    keys = list(fuse.name_keys(claim.get("location") or {}))
-    place = []
-    if cols["gazetteer_id"]:
-        place.append(incident_claims.c.gazetteer_id == cols["gazetteer_id"])
-    if keys:
-        place += [incident_claims.c.name_key.in_(keys), incident_claims.c.matched_key.in_(keys)]
-    if cols["lat"] is not None:
-        dlat = fuse.PLACE_KM / 111.0 + 1e-6
-        dlon = dlat * 2  # generous: a degree of longitude is shorter than one of latitude away from the equator
-        place.append(sa.and_(incident_claims.c.lat.between(cols["lat"] - dlat, cols["lat"] + dlat),
-                             incident_claims.c.lon.between(cols["lon"] - dlon, cols["lon"] + dlon)))
-    if not place:
+    keys = sorted(fuse.name_keys(claim.get("location") or {}))
+    if not (cols["gazetteer_id"] or keys or cols["lat"] is not None):
         return []
-    q = _claim_select().where(incident_claims.c.type == cols["type"],
-                              incident_claims.c.fuse_date.between(lo, hi),
-                              incident_claims.c.incident_id.is_not(None), sa.or_(*place))
-    return conn.execute(q).all()
+    lat, lon = cols["lat"], cols["lon"]
+    dlat = fuse.PLACE_KM / 110.5 + 1e-6
+    dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
+    return conn.execute(_Q.candidates, {
+        "type": cols["type"], "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
+        "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
+        "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}).all()
 
 
 def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dict[str, Any],
@@ -469,13 +536,13 @@ def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dic
 
 
 def _drop_incident(conn: Connection, iid: str) -> None:
-    conn.execute(sa.delete(violations).where(violations.c.incident_id == iid))
-    conn.execute(sa.delete(incidents).where(incidents.c.id == iid))
+    conn.execute(_Q.delete_incident_violations, {"iid": iid})
+    conn.execute(_Q.delete_incident, {"iid": iid})
 
 
 def _refresh_incident(conn: Connection, iid: str) -> str | None:
     """Re-fuse an incident from its claims, apply corrections, re-test ceasefires. Returns the final id."""
-    claims = [_claim_dict(r) for r in conn.execute(_claim_select().where(incident_claims.c.incident_id == iid))]
+    claims = [_claim_dict(r) for r in conn.execute(_Q.claims_of_incident, {"iid": iid})]
     if not claims:
         _drop_incident(conn, iid)
         return None
@@ -484,8 +551,7 @@ def _refresh_incident(conn: Connection, iid: str) -> str | None:
     if final != iid:
         conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == iid).values(incident_id=final))
         _drop_incident(conn, iid)
-    fixes = conn.execute(sa.select(corrections).where(
-        corrections.c.anchor_claim.in_([c["claim_key"] for c in claims])).order_by(corrections.c.at, corrections.c.id)).all()
+    fixes = conn.execute(_Q.corrections_of, {"keys": [c["claim_key"] for c in claims]}).all()
     record = apply_corrections(machine, [_correction_dict(f) for f in fixes])
     _write_incident(conn, record)
     _revalidate_incident(conn, record)
@@ -506,7 +572,29 @@ def _incident_columns(record: dict[str, Any]) -> dict[str, Any]:
         "killed": record.get("killed"),
         "grade": record.get("grade"),
         "record": record,
+        "cell": grid_cell(loc.get("lat"), loc.get("lon")),
     }
+
+
+GRID = 10  # cells per degree
+MAX_NEAR_CELLS = 400
+
+
+def grid_cell(lat: float | None, lon: float | None) -> int | None:
+    """A 0.1-degree grid cell number: `--near` becomes an indexed IN over a few cells plus the date,
+    which both databases plan well (a lat/lon box and a date range compete for one index)."""
+    if lat is None or lon is None:
+        return None
+    return (math.floor(lat * GRID) + 90 * GRID) * 10000 + (math.floor(lon * GRID) + 180 * GRID)
+
+
+def cells_covering(lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float) -> list[int] | None:
+    """The grid cells a box touches, or None when there are too many to list."""
+    rows = range(math.floor(lat_lo * GRID), math.floor(lat_hi * GRID) + 1)
+    cols = range(math.floor(lon_lo * GRID), math.floor(lon_hi * GRID) + 1)
+    if len(rows) * len(cols) > MAX_NEAR_CELLS:
+        return None
+    return [(r + 90 * GRID) * 10000 + (c + 180 * GRID) for r in rows for c in cols]
 
 
 def admin1_key(name: str | None) -> str | None:
@@ -517,20 +605,19 @@ def admin1_key(name: str | None) -> str | None:
 
 def _write_incident(conn: Connection, record: dict[str, Any]) -> None:
     cols = _incident_columns(record)
-    if conn.execute(sa.select(incidents.c.id).where(incidents.c.id == record["id"])).first():
-        conn.execute(sa.update(incidents).where(incidents.c.id == record["id"]).values(**cols))
+    if conn.execute(_Q.incident_exists, {"iid": record["id"]}).first():
+        conn.execute(_Q.update_incident, {**cols, "iid": record["id"]})
     else:
-        conn.execute(sa.insert(incidents).values(**cols))
+        conn.execute(sa.insert(incidents), cols)
 
 
 def _revalidate_incident(conn: Connection, record: dict[str, Any]) -> None:
     """Replace the incident's violation links by testing it against ceasefires in force on its day."""
-    conn.execute(sa.delete(violations).where(violations.c.incident_id == record["id"]))
+    conn.execute(_Q.delete_incident_violations, {"iid": record["id"]})
     if not record.get("date"):
         return
     day = date.fromisoformat(record["date"])
-    rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record).where(
-        ceasefires.c.start <= day, sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= day))).all()
+    rows = conn.execute(_Q.ceasefires_in_force, {"day": day}).all()
     links = [{"ceasefire_id": r.id, "incident_id": record["id"], "by_declarer": ledger.by_declarer(r.record, record)}
              for r in rows if ledger.is_violation(r.record, record)]
     if links:
@@ -584,11 +671,15 @@ def _refresh_ceasefire(conn: Connection, cid: str) -> None:
     start = ledger.start_of(record)
     until = date.fromisoformat(record["effective_until"]) if record.get("effective_until") else None
     conn.execute(sa.insert(ceasefires).values(id=record["id"], start=start, until=until, record=record))
-    if start is None or not ledger.resolve_area(record.get("area")):
+    areas = ledger.resolve_area(record.get("area"))
+    if start is None or not areas:
         return
     q = sa.select(incidents.c.id, incidents.c.record).where(incidents.c.date >= start)
     if until is not None:
         q = q.where(incidents.c.date <= until)
+    if all(a.country for a in areas):  # zones and countries: only incidents in (or not yet placed in) that country
+        q = q.where(sa.or_(incidents.c.country_key.in_(sorted({a.country for a in areas})),
+                           incidents.c.country_key.is_(None)))
     links = [{"ceasefire_id": record["id"], "incident_id": r.id, "by_declarer": ledger.by_declarer(record, r.record)}
              for r in conn.execute(q) if ledger.is_violation(record, r.record)]
     if links:
@@ -598,10 +689,12 @@ def _refresh_ceasefire(conn: Connection, cid: str) -> None:
 # ---- re-fusion -----------------------------------------------------------------------
 
 
-def refuse(store: Store) -> None:
-    """Rebuild every incident, ceasefire and violation from the stored claims (e.g. after the
-    fusion rules change). Corrections are kept: they are anchored to claims, not to incidents."""
+def rebuild(store: Store) -> None:
+    """Re-fuse every incident and re-merge every ceasefire from the stored claims, and re-test
+    violations (e.g. after the fusion rules change). Corrections are kept: they are anchored to
+    claims, not to incidents."""
     with store.engine.begin() as conn:
+        _lock_writers(conn)
         for t in (violations, incidents, ceasefires):
             conn.execute(sa.delete(t))
         conn.execute(sa.update(incident_claims).values(incident_id=None))
@@ -703,6 +796,7 @@ def correct(store: Store, incident_id: str, field_name: str, value: Any, by: str
     if field_name in _INT_FIELDS and value is not None and not isinstance(value, int):
         raise ValueError(f"{field_name} takes a whole number or null, not {value!r}")
     with store.engine.begin() as conn:
+        _lock_writers(conn)
         current = _current_incident_id(conn, incident_id)
         anchor = conn.execute(sa.select(sa.func.min(incident_claims.c.claim_key))
                               .where(incident_claims.c.incident_id == current)).scalar_one()
@@ -759,8 +853,11 @@ def query_incidents(store: Store, f: IncidentFilter | None = None) -> list[dict[
     if f.near:
         lat, lon, km = f.near
         dlat = km / 110.5
-        dlon = km / max(1e-6, 111.32 * abs(__import__("math").cos(__import__("math").radians(lat))))
+        dlon = km / max(1e-6, 111.32 * math.cos(math.radians(min(89.9, abs(lat) + dlat))))
         q = q.where(incidents.c.lat.between(lat - dlat, lat + dlat), incidents.c.lon.between(lon - dlon, lon + dlon))
+        cells = cells_covering(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+        if cells is not None:
+            q = q.where(incidents.c.cell.in_(cells))
     q = q.order_by(incidents.c.date.asc().nulls_last(), incidents.c.id)
     if f.limit and not f.near:
         q = q.limit(f.limit)
@@ -793,19 +890,26 @@ def get_incident(store: Store, incident_id: str) -> dict[str, Any]:
 
 
 def query_ceasefires(store: Store) -> list[dict[str, Any]]:
-    """Merged ceasefires with their violation counts and the casualties in those incidents."""
-    agg = (sa.select(violations.c.ceasefire_id,
-                     sa.func.count().label("n"),
-                     sa.func.sum(sa.case((violations.c.by_declarer, 1), else_=0)).label("by_declarers"),
-                     sa.func.sum(incidents.c.killed).label("killed"))
-           .join(incidents, incidents.c.id == violations.c.incident_id)
-           .group_by(violations.c.ceasefire_id).subquery())
-    q = (sa.select(ceasefires.c.record, agg.c.n, agg.c.by_declarers, agg.c.killed)
-         .outerjoin(agg, agg.c.ceasefire_id == ceasefires.c.id)
-         .order_by(ceasefires.c.start.asc().nulls_last(), ceasefires.c.id))
+    """Merged ceasefires with their possible violations: how many, how many by the declarers
+    themselves, and the casualties in them (sums of the incidents' best, low and high figures)."""
+    q = (sa.select(violations.c.ceasefire_id, violations.c.by_declarer, incidents.c.record)
+         .join(incidents, incidents.c.id == violations.c.incident_id))
+    sums: dict[str, dict[str, int]] = {}
     with store.engine.connect() as conn:
-        return [{**r.record, "violations": int(r.n or 0), "violations_by_declarers": int(r.by_declarers or 0),
-                 "violations_killed": int(r.killed or 0)} for r in conn.execute(q)]
+        for r in conn.execute(q):
+            acc = sums.setdefault(r.ceasefire_id, {"violations": 0, "violations_by_declarers": 0,
+                                                   "violations_killed": 0, "violations_killed_low": 0,
+                                                   "violations_killed_high": 0, "violations_injured": 0})
+            acc["violations"] += 1
+            acc["violations_by_declarers"] += bool(r.by_declarer)
+            for key, f in (("violations_killed", "killed"), ("violations_killed_low", "killed_low"),
+                           ("violations_killed_high", "killed_high"), ("violations_injured", "injured")):
+                acc[key] += r.record.get(f) or 0
+        rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record)
+                            .order_by(ceasefires.c.start.asc().nulls_last(), ceasefires.c.id)).all()
+    empty = {"violations": 0, "violations_by_declarers": 0, "violations_killed": 0, "violations_killed_low": 0,
+             "violations_killed_high": 0, "violations_injured": 0}
+    return [{**r.record, **sums.get(r.id, empty)} for r in rows]
 
 
 def query_violations(store: Store, ceasefire_id: str | None = None) -> list[dict[str, Any]]:
@@ -852,6 +956,12 @@ def bulk_insert_incidents(store: Store, records: Iterable[dict[str, Any]], batch
             conn.execute(sa.insert(incidents), buf)
             n += len(buf)
     return n
+
+
+def analyze(store: Store) -> None:
+    """Refresh the planner's statistics (after bulk loads), so filtered queries pick the right index."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
 
 
 def iter_all_incidents(store: Store) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,122 @@
+"""The store commands end to end: ingest a folder, query in three formats, correct."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from fixture_reports import kafr_taal_outlets, russian_ceasefire_report
+from vigil.cli import app
+from vigil.store import ingest_reports, open_store
+
+runner = CliRunner()
+
+
+def _folder(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "one.txt").write_text("date 2020-01-21\nJets struck a village west of the city at dawn.\n")
+    (docs / "two.txt").write_text("date 2020-01-22\nShelling hit a crowded market in the north on Monday.\n")
+    (docs / "sub").mkdir()
+    (docs / "sub" / "three.txt").write_text("date 2020-01-23\nA car bomb exploded near a checkpoint.\n")
+    return docs
+
+
+def test_ingesting_a_folder_twice_adds_nothing_the_second_time(tmp_path, db_url):
+    docs = _folder(tmp_path)
+    first = runner.invoke(app, ["ingest", str(docs), "--db", db_url])
+    assert first.exit_code == 0, first.output
+    assert "3 read, 3 new, 0 duplicate" in first.stderr
+    second = runner.invoke(app, ["ingest", str(docs), "--db", db_url])
+    assert second.exit_code == 0
+    assert "3 read, 0 new, 3 duplicate" in second.stderr
+    with open_store(db_url) as s:
+        from vigil.store import stats
+        assert stats(s)["reports"] == 3
+
+
+def test_a_bad_file_is_named_and_the_run_exits_non_zero(tmp_path):
+    docs = _folder(tmp_path)
+    (docs / "broken.txt").write_text("this file has no date header\n")
+    db = tmp_path / "v.db"
+    result = runner.invoke(app, ["ingest", str(docs), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "broken.txt" in result.stderr
+    assert "4 read, 3 new, 0 duplicate, 0 near-copy, 1 failed" in result.stderr
+
+
+def test_vigil_db_environment_variable_chooses_the_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIGIL_DB", str(tmp_path / "env.db"))
+    assert runner.invoke(app, ["ingest", str(_folder(tmp_path))]).exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def _seeded(tmp_path) -> str:
+    db = str(tmp_path / "seed.db")
+    with open_store(db) as s:
+        ingest_reports(s, kafr_taal_outlets() + [russian_ceasefire_report()])
+    return db
+
+
+def test_incidents_as_json_csv_and_geojson(tmp_path):
+    db = _seeded(tmp_path)
+    js = json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout)
+    assert len(js) == 3
+    kt = [i for i in js if i["location"]["name"] == "Kafr Taal"][0]
+    for key in ("id", "killed_low", "killed_high", "killed_best", "grade", "reports", "sources", "violations",
+                "date", "type", "perpetrator", "location", "killed", "victims", "evidence"):
+        assert key in kt
+    assert set(kt["sources"][0]) >= {"doc_id", "url", "reported_by", "killed"}
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["incidents", "--db", db, "--format", "csv"]).stdout)))
+    row = [r for r in rows if r["location"] == "Kafr Taal"][0]
+    assert (row["event_id_cnty"], row["event_date"], row["sub_event_type"], row["actor1"], row["fatalities"]) == (
+        kt["id"], "2020-01-21", "Air/drone strike", "Russia", "9")
+    assert row["admin1"] == "Aleppo" and row["geo_precision"] == "1" and row["killed_high"] == "10"
+    gj = json.loads(runner.invoke(app, ["incidents", "--db", db, "--format", "geojson", "--admin1", "Idlib"]).stdout)
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 1
+    assert gj["features"][0]["geometry"] == {"type": "Point", "coordinates": [36.60964, 35.81374]}
+    near = json.loads(runner.invoke(app, ["incidents", "--db", db, "--near", "36.15,36.89,5"]).stdout)
+    assert [i["location"]["name"] for i in near] == ["Kafr Taal"]
+
+
+def test_ceasefires_and_violations_commands(tmp_path):
+    db = _seeded(tmp_path)
+    [cf] = json.loads(runner.invoke(app, ["ceasefires", "--db", db]).stdout)
+    assert cf["violations"] == 3 and cf["violations_killed"] == 9 + 2 + 3
+    vs = json.loads(runner.invoke(app, ["violations", "--db", db, "--ceasefire", cf["id"]]).stdout)
+    assert sorted(v["place"] for v in vs) == ["Ariha", "Kafr Nuran", "Kafr Taal"]
+    out = runner.invoke(app, ["violations", "--db", db, "--format", "csv"]).stdout
+    assert out.splitlines()[0].startswith("ceasefire_id,declared_by,area,incident_id")
+
+
+def test_correct_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIGIL_DB", raising=False)
+    db = _seeded(tmp_path)
+    kt = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout)
+          if i["location"]["name"] == "Kafr Taal"][0]
+    res = runner.invoke(app, ["correct", kt["id"], "killed=12", "--by", "analyst1", "--note", "morgue list"])
+    assert res.exit_code != 0  # wrong database: the default ./vigil.db has no such incident
+    res = runner.invoke(app, ["correct", kt["id"], "killed=12", "--by", "analyst1", "--note", "morgue list",
+                              "--db", db])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["killed"] == 12 and out["machine"] == {"killed": 9}
+    assert out["corrections"][0]["by"] == "analyst1" and out["corrections"][0]["note"] == "morgue list"
+    again = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout) if i["id"] == kt["id"]][0]
+    assert again["killed"] == 12
+    bad = runner.invoke(app, ["correct", kt["id"], "killed=lots", "--by", "a", "--db", db])
+    assert bad.exit_code == 2 and "whole number" in bad.stderr
+
+
+def test_rebuild_command_keeps_corrections(tmp_path):
+    db = _seeded(tmp_path)
+    kt = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout)
+          if i["location"]["name"] == "Kafr Taal"][0]
+    runner.invoke(app, ["correct", kt["id"], "perpetrator=Syrian government", "--by", "a", "--db", db])
+    res = runner.invoke(app, ["rebuild", "--db", db])
+    assert res.exit_code == 0 and "incidents: 3; ceasefires: 1; violations: 3; corrections: 1" in res.stderr
+    again = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db, "--perpetrator", "Syrian government"]).stdout)]
+    assert [i["id"] for i in again] == [kt["id"]] and again[0]["machine"] == {"perpetrator": "Russia"}
