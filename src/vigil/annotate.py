@@ -332,7 +332,8 @@ He She They We I You His Her Their Our Some Most Many All Both Several Other Ano
 Telegram Twitter Facebook X Reuters AFP AP Anadolu SANA TASS Xinhua Jazeera CNN BBC Ministry Minister President
 Prime Army Forces Force Police Council Security Defence Defense Government Regime Coalition Observatory
 Civil Human Rights Health Interior Foreign Islamic State God Allah Christmas Ramadan Eid Easter Muslim Muslims
-Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Western Eastern Northern Southern Central
+Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Jewish Jews Alawite Druze Yazidi Dogon Fulani
+Hazara Pashtun Tuareg Turkmen Assyrian Armenian Coptic Catholic Orthodox Western Eastern Northern Southern Central
 Mr Mrs Ms Dr General Gen Col Lt Capt Major Sheikh Imam UN NATO EU US UK USA OSCE SMM ICRC UNICEF WHO MSF HRW
 Amnesty Friday's Saturday's Sunday's Monday's Tuesday's Wednesday's Thursday's Home News World Middle East Africa
 Asia Europe Photo Video Read More Related Articles Source Update Breaking Local Media Center Department
@@ -462,6 +463,10 @@ _REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwe
                                r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 
 
+_DISTRICT_AFTER = re.compile(r"\s+(?:district|province|region|oblast|governorate|county|municipality|"
+                             r"prefecture|state)\b", re.I)
+
+
 def _mark_containers_and_references(sentence: str, base: int, places: list[PlaceMention],
                                     blockers: list) -> None:
     """"the Tokhar area of Manbij": Manbij contains Tokhar. "Al-Jawba, 50 km south of Marib": Marib is a landmark."""
@@ -469,7 +474,8 @@ def _mark_containers_and_references(sentence: str, base: int, places: list[Place
         gap = sentence[prev.end - base:cur.start - base]
         if any(prev.end <= c.start < cur.start for c in blockers):
             continue
-        if _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != "":
+        if (gap.strip() == "," and _DISTRICT_AFTER.match(sentence, cur.end - base)) or (
+                _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != ""):
             cur.level = "container"
             prev.container = prev.container or cur.name
         elif _REFERENCE_BEFORE.search(gap) and len(gap) < 60 and cur.level == "locality":
@@ -504,7 +510,7 @@ _NOT_PLACE_WORDS = re.compile(
     r"\b(?:Minister|President|Spokesm[ae]n|Governor|Mayor|Commander|Chief|Operation|Court|Commission|Inquiry|"
     r"Republic|Hotel|Company|Corporation|Agency|Ministry|Council|Committee|Organi[sz]ation|Observatory|Network|"
     r"Coalition|Forces|Army|Brigade|Front|Party|Movement|Media|News|Television|TV|Radio|Daily|Times|Post|"
-    r"Press|Telegram|Twitter|Jazeera|Arabiya|Reuters|AFP|BBC|CNN|Xinhua|Anadolu|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
+    r"New Year|Press|Telegram|Twitter|Jazeera|Arabiya|Reuters|AFP|BBC|CNN|Xinhua|Anadolu|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
 
 
 def _plausible(name: str) -> bool:

@@ -374,9 +374,11 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
     kept = []
     for inc in report.incidents:
         if inc.location.geo_precision == "province":
-            detailed = any(o.location.geo_precision is None and _fold(inc.location.name) in
-                           (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))
-                           for o in report.incidents)
+            inside = [o for o in report.incidents if o.location.geo_precision is None and _fold(inc.location.name)
+                      in (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))]
+            named_with_it = any(inc.location.name in report.doc.text[a:b] for o in inside for a, b in o.evidence_spans)
+            sum_inside = sum(o.killed or 0 for o in inside)
+            detailed = named_with_it or (inc.killed is not None and 0 < sum_inside <= inc.killed)
             if detailed:
                 if inc.killed is not None:
                     report.totals.append(_as_total(inc))
@@ -438,8 +440,15 @@ def _add_place_only_mentions(report: Report, mentions: list[Incident]) -> None:
     if report.incidents or not any(t.killed is not None for t in report.totals):
         return
     text = report.doc.text
-    best = max(mentions, key=lambda m: (text.count(m.location.name), -m.location.span[0]))
+    best = max(mentions, key=lambda m: (_in_gazetteer(m.location.name, m.location.country),
+                                        text.count(m.location.name), -m.location.span[0]))
     report.incidents.append(best)
+
+
+def _in_gazetteer(name: str, country: str | None) -> bool:
+    from vigil.geocode import known_place
+
+    return known_place(name, country=country)
 
 
 def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:
