@@ -79,3 +79,34 @@ def test_sentences_break_at_lines_and_keep_offsets():
     spans = split_sentences(text)
     assert [text[a:b] for a, b in spans] == ["Heavy fighting", "Gunmen killed four in Dur Baba.", "Police said so."]
     assert is_headline(text, *spans[0]) and not is_headline(text, *spans[1])
+
+
+def test_abbreviations_initials_and_acronyms_do_not_end_sentences():
+    text = ("Dr. Amal Haddad said U.N. teams reached the town on Jan. 9 with Gen. Saleh. "
+            "Shells fell again at 9 p.m. on Friday. \"We counted 12 bodies,\" he said.")
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "Dr. Amal Haddad said U.N. teams reached the town on Jan. 9 with Gen. Saleh.",
+        "Shells fell again at 9 p.m. on Friday.",
+        "\"We counted 12 bodies,\" he said.",
+    ]
+
+
+def test_generic_attack_words_do_not_decide_the_type():
+    from vigil.annotate import event_types, generic_type
+
+    assert event_types("Air strikes and artillery hit the town.") == ["airstrike", "shelling"]
+    assert event_types("The strikes hit a market.") == []
+    assert event_types("A car bomb exploded near a checkpoint.")[0] == "bombing"
+    assert generic_type("The bombardment went on all night.") == "shelling"
+
+
+def test_sentence_opening_cue_is_not_part_of_the_name():
+    names = [p.name for p in find_places("In Balkh, militants stormed a checkpoint.")]
+    assert names == ["Balkh"]
+
+
+def test_district_after_a_village_only_locates_it():
+    places = {p.name: p.level for p in find_places("A woman was hurt in the village of Kozacha Lopan, "
+                                                   "Dergachi district.")}
+    assert places["Kozacha Lopan"] == "locality" and places["Dergachi"] == "container"
