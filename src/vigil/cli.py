@@ -42,7 +42,7 @@ def extract(
     if format not in ("jsonl", "json"):
         raise typer.BadParameter("format must be jsonl or json", param_hint="--format")
     docs, failed = _read_documents(paths)
-    records = [process(d).to_dict() for d in docs]
+    records = [r.to_dict() for r in _with_progress(docs, process, "extracting")]
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         if format == "json":
@@ -56,6 +56,17 @@ def extract(
             out.close()
     if failed:
         raise typer.Exit(1)
+
+
+def _with_progress(items: list, fn, label: str):
+    """Apply fn to each item, with a progress bar on stderr for long runs at a terminal."""
+    from rich.console import Console
+    from rich.progress import track
+
+    console = Console(stderr=True)
+    show = len(items) >= 50 and console.is_terminal
+    for item in track(items, description=label, console=console, transient=True, disable=not show):
+        yield fn(item)
 
 
 # ---- evaluation commands (eval) ------------------------------------------
