@@ -104,3 +104,33 @@ def test_ceasefire_starting_at_midnight_ahead_of_the_report():
     cf, = rep["ceasefires"]
     assert cf["effective_from"] == "2021-03-06"
     assert set(cf["declared_by"]) == {"Russia", "Turkey"}
+
+
+def test_dozens_injured_and_combatant_victims():
+    rep = run("Dozens of soldiers were killed and 40 others wounded when insurgents stormed an army post "
+              "in the town of Gao on Sunday, military sources said.", "2021-03-09")
+    inc = by_place(rep)["Gao"]
+    assert inc["killed"] == 12 and inc["killed_qualifier"] == "at_least"
+    assert inc["injured"] == 40 and inc["victims"] == "combatants" and inc["type"] == "ground_clash"
+    assert inc["date"] == "2021-03-07"
+
+
+def test_the_coalition_is_read_by_country():
+    rep = run("Coalition air strikes killed six civilians in the Yemeni district of Sirwah on Friday, "
+              "local officials said.", "2021-03-13")
+    inc = by_place(rep)["Sirwah"]
+    assert inc["perpetrator"] == "Saudi-led coalition" and inc["killed"] == 6
+
+
+def test_week_precision_from_last_week():
+    rep = run("Shelling killed four people in the village of Kabani last week, the monitor said.", "2021-03-10")
+    inc = by_place(rep)["Kabani"]
+    assert inc["date_precision"] == "week" and inc["date"] == "2021-03-01"
+
+
+def test_announcer_is_not_the_perpetrator():
+    rep = run("The Turkish Defence Ministry said a car bomb killed nine civilians in the town of Tal Abyad "
+              "on Monday.", "2021-03-09")
+    inc = by_place(rep)["Tal Abyad"]
+    assert inc["perpetrator"] is None and inc["type"] == "bombing"
+    assert inc["sources"] == ["Turkish Defense Ministry"]
