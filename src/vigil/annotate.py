@@ -88,7 +88,7 @@ _QUALIFIER_RX = "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(_QUALIFIERS
 _CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? infants? babies baby pilgrims? "
                    "worshipp?ers? students? residents? villagers? farmers? famil(?:y|ies) relatives? "
                    "passengers? shoppers? patients? doctors? journalists? teachers? refugees? "
-                   "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|one|the\\s+same)\\s+(?:single\\s+)?family "
+                   "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|an|one|the)\\s+(?:[\\w-]+\\s+){0,3}?famil(?:y|ies) "
                    "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
                    "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors?").split()
 _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
@@ -146,10 +146,12 @@ def _number_value(token: str) -> int | None:
         return _UNITS.index(words[0]) if words and words[0] in _UNITS else None
 
 
-def _victims_of(noun: str | None) -> str:
+def _victims_of(noun: str | None, mods: str | None = None) -> str:
     if not noun:
         return "unknown"
     n = noun.strip()
+    if re.fullmatch(r"members?", n, re.I) and mods and re.search(r"\b[A-Z]", mods):
+        return "combatants"  # "two Hezbollah members"
     if _CIVILIAN_RX.match(n):
         return "civilians"
     if _COMBATANT_RX.match(n):
@@ -189,7 +191,7 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
         start = m.start() if qualifier != "exact" else m.start("num")
         end = m.end() if noun else m.end("num") + (len(m.group("each")) if m.group("each") else 0)
         out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
-                         victims=_victims_of(noun)))
+                         victims=_victims_of(noun, m.group("mods"))))
     return out
 
 
@@ -226,6 +228,7 @@ _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|am
 def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
     prev_role = None
+    prev_victims = None
     for c in counts:
         if c.role != "other":
             continue
@@ -260,8 +263,11 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = "killed"
         elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
+            if c.noun is None and prev_victims:
+                c.victims = prev_victims
         if c.role in ("killed", "injured"):
             prev_role = c.role
+            prev_victims = c.victims
     _join_summed_counts(sentence, base, counts)
 
 

@@ -352,7 +352,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
             date=date, date_precision=precision, type=kind, perpetrator=perp,
             killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
             injured=inj.value if inj else None,
-            victims=_victims(k, ctx) if k else "unknown",
+            victims=_victims(k, ctx) if k else (inj.victims if inj else "unknown"),
             children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
             sources=sources, evidence_spans=[s.span],
         )
