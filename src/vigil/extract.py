@@ -121,6 +121,12 @@ def _overlaps(a_start: int, a_end: int, spans) -> bool:
     return any(m.start < a_end and a_start < m.end for m in spans)
 
 
+def _city_named_for_its_government(p: PlaceMention, s: Sentence) -> bool:
+    """"near the capital Damascus": a capital that the lexicon also reads as a government is a place."""
+    return any(m.start == p.start and m.end == p.end and m.text != m.canonical for m in s.actors) \
+        and _in_gazetteer(p.name, None)
+
+
 def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]]:
     """(places that get incidents, areas that only contain them)."""
     localities, areas = [], []
@@ -130,8 +136,9 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
         if p.level == "container" or _ORG_WORDS.search(p.name):
             areas.append(p)
             continue
-        if _overlaps(p.start, p.end, s.actors) or _overlaps(p.start, p.end, s.sources):
-            continue
+        if (_overlaps(p.start, p.end, s.actors) or _overlaps(p.start, p.end, s.sources)) \
+                and not _city_named_for_its_government(p, s):
+            continue  # "Hezbollah", "the Observatory"
         if _overlaps(p.start, p.end, s.countries) and not p.container:
             areas.append(p)
             continue
