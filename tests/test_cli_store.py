@@ -120,3 +120,18 @@ def test_rebuild_command_keeps_corrections(tmp_path):
     assert res.exit_code == 0 and "incidents: 3; ceasefires: 1; violations: 3; corrections: 1" in res.stderr
     again = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db, "--perpetrator", "Syrian government"]).stdout)]
     assert [i["id"] for i in again] == [kt["id"]] and again[0]["machine"] == {"perpetrator": "Russia"}
+
+
+def test_streamed_json_is_the_same_as_a_plain_dump(tmp_path):
+    from vigil.store import query_incidents
+
+    db = _seeded(tmp_path)
+    out = runner.invoke(app, ["incidents", "--db", db]).stdout
+    with open_store(db) as s:
+        assert out == json.dumps(query_incidents(s), ensure_ascii=False, indent=2) + "\n"
+    empty = runner.invoke(app, ["incidents", "--db", db, "--country", "Mars"]).stdout
+    assert json.loads(empty) == [] and json.loads(
+        runner.invoke(app, ["incidents", "--db", db, "--country", "Mars", "--format", "geojson"]).stdout
+    ) == {"type": "FeatureCollection", "features": []}
+    limited = json.loads(runner.invoke(app, ["incidents", "--db", db, "--limit", "2"]).stdout)
+    assert len(limited) == 2

@@ -298,6 +298,19 @@ def _emit_json(obj) -> None:
     sys.stdout.write("\n")
 
 
+def _emit_json_array(items, head: str = "", tail: str = "") -> None:
+    """A JSON array written item by item (same text as json.dump with indent=2)."""
+    out = sys.stdout
+    out.write(head + "[")
+    first = True
+    for item in items:
+        out.write("\n  " if first else ",\n  ")
+        out.write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        first = False
+    out.write("\n]" if not first else "]")
+    out.write(tail + "\n")
+
+
 @app.command()
 def incidents(
     since: Optional[str] = typer.Option(None, "--since", help="First day, YYYY-MM-DD."),
@@ -312,8 +325,8 @@ def incidents(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Fused incidents with ranges, grade, sources and ceasefire violations."""
-    from vigil.export import to_geojson, write_csv
-    from vigil.store import IncidentFilter, query_incidents
+    from vigil.export import point, write_csv
+    from vigil.store import IncidentFilter, iter_incidents
 
     if format not in ("json", "csv", "geojson"):
         raise typer.BadParameter("format must be json, csv or geojson", param_hint="--format")
@@ -321,13 +334,14 @@ def incidents(
                        country=country, admin1=admin1, perpetrator=perpetrator, type=type,
                        near=_parse_near(near), limit=limit)
     with _open_store(db) as store:
-        rows = query_incidents(store, f)
-    if format == "csv":
-        write_csv(rows, sys.stdout)
-    elif format == "geojson":
-        _emit_json(to_geojson(rows))
-    else:
-        _emit_json(rows)
+        rows = iter_incidents(store, f)  # streamed: a full export need not fit in memory
+        if format == "csv":
+            write_csv(rows, sys.stdout)
+        elif format == "geojson":
+            _emit_json_array(({"type": "Feature", "id": r["id"], "geometry": point(r), "properties": r}
+                              for r in rows), head='{"type": "FeatureCollection", "features": ', tail="}")
+        else:
+            _emit_json_array(rows)
 
 
 @app.command()

@@ -74,15 +74,19 @@ def write_csv(incidents: Iterable[dict[str, Any]], out: IO[str]) -> None:
         w.writerow(acled_row(inc))
 
 
+def point(inc: dict[str, Any]) -> dict[str, Any] | None:
+    """The incident's GeoJSON geometry, or None when it has no coordinates (valid GeoJSON)."""
+    loc = inc.get("location") or {}
+    if loc.get("lat") is None or loc.get("lon") is None:
+        return None
+    return {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]}
+
+
 def to_geojson(incidents: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """A FeatureCollection; incidents without coordinates keep a null geometry (valid GeoJSON)."""
-    features = []
-    for inc in incidents:
-        loc = inc.get("location") or {}
-        geom = ({"type": "Point", "coordinates": [loc["lon"], loc["lat"]]}
-                if loc.get("lat") is not None and loc.get("lon") is not None else None)
-        features.append({"type": "Feature", "id": inc["id"], "geometry": geom, "properties": inc})
-    return {"type": "FeatureCollection", "features": features}
+    """A FeatureCollection of Point features, the incident record as properties."""
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": inc["id"], "geometry": point(inc), "properties": inc}
+                         for inc in incidents]}
 
 
 def write_rows_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:

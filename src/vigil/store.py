@@ -836,7 +836,10 @@ class IncidentFilter:
 
 def query_incidents(store: Store, f: IncidentFilter | None = None) -> list[dict[str, Any]]:
     """Fused incidents matching the filter, oldest first, each with its violation links."""
-    f = f or IncidentFilter()
+    return list(iter_incidents(store, f))
+
+
+def _incident_query(f: IncidentFilter):
     q = sa.select(incidents.c.id, incidents.c.record)
     if f.since:
         q = q.where(incidents.c.date >= f.since)
@@ -861,14 +864,29 @@ def query_incidents(store: Store, f: IncidentFilter | None = None) -> list[dict[
     q = q.order_by(incidents.c.date.asc().nulls_last(), incidents.c.id)
     if f.limit and not f.near:
         q = q.limit(f.limit)
-    with store.engine.connect() as conn:
-        rows = conn.execute(q).all()
-        if f.near:
-            lat, lon, km = f.near
-            rows = [r for r in rows if fuse.km_between(lat, lon, r.record["location"]["lat"],
-                                                       r.record["location"]["lon"]) <= km][: f.limit or None]
-        links = _violation_links(conn, [r.id for r in rows])
-    return [{**r.record, "violations": links.get(r.id, [])} for r in rows]
+    return q
+
+
+def iter_incidents(store: Store, f: IncidentFilter | None = None, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """Like `query_incidents`, but streamed in chunks, so exporting a million incidents
+    does not hold them all in memory."""
+    f = f or IncidentFilter()
+    sent = 0
+    with store.engine.connect() as conn, store.engine.connect() as links_conn:
+        result = conn.execution_options(stream_results=True, yield_per=chunk).execute(_incident_query(f))
+        for part in result.partitions(chunk):
+            if f.near:
+                lat, lon, km = f.near
+                part = [r for r in part if fuse.km_between(lat, lon, r.record["location"]["lat"],
+                                                           r.record["location"]["lon"]) <= km]
+            if f.limit:
+                part = part[: max(0, f.limit - sent)]
+            links = _violation_links(links_conn, [r.id for r in part])
+            for r in part:
+                yield {**r.record, "violations": links.get(r.id, [])}
+            sent += len(part)
+            if f.limit and sent >= f.limit:
+                break
 
 
 def _violation_links(conn: Connection, ids: list[str]) -> dict[str, list[str]]:
@@ -964,6 +982,3 @@ def analyze(store: Store) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-def iter_all_incidents(store: Store) -> Iterator[dict[str, Any]]:
-    """Every incident, oldest first (exports)."""
-    yield from query_incidents(store)
