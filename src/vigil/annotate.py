@@ -488,9 +488,10 @@ def _mark_containers_and_references(sentence: str, base: int, places: list[Place
             cur.level = "reference"
 
 
-_GROUP_AFTER = re.compile(r"^\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
+_GROUP_AFTER = re.compile(r"^(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
                           r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
-                          r"people|side|territory|border|celebrants)\b", re.I)
+                          r"people|side|territory|border|celebrants|regime|administration|allies|supporters|"
+                          r"spokesm[ae]n|office|party|loyalists)\b", re.I)
 
 
 def _trim_name(name: str) -> str:
