@@ -320,11 +320,31 @@ def _sentence_date(s: Sentence) -> tuple[str, str] | None:
     return None
 
 
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|of|throughout|inside|into|from|northern|southern|eastern|western|"
+                              r"central|north-?western|north-?eastern|south-?western|south-?eastern|war-torn)\s+$", re.I)
+
+
 def report_country(ann: Annotated) -> str | None:
+    """Where the report's events happen: countries named as places, and the countries of the places named.
+
+    Nationality words count little: "Russian warplanes" in a report from Idlib says who, not where."""
+    from vigil.geocode import country_of_place
+
     counts: Counter = Counter()
     for i, s in enumerate(ann.sentences):
+        lead = 2 if i < 3 else 1
         for m in s.countries:
-            counts[m.canonical] += 3 if i < 3 else 1
+            if m.text != m.canonical:
+                counts[m.canonical] += 0.25 * lead
+            elif _LOCATIVE_BEFORE.search(s.text, 0, m.start - s.start):
+                counts[m.canonical] += 3 * lead
+            else:
+                counts[m.canonical] += lead
+        if s.violent:
+            for p in s.places:
+                c = country_of_place(p.name)
+                if c:
+                    counts[c] += 2 * lead
     return counts.most_common(1)[0][0] if counts else None
 
 
