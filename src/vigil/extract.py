@@ -367,15 +367,15 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
         perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
     sources = reporting_sources(s, country) or list(ctx.sources)
-    admin1_hint = next((a.name for a in areas if is_admin1(a.name)), None) or ctx.admin1
+    provinces = [a for a in areas if is_admin1(a.name)]
     incidents = []
     for i, p in enumerate(places):
         k = killed_by_place.get(i)
         inj = injured_by_place.get(i)
         inc = Incident(
             location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
-                              else admin1_hint, admin2=p.container if p.container and not is_admin1(p.container)
-                              else None, country=country, span=(p.start, p.end)),
+                              else _province_of(p, provinces), admin2=p.container if p.container and not is_admin1(p.container)
+                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1),
             date=date, date_precision=precision, type=kind, perpetrator=perp,
             killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
             injured=inj.value if inj else None,
@@ -402,7 +402,7 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
     for inc in report.incidents:
         if inc.location.geo_precision == "province":
             inside = [o for o in report.incidents if o.location.geo_precision is None and _fold(inc.location.name)
-                      in (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))]
+                      in (_fold(o.location.admin1 or o.location.context_admin1 or ""), _fold(o.location.admin2 or ""))]
             named_with_it = any(inc.location.name in report.doc.text[a:b] for o in inside for a, b in o.evidence_spans)
             sum_inside = sum(o.killed or 0 for o in inside)
             detailed = named_with_it or (inc.killed is not None and 0 < sum_inside <= inc.killed)
@@ -476,6 +476,15 @@ def _in_gazetteer(name: str, country: str | None) -> bool:
     from vigil.geocode import known_place
 
     return known_place(name, country=country)
+
+
+def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
+    """The province a sentence puts the place in: itself, else the nearest named after it, else before it."""
+    if any(q is p for q in provinces):
+        return p.name
+    after = [q for q in provinces if q.start >= p.end]
+    before = [q for q in provinces if q.end <= p.start]
+    return after[0].name if after else (before[-1].name if before else None)
 
 
 def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:

@@ -42,6 +42,9 @@ class Location:
     geo_precision: str | None = None  # place | district | province | country
     gazetteer_id: str | None = None
     span: Span | None = None  # where the name stands in the text
+    # The province an earlier sentence was about ("strikes on southern Idlib ... nine in A"): a weak hint,
+    # weaker than admin1 (which the sentence itself gives), for the geocoder. Not part of the output.
+    context_admin1: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
