@@ -261,12 +261,13 @@ def extract_annotated(ann: Annotated) -> Report:
     doc = ann.doc
     report = Report(doc=doc)
     country = report_country(ann)
+    region = main_province(ann) or country
     ctx = Context()
     mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
     for s in ann.sentences:
         _update_context(ctx, s, doc, country)
         if _CEASEFIRE_RX.search(s.text):
-            cf = extract_ceasefire(s, doc, country)
+            cf = extract_ceasefire(s, doc, region)
             if cf:
                 report.ceasefires.append(cf)
             if s.headline or not any(c.role == "killed" for c in s.counts):
@@ -345,6 +346,16 @@ def report_country(ann: Annotated) -> str | None:
                 c = country_of_place(p.name)
                 if c:
                     counts[c] += 2 * lead
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def main_province(ann: Annotated) -> str | None:
+    """The province the report is most about, for a truce whose sentence names no place."""
+    counts: Counter = Counter()
+    for s in ann.sentences:
+        for p in s.places:
+            if is_admin1(p.name):
+                counts[p.name] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -587,7 +598,7 @@ _UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed
 _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to)\b", re.I)
 
 
-def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasefire | None:
+def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefire | None:
     """One ceasefire mention: who declared it, when it was announced, from and until when, where."""
     future = bool(_FUTURE_RX.search(s.text))
     cf = Ceasefire(evidence_spans=[s.span])
@@ -616,7 +627,7 @@ def extract_ceasefire(s: Sentence, doc: Document, country: str | None) -> Ceasef
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
-    cf.area = area_names[0] if area_names else country
+    cf.area = area_names[0] if area_names else region
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
@@ -677,27 +688,32 @@ def _end_from_duration(text: str, start: str) -> str | None:
     return (d0 + timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
 
 
-_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
+_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
                              r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?)", re.I)
-_DECLARER_BEFORE = re.compile(r"(?:\bby|\bbetween|\bbrokered by|\bbacked by|\bsponsored by|\bmediated by|\band|,|"
-                              r"\bwith|\bfrom)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 
 
 def ceasefire_declarers(s: Sentence) -> list[str]:
-    """Parties that announce, agree or broker the truce - not the places it covers."""
-    found = []
+    """Parties that announce, agree or broker the truce - not the places it covers, and not the parties
+    of another clause ("Russia announced a truce, but the regime and its allies kept attacking")."""
+    found: list[str] = []
+    last_end = None
     countries = [c for c in s.countries if not _overlaps(c.start, c.end, s.actors)
                  and c.text.lower() == c.canonical.lower()]
     for m in sorted(list(s.actors) + countries, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
         after = s.text[m.end - s.start:]
-        if _AREA_BEFORE.search(before) and not _DECLARER_BEFORE.search(before):
+        if _AREA_BEFORE.search(before) and not _AGENT_OF_TRUCE_BEFORE.search(before):
             continue
-        if _DECLARER_AFTER.match(after) or _DECLARER_BEFORE.search(before):
+        coordinated = last_end is not None and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?",
+                                                           s.text[last_end - s.start:m.start - s.start])
+        if _DECLARER_AFTER.match(after) or _AGENT_OF_TRUCE_BEFORE.search(before) or coordinated:
             name = m.canonical
-            if name not in found and name[:1].isupper():  # "rebels", "the army": not a party to name
-                found.append(name)
+            if name[:1].isupper():  # "rebels", "the army": not a party to name
+                if name not in found:
+                    found.append(name)
+                last_end = m.end
     return found
 
 
