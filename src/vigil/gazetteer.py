@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 from vigil import placename
 from vigil.placename import exact_key, fold_key, literal
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 # Raw admin1 names in the source files -> the common English name Vigil outputs.
 CANONICAL_ADMIN1: dict[str, dict[str, str]] = {
@@ -70,14 +70,14 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS places (
   id INTEGER PRIMARY KEY, gid TEXT, name TEXT, lat REAL, lon REAL, kind TEXT, fcode TEXT,
   cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, alt TEXT, source INTEGER);
-CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT);
+CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT, cc TEXT);
 CREATE TABLE IF NOT EXISTS sources (
   id INTEGER PRIMARY KEY, name TEXT, path TEXT, imported_at TEXT, rows INTEGER, countries TEXT);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
 """
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS names_key ON names(key);
-CREATE INDEX IF NOT EXISTS names_fold ON names(fold);
+CREATE INDEX IF NOT EXISTS names_key ON names(key, cc);
+CREATE INDEX IF NOT EXISTS names_fold ON names(fold, cc);
 CREATE INDEX IF NOT EXISTS names_place ON names(place);
 CREATE INDEX IF NOT EXISTS places_cc ON places(cc, admin1);
 CREATE INDEX IF NOT EXISTS places_lat ON places(lat);
@@ -209,13 +209,14 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
             (r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
              r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
              int(float(r.get("population") or 0)), r.get("alt") or "", source))
-        names.extend(_name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
+        cc = r.get("cc") or ""
+        names.extend(row + (cc,) for row in _name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
         n += 1
         ccs.add(r.get("cc") or "")
         if len(names) > 50_000:
-            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
+            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", names)
             names.clear()
-    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
+    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", names)
     return n, ccs
 
 
@@ -244,20 +245,23 @@ def build_cache(path: Path) -> None:
 def _open_user_db(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path)
-    con.executescript(_SCHEMA + _INDEXES)
+    con.executescript(_SCHEMA)
     version = con.execute("SELECT v FROM meta WHERE k='keys_version'").fetchone()
     if not version or version[0] != _keys_version():
         _reindex_user_db(con)
+    con.executescript(_INDEXES)
     return con
 
 
 def _reindex_user_db(con: sqlite3.Connection) -> None:
     """Recompute name keys after a normaliser change (imports keep their raw names)."""
     with con:
-        con.execute("DELETE FROM names")
-        rows = con.execute("SELECT id, kind, name, alt FROM places").fetchall()
-        for pid, kind, name, alt in rows:
-            con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", _name_rows(pid, kind, name, alt or ""))
+        con.execute("DROP TABLE IF EXISTS names")  # the layout may have changed too
+        con.executescript(_SCHEMA)
+        rows = con.execute("SELECT id, kind, name, alt, cc FROM places").fetchall()
+        for pid, kind, name, alt, cc in rows:
+            con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)",
+                            (row + (cc or "",) for row in _name_rows(pid, kind, name, alt or "")))
         con.execute("INSERT OR REPLACE INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
 
 
@@ -301,8 +305,11 @@ class Gazetteer:
         With `cc`, only places in that country (and user places without one).
         """
         out: list[tuple[Place, str, bool, bool, str, bool]] = []
-        where = "(n.key = ? OR n.fold = ?)" + (" AND p.cc IN (?, '')" if cc else "")
-        args = (key, fold, cc) if cc else (key, fold)
+        if cc:
+            where = "((n.key = ? AND n.cc IN (?, '')) OR (n.fold = ? AND n.cc IN (?, '')))"
+            args: tuple = (key, cc, fold, cc)
+        else:
+            where, args = "(n.key = ? OR n.fold = ?)", (key, fold)
         for schema in self.schemas:
             rows = self.con.execute(
                 f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
