@@ -207,3 +207,9 @@ def test_provinces_of_countries_without_a_village_gazetteer():
     assert best("Goma").admin1 == "North Kivu"
     assert admin1_of("Kaduna State") == "Kaduna" and admin1_of("Kaduna", "Nigeria") == "Kaduna"
     assert admin1_of("Niger") is None and admin1_of("Centre") is None  # a country, a common word
+
+
+def test_names_people_and_organisations_are_not_places():
+    for word in ["The", "Mr", "US", "Hamas", "Ahmed", "Putin", "Kafr", "Umm", "Al"]:
+        assert not known_place(word) and best(word) is None, word
+    assert known_place("Tah") or best("Tah", admin1="Idlib") is not None  # short real names still work

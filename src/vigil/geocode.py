@@ -64,7 +64,15 @@ regime government army forces military police ministry observatory coalition reb
 civilians children women people villages village town city province countryside areas area
 north south east west northwest northeast southwest southeast central
 white helmets civil defence defense hospital school market mosque airport base brigade
+the a an he she it we they his her their this that these those mr mrs ms dr sir
+said says told added reported according
+un us eu nato isis isil daesh sdf hts fsa ypg pkk sohr snhr ocha unicef who afp ap bbc cnn reuters
+hamas hezbollah taliban houthi houthis wagner assad putin erdogan
+ahmed ahmad mohammed muhammad mohammad ali hassan hussein omar khaled khalid mahmoud mustafa ibrahim
+abdullah youssef yusuf saeed
+kafr deir dayr tell tall tal ain ayn umm abu bayt beit khirbet khirbat jabal jebel wadi ras bir qasr sheikh shaykh
 """.split())
+MIN_KEY_LEN = 3  # letters; "Al", "Mr", "US": two-letter capitalised words are almost never a place
 
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:(?:town|village|city|hamlet|camp|suburb|area|outskirts|neighbou?rhood|district|"
@@ -279,9 +287,9 @@ def _lookup(alternative: str, admin1: str | None, cc: str | None,
     """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
     g = gazetteer.load()
     ek, fk = exact_key(alternative), fold_key(alternative)
-    if not ek or ek in STOPWORDS:
-        return []
     lit = literal(alternative)
+    if len(lit.replace(" ", "")) < MIN_KEY_LEN or ek in STOPWORDS:
+        return []
     found: dict[int, tuple[Place, float]] = {}
     for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
         base = EXACT if same_key else _fold_base(ek, form)
@@ -450,8 +458,9 @@ def best(name: str, *, admin1: str | None = None, country: str | None = None,
 @lru_cache(maxsize=100_000)
 def known_place(name: str, country: str | None = None) -> bool:
     """True when the name (exactly, after normalisation) is a gazetteer place, province or country."""
-    key = exact_key(re.sub(r"[’'`]s$", "", name.strip()))
-    if not key or key in STOPWORDS:
+    bare = re.sub(r"[’'`]s$", "", name.strip())
+    key = exact_key(bare)
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or key in STOPWORDS:
         return False
     cc = _country_code(country)
     return any(cc is None or p.cc == cc for p, _, derived in gazetteer.load().by_key("key", key) if not derived)
@@ -523,8 +532,9 @@ def _distinctive(text: str) -> bool:
 @lru_cache(maxsize=20_000)
 def country_of_place(name: str) -> str | None:
     """Country of a big, well-known city or province ('Aleppo' -> 'Syria'); None if unknown or disputed."""
-    key = exact_key(re.sub(r"[’'`]s$", "", name.strip()))
-    if not key or key in STOPWORDS:
+    bare = re.sub(r"[’'`]s$", "", name.strip())
+    key = exact_key(bare)
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or key in STOPWORDS:
         return None
     weight: Counter[str] = Counter()
     for p, _, derived in gazetteer.load().by_key("key", key):
