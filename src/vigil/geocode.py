@@ -71,7 +71,23 @@ hamas hezbollah taliban houthi houthis wagner assad putin erdogan
 ahmed ahmad mohammed muhammad mohammad ali hassan hussein omar khaled khalid mahmoud mustafa ibrahim
 abdullah youssef yusuf saeed
 kafr deir dayr tell tall tal ain ayn umm abu bayt beit khirbet khirbat jabal jebel wadi ras bir qasr sheikh shaykh
+union human rights star sun raid blast deal summit mission media center centre save engineer university
+hill valley plain park port jazeera arabiya tass xinhua anadolu sputnik interfax kremlin pentagon
 """.split())
+@lru_cache(maxsize=1)
+def _english_function_words() -> frozenset[str]:
+    """spaCy's English stop words ("many", "most", "ten"): towns abroad carry them as names or aliases."""
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    except ImportError:  # spaCy is a dependency; stay usable without it all the same
+        return frozenset()
+    return frozenset(exact_key(w) for w in STOP_WORDS)
+
+
+def _not_a_place_word(key: str) -> bool:
+    return key in STOPWORDS or key in _english_function_words()
+
+
 MIN_KEY_LEN = 3  # letters; "Al", "Mr", "US": two-letter capitalised words are almost never a place
 
 _LEADING = re.compile(
@@ -288,7 +304,7 @@ def _lookup(alternative: str, admin1: str | None, cc: str | None,
     g = gazetteer.load()
     ek, fk = exact_key(alternative), fold_key(alternative)
     lit = literal(alternative)
-    if len(lit.replace(" ", "")) < MIN_KEY_LEN or ek in STOPWORDS:
+    if len(lit.replace(" ", "")) < MIN_KEY_LEN or _not_a_place_word(ek):
         return []
     found: dict[int, tuple[Place, float]] = {}
     for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
@@ -309,7 +325,7 @@ def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> 
 def _fuzzy_lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
     """RapidFuzz over the fold keys of the hinted province (or country, or everything)."""
     ek, fk = exact_key(alternative), fold_key(alternative)
-    if not ek or ek in STOPWORDS or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
+    if not ek or _not_a_place_word(ek) or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
         return []
     g = gazetteer.load()
     folds, lights, ids = g.block(cc, admin1 if cc else None)
@@ -327,7 +343,7 @@ def _skeleton(light_key: str) -> str:
 def _near_lookup(alternative: str, near: tuple[tuple[float, float], ...]) -> list[tuple[Place, float]]:
     """Fuzzy and consonant-skeleton matches among the places around the report's other places."""
     ek, fk = exact_key(alternative), fold_key(alternative)
-    if not ek or ek in STOPWORDS or ek.startswith("ar:") or len(fk) < 4:
+    if not ek or _not_a_place_word(ek) or ek.startswith("ar:") or len(fk) < 4:
         return []
     g = gazetteer.load()
     skel = _skeleton(ek)
@@ -460,7 +476,7 @@ def known_place(name: str, country: str | None = None) -> bool:
     """True when the name (exactly, after normalisation) is a gazetteer place, province or country."""
     bare = re.sub(r"[’'`]s$", "", name.strip())
     key = exact_key(bare)
-    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or key in STOPWORDS:
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or _not_a_place_word(key):
         return False
     cc = _country_code(country)
     return any(cc is None or p.cc == cc for p, _, derived in gazetteer.load().by_key("key", key) if not derived)
@@ -534,7 +550,7 @@ def country_of_place(name: str) -> str | None:
     """Country of a big, well-known city or province ('Aleppo' -> 'Syria'); None if unknown or disputed."""
     bare = re.sub(r"[’'`]s$", "", name.strip())
     key = exact_key(bare)
-    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or key in STOPWORDS:
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or _not_a_place_word(key):
         return None
     weight: Counter[str] = Counter()
     for p, _, derived in gazetteer.load().by_key("key", key):
