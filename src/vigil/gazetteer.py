@@ -156,10 +156,19 @@ def _keys_version() -> str:
 
 
 def _cache_path() -> Path:
-    data = data_file()
-    st = data.stat()
-    h = hashlib.sha1(f"{_keys_version()}:{st.st_size}:{int(st.st_mtime)}".encode()).hexdigest()[:12]
-    return cache_dir() / f"gazetteer-{h}.sqlite"
+    """Named by the data's content and the normaliser (a git checkout that only touches mtimes keeps it)."""
+    h = hashlib.sha1(_keys_version().encode())
+    h.update(data_file().read_bytes())
+    return cache_dir() / f"gazetteer-{h.hexdigest()[:12]}.sqlite"
+
+
+def _remove_stale_caches(current: Path) -> None:
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # another process may still read it; it goes next time
 
 
 # ---------------------------------------------------------------- index building
@@ -237,6 +246,7 @@ def build_cache(path: Path) -> None:
         con.executescript(_INDEXES)
         con.close()
         os.replace(tmp, path)
+        _remove_stale_caches(path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
