@@ -571,6 +571,7 @@ def import_file(path: str | Path, country: str | None = None) -> SourceInfo:
     if country:
         for r in rows:
             r["cc"] = r["cc"] or country.upper()
+    _borrow_admin_names(rows)
     con = _open_user_db(user_db_path())
     try:
         with con:  # one transaction: all rows or none
@@ -585,6 +586,29 @@ def import_file(path: str | Path, country: str | None = None) -> SourceInfo:
         con.close()
     reset()
     return SourceInfo(name=path.name, rows=n, countries=countries, path=str(path))
+
+
+def _borrow_admin_names(rows: list[dict], km: float = 10.0) -> None:
+    """Give imported places without a province the province and district of the nearest shipped place.
+
+    GeoNames dumps carry admin *codes* only; without names the resolver could not use a province hint.
+    """
+    if not any(r["kind"] == "place" and not r.get("admin1") for r in rows):
+        return
+    g = load()
+    for r in rows:
+        if r["kind"] != "place" or r.get("admin1"):
+            continue
+        best_d, best_p = km, None
+        for _, _, pid in g.around(r["lat"], r["lon"], km):
+            p = g.place(pid)
+            if p.admin1 and p.cc == r["cc"] and pid > 0:
+                d = math.dist((p.lat, p.lon * math.cos(math.radians(p.lat))),
+                              (r["lat"], r["lon"] * math.cos(math.radians(r["lat"])))) * 111.0
+                if d < best_d:
+                    best_d, best_p = d, p
+        if best_p:
+            r["admin1"], r["admin2"] = best_p.admin1, best_p.admin2 or ""
 
 
 def list_sources() -> list[SourceInfo]:
