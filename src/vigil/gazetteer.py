@@ -593,22 +593,24 @@ def _borrow_admin_names(rows: list[dict], km: float = 10.0) -> None:
 
     GeoNames dumps carry admin *codes* only; without names the resolver could not use a province hint.
     """
-    if not any(r["kind"] == "place" and not r.get("admin1") for r in rows):
+    todo = [r for r in rows if r["kind"] == "place" and not r.get("admin1")]
+    if not todo:
         return
-    g = load()
-    for r in rows:
-        if r["kind"] != "place" or r.get("admin1"):
-            continue
-        best_d, best_p = km, None
-        for _, _, pid in g.around(r["lat"], r["lon"], km):
-            p = g.place(pid)
-            if p.admin1 and p.cc == r["cc"] and pid > 0:
-                d = math.dist((p.lat, p.lon * math.cos(math.radians(p.lat))),
-                              (r["lat"], r["lon"] * math.cos(math.radians(r["lat"])))) * 111.0
-                if d < best_d:
-                    best_d, best_p = d, p
-        if best_p:
-            r["admin1"], r["admin2"] = best_p.admin1, best_p.admin2 or ""
+    con = load().con
+    cell = 0.1  # degrees; neighbours within `km` lie in the 3x3 cells around
+    for cc in {r["cc"] for r in todo}:
+        grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+        for lat, lon, a1, a2 in con.execute("SELECT lat, lon, admin1, admin2 FROM main.places "
+                                            "WHERE cc = ? AND kind = 'place' AND admin1 IS NOT NULL", (cc,)):
+            grid.setdefault((int(lat // cell), int(lon // cell)), []).append((lat, lon, a1, a2 or ""))
+        for r in (r for r in todo if r["cc"] == cc):
+            gy, gx = int(r["lat"] // cell), int(r["lon"] // cell)
+            near = [p for dy in (-1, 0, 1) for dx in (-1, 0, 1) for p in grid.get((gy + dy, gx + dx), ())]
+            scale = math.cos(math.radians(r["lat"]))
+            dist = [(math.hypot(p[0] - r["lat"], (p[1] - r["lon"]) * scale) * 111.0, p) for p in near]
+            d, p = min(dist, default=(km + 1, None), key=lambda t: t[0])
+            if p is not None and d <= km:
+                r["admin1"], r["admin2"] = p[2], p[3]
 
 
 def list_sources() -> list[SourceInfo]:
