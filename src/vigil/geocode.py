@@ -115,7 +115,11 @@ DEMONYMS = {"Syrian": "SY", "Iraqi": "IQ", "Yemeni": "YE", "Afghan": "AF", "Ukra
 
 @dataclass(frozen=True)
 class Candidate:
-    """One possible reading of a place name, with its score (100 = exact name, no contrary evidence)."""
+    """One possible reading of a place name.
+
+    `score`: 100 for the exact name with no other evidence; context adds (province, nearby places,
+    population, seat of a district) or subtracts (another province or country). `best` needs 95.
+    """
 
     name: str
     matched_name: str
