@@ -53,6 +53,8 @@ def _alts(name: str, *groups: str) -> str:
             alt = alt.strip()
             if not alt or not _latin_or_arabic(alt) and not is_arabic(alt):
                 continue
+            if alt.isupper() and alt.isalpha() and len(alt) <= 4:
+                continue  # airport and other codes (TCG, ALP), not names
             k = exact_key(alt)
             if k and k not in seen and k != "ar:":
                 seen.add(k)
