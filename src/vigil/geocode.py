@@ -34,7 +34,7 @@ from vigil.placename import exact_key, fold_key, literal
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
 AMBIGUITY_KM = 25.0
-DOMINANCE = 10  # population ratio at which a city outranks a namesake
+DOMINANCE = 5  # population ratio at which a city outranks a namesake
 CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
 EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
