@@ -65,6 +65,10 @@ def test_other_countries_and_global_fallback():
     assert best("Kharkiv").country == "Ukraine"
     assert best("Marib", country="Yemen").country == "Yemen"
     assert best("Mogadishu").country == "Somalia"
+    kyiv = best("Kiev")  # Russian spelling; a WOF village elsewhere carries Kyiv's GeoNames id
+    assert kyiv.admin1 == "Kyiv Oblast" and abs(kyiv.lat - 50.45) < 0.1
+    assert best("Odessa").country == "Ukraine"  # the city of a million, not the Texan town
+    assert best("Tripoli", country="Lebanon").country == "Lebanon"
 
 
 def test_known_place_is_exact_only():
