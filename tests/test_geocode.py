@@ -217,3 +217,7 @@ def test_names_people_and_organisations_are_not_places():
     for word in ["The", "Mr", "US", "Hamas", "Ahmed", "Putin", "Kafr", "Umm", "Al", "Many", "Most", "Union", "Deal"]:
         assert not known_place(word) and best(word) is None, word
     assert known_place("Tah") or best("Tah", admin1="Idlib") is not None  # short real names still work
+
+
+def test_possessive_province_is_a_hint():
+    assert near(best("Idlib's Bara village"), BARA)

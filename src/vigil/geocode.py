@@ -377,6 +377,7 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
 @lru_cache(maxsize=50_000)
 def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, country: str | None,
                     soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int) -> tuple[Candidate, ...]:
+    name, soft_admin1 = _possessive_province(name, soft_admin1)
     query = parse_query(name)
     if not query.alternatives:
         return ()
@@ -387,6 +388,8 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         a1 = admin1  # unknown province name: still compare literally
     elif a1 and not cc:
         cc = _admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
+    if soft_a1 and not (cc or soft_cc):
+        soft_cc = _admin1_cc(soft_a1) or None
     scored: list[Candidate] = []
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
@@ -427,6 +430,14 @@ def _prefer_seats(cands: list[Candidate], query: _Query) -> list[Candidate]:
             bonus += 1.0
         out.append(replace(c, score=round(c.score + bonus, 2)) if bonus else c)
     return out
+
+
+def _possessive_province(name: str, soft_admin1: str | None) -> tuple[str, str | None]:
+    """ "Idlib's Bara village" is Bara, with Idlib as a province hint."""
+    m = re.match(r"^(.+?)['’`]s\s+(.+)$", name.strip())
+    if m and admin1_of(m.group(1)):
+        return m.group(2), soft_admin1 or m.group(1)
+    return name, soft_admin1
 
 
 def _near_key(near: list[tuple[float, float]] | None) -> tuple[tuple[float, float], ...]:
