@@ -142,3 +142,14 @@ def test_components_are_the_same_for_shuffled_input():
     for _ in range(5):
         rnd.shuffle(cs)
         assert _components(cs) == ref
+
+
+def test_joint_and_partial_attributions_are_not_a_dispute():
+    from vigil.fuse import conflicting_attributions, grade
+
+    agree = [{"perpetrator": "Syrian government; Russia", "sources": 2}, {"perpetrator": "Russia", "sources": 1}]
+    dispute = [{"perpetrator": "Russia", "sources": 2}, {"perpetrator": "Turkey", "sources": 1}]
+    assert conflicting_attributions(agree) == 0
+    assert conflicting_attributions(dispute) == 1
+    assert grade(3, 9, 10, conflicting_attributions(agree)) == "confirmed"
+    assert grade(3, 9, 10, conflicting_attributions(dispute)) == "contested"

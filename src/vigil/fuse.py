@@ -37,7 +37,8 @@ Independent sources
     by ten outlets is one source.
 
 Grade (after Airwars' scale; computed, not an analyst's judgement)
-    * contested: independent sources name different perpetrators;
+    * contested: independent sources name perpetrators that share no actor
+      ("Russia" and "Syrian government; Russia" agree; "Russia" and "Turkey" do not);
     * confirmed: three or more independent sources and their death tolls
       agree (spread at most `AGREE_ABS` or `AGREE_REL` of the highest);
     * fair: two or more independent sources (or three whose tolls disagree);
@@ -254,9 +255,20 @@ def figures_agree(low: int | None, high: int | None) -> bool:
     return high - low <= max(AGREE_ABS, math.floor(AGREE_REL * high))
 
 
-def grade(independent: int, killed_low: int | None, killed_high: int | None, n_perpetrators: int) -> str:
+def conflicting_attributions(perps: list[dict[str, Any]]) -> int:
+    """How many attributions share no actor with the leading one.
+
+    "Syrian government; Russia" and "Russia" agree: a joint attack named in full by one outlet and in part
+    by another is not a dispute over who did it."""
+    if not perps:
+        return 0
+    lead = {a.strip() for a in perps[0]["perpetrator"].split(";")}
+    return sum(1 for p in perps[1:] if not lead & {a.strip() for a in p["perpetrator"].split(";")})
+
+
+def grade(independent: int, killed_low: int | None, killed_high: int | None, n_conflicts: int) -> str:
     """Airwars-style grade from corroboration, toll agreement and attribution conflict."""
-    if n_perpetrators > 1:
+    if n_conflicts > 0:
         return "contested"
     if independent >= 3 and figures_agree(killed_low, killed_high):
         return "confirmed"
@@ -334,7 +346,7 @@ def fuse_claims(claims: list[dict[str, Any]]) -> dict[str, Any]:
         incident[f"{f}_low"], incident[f"{f}_high"], incident[f"{f}_best"] = (
             figs[f]["low"], figs[f]["high"], figs[f]["best"])
     incident["perpetrators"] = perps
-    incident["grade"] = grade(independent, figs["killed"]["low"], figs["killed"]["high"], len(perps))
+    incident["grade"] = grade(independent, figs["killed"]["low"], figs["killed"]["high"], conflicting_attributions(perps))
     incident["reports"] = len({c["report_key"] for c in claims})
     incident["independent_sources"] = independent
     incident["place_names"] = sorted({(c.get("location") or {}).get("name") for c in claims} - {None})
