@@ -34,3 +34,13 @@ def test_extract_missing_path_fails_but_reads_the_others(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.txt"), str(tmp_path / "a.txt")])
     assert result.exit_code == 1
     assert "nope.txt" in result.stderr and len(result.stdout.splitlines()) == 1
+
+
+def test_demo_ingests_the_sample_corpus_and_shows_incidents_and_ceasefires(tmp_path):
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    result = CliRunner().invoke(app, ["demo", "--db", db])
+    assert result.exit_code == 0, result.stderr
+    assert "21 new" in result.stderr
+    assert "incidents" in result.stdout and "ceasefires" in result.stdout
+    again = CliRunner().invoke(app, ["demo", "--db", db])
+    assert "0 new" in again.stderr and "21 duplicate" in again.stderr

@@ -99,16 +99,19 @@ def eval_command(
 
 
 @app.command()
-def demo() -> None:
-    """Extract the bundled sample corpus and print a readable summary."""
+def demo(db: Optional[str] = typer.Option(None, "--db", help="Database URL or SQLite file; default $VIGIL_DB or "
+                                                            "./vigil.db.")) -> None:
+    """The main job on the bundled sample corpus: ingest it, then show incidents, ceasefires and violations."""
     from importlib.resources import files
 
-    from vigil.pipeline import process
-    from vigil.summary import print_summary
+    from vigil.summary import print_store_summary
 
     docs, failed = _read_documents([str(files("vigil") / "samples" / "docs")])
-    print_summary([process(d) for d in docs])
-    if failed:
+    summary = _ingest_documents(docs, db)
+    typer.echo(summary.line(), err=True)
+    with _open_store(db) as store:
+        print_store_summary(store)
+    if failed or summary.failed:
         raise typer.Exit(1)
 
 
@@ -234,13 +237,23 @@ def ingest(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Read, extract and store reports; fuse incidents, merge ceasefires, flag violations."""
+    docs, read_failed = _read_documents(paths)
+    summary = _ingest_documents(docs, db)
+    summary.read += read_failed
+    summary.failed += read_failed
+    typer.echo(summary.line(), err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _ingest_documents(docs: list, db: Optional[str]):
+    """Extract, geocode and store documents, with a progress bar on long runs; returns the store's summary."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from vigil.pipeline import process
     from vigil.store import ingest_reports
 
-    docs, read_failed = _read_documents(paths)
     failed_processing = []
 
     def report_dicts():
@@ -265,11 +278,9 @@ def ingest(
         task = progress.add_task("ingest", total=len(docs))
         summary = ingest_reports(store, report_dicts(), on_error=on_error,
                                  on_done=lambda: progress.advance(task))
-    summary.read += read_failed + len(failed_processing)
-    summary.failed += read_failed + len(failed_processing)
-    typer.echo(summary.line(), err=True)
-    if summary.failed:
-        raise typer.Exit(1)
+    summary.read += len(failed_processing)
+    summary.failed += len(failed_processing)
+    return summary
 
 
 def _parse_day_option(value: Optional[str], name: str):

@@ -1,30 +1,38 @@
-"""Readable summaries of extraction results for the terminal."""
+"""Readable summaries of the store for the terminal (what `vigil demo` prints)."""
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
-from vigil.model import Report
 
+def print_store_summary(store, console: Console | None = None) -> None:
+    """Fused incidents, ceasefires and their violations, as an analyst would scan them."""
+    from vigil.store import query_ceasefires, query_incidents
 
-def print_summary(reports: list[Report], console: Console | None = None) -> None:
     console = console or Console()
-    table = Table(title=f"{len(reports)} reports", show_lines=False)
-    for col in ("report", "date", "place", "admin1", "type", "perpetrator", "killed", "source"):
-        table.add_column(col)
-    n_inc = n_cf = 0
-    for r in reports:
-        for i in r.incidents:
-            n_inc += 1
-            killed = "" if i.killed is None else (("≥" if i.killed_qualifier in ("at_least", "more_than") else "") + str(i.killed))
-            table.add_row(r.doc.doc_id, i.date or "", i.location.name, i.location.admin1 or "", i.type,
-                          i.perpetrator or "", killed, ", ".join(i.sources))
-        n_cf += len(r.ceasefires)
+    incidents = sorted(query_incidents(store), key=lambda i: (i.get("date") or "", i["location"]["name"]))
+    table = Table(title=f"{len(incidents)} incidents", title_justify="left")
+    for col in ("date", "place", "type", "perpetrator", "killed", "reports", "grade", "in truce"):
+        table.add_column(col, overflow="fold")
+    for i in incidents:
+        loc = i["location"]
+        place = loc["name"] + (f" ({loc['admin1']})" if loc.get("admin1") else "")
+        table.add_row(i.get("date") or "?", place, i["type"], i.get("perpetrator") or "",
+                      _killed(i), str(i["reports"]), i["grade"], "yes" if i.get("violations") else "")
     console.print(table)
-    for r in reports:
-        for c in r.ceasefires:
-            console.print(f"ceasefire  {r.doc.doc_id}: {', '.join(c.declared_by) or '?'}"
-                          f"  announced {c.announced_on or '?'}  from {c.effective_from or '?'}"
-                          f"  until {c.effective_until or '?'}  area {c.area or '?'}")
-    console.print(f"{len(reports)} reports, {n_inc} incidents, "
-                  f"{sum(len(r.totals) for r in reports)} totals, {n_cf} ceasefires")
+    cfs = query_ceasefires(store)
+    table = Table(title=f"{len(cfs)} ceasefires", title_justify="left")
+    for col in ("declared by", "announced", "from", "until", "area", "violations", "killed in them"):
+        table.add_column(col, overflow="fold")
+    for c in cfs:
+        table.add_row(", ".join(c["declared_by"]) or "?", c.get("announced_on") or "", c.get("effective_from") or "",
+                      c.get("effective_until") or "", c.get("area") or "", str(c.get("violations", 0)),
+                      str(c.get("violations_killed") or 0))
+    console.print(table)
+
+
+def _killed(incident: dict) -> str:
+    best, low, high = incident.get("killed_best"), incident.get("killed_low"), incident.get("killed_high")
+    if best is None:
+        return ""
+    return str(best) if low == high else f"{best} ({low}-{high})"
