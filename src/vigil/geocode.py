@@ -339,9 +339,12 @@ def _fuzzy_lookup(alternative: str, admin1: str | None, cc: str | None) -> list[
     return list(found.values())
 
 
+_VOWELS = str.maketrans("", "", "aeiouyw")
+
+
 def _skeleton(light_key: str) -> str:
     """Consonants only: 'jidarya' and 'jadraya' both give 'jdr'. Too loose alone; used only near known places."""
-    return re.sub(r"[aeiouyw]", "", light_key)
+    return light_key.translate(_VOWELS)
 
 
 def _near_lookup(alternative: str, near: tuple[tuple[float, float], ...]) -> list[tuple[Place, float]]:
@@ -353,14 +356,29 @@ def _near_lookup(alternative: str, near: tuple[tuple[float, float], ...]) -> lis
     skel = _skeleton(ek)
     found: dict[int, tuple[Place, float]] = {}
     for lat, lon in near[:6]:
-        for fold, light, pid in g.around(lat, lon, NEAR_KM):
-            ratio = fuzz.ratio(fk, fold)
-            base = _fuzzy_base(ratio, ek, light) if ratio >= FUZZY_CUTOFF else 0.0
-            if len(skel) >= 3 and _skeleton(light) == skel:
+        folds, lights, skels, pids = _names_around(g, round(lat, 2), round(lon, 2))
+        # Scored in C over the whole neighbourhood; only close spellings and skeleton twins are looked at.
+        hits = {i for _, _, i in process.extract(fk, folds, scorer=fuzz.ratio, limit=None,
+                                                 score_cutoff=FUZZY_CUTOFF)}
+        if len(skel) >= 3:
+            hits.update(i for i, k in enumerate(skels) if k == skel)
+        for i in hits:
+            ratio = fuzz.ratio(fk, folds[i])
+            base = _fuzzy_base(ratio, ek, lights[i]) if ratio >= FUZZY_CUTOFF else 0.0
+            if len(skel) >= 3 and skels[i] == skel:
                 base = max(base, SKELETON)
             if base:
-                _keep_best(found, g.place(pid), base)
+                _keep_best(found, g.place(pids[i]), base)
     return list(found.values())
+
+
+@lru_cache(maxsize=512)
+def _names_around(g, lat: float, lon: float) -> tuple[list, list, list, list]:
+    """The names within NEAR_KM of a point, with their keys; memoised per loaded gazetteer and ~1 km cell."""
+    rows = g.around(lat, lon, NEAR_KM)
+    folds = [f for f, _, _ in rows]
+    lights = [k for _, k, _ in rows]
+    return folds, lights, [_skeleton(k) for k in lights], [p for _, _, p in rows]
 
 
 def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
