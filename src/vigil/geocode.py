@@ -328,15 +328,20 @@ def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> 
 
 def _fuzzy_lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
     """RapidFuzz over the fold keys of the hinted province (or country, or everything)."""
+    return list(_fuzzy_lookup_in(gazetteer.load(), alternative, admin1, cc))
+
+
+@lru_cache(maxsize=20_000)
+def _fuzzy_lookup_in(g, alternative: str, admin1: str | None, cc: str | None) -> tuple[tuple[Place, float], ...]:
+    """Memoised per loaded gazetteer: the same spelling recurs across thousands of reports."""
     ek, fk = exact_key(alternative), fold_key(alternative)
     if not ek or _not_a_place_word(ek) or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
-        return []
-    g = gazetteer.load()
+        return ()
     folds, lights, ids = g.block(cc, admin1 if cc else None)
     found: dict[int, tuple[Place, float]] = {}
     for _, ratio, i in process.extract(fk, folds, scorer=fuzz.ratio, limit=25, score_cutoff=FUZZY_CUTOFF):
         _keep_best(found, g.place(ids[i]), _fuzzy_base(ratio, ek, lights[i]))
-    return list(found.values())
+    return tuple(found.values())
 
 
 _VOWELS = str.maketrans("", "", "aeiouyw")
