@@ -563,6 +563,8 @@ for _type, _cues in [
         else:
             _TYPE_WORDS.setdefault(_cue, _type)
 _WORD = re.compile(r"[a-z]+")
+_STEM_TYPE = dict(_TYPE_STEMS)
+_STEM_RX = re.compile(r"\b(?:" + "|".join(_STEM_TYPE) + r")")
 # Words that say an attack happened but not how ("strikes", "raids", "attacks", "the bombardment") are
 # not listed: they never decide the type on their own.
 _VIOLENCE_RX = re.compile(
@@ -584,14 +586,11 @@ _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escala
 
 def event_types(sentence: str) -> list[str]:
     """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count."""
-    words = _WORD.findall(sentence.lower())
-    found = set()
-    for prev, w in zip([""] + words, words):
-        t = _TYPE_PAIRS.get((prev, w)) or _TYPE_WORDS.get(w)
-        if t is None and len(w) > 4:
-            t = next((typ for stem, typ in _TYPE_STEMS if w.startswith(stem)), None)
-        if t:
-            found.add(t)
+    lower = sentence.lower()
+    words = _WORD.findall(lower)
+    found = {t for t in map(_TYPE_WORDS.get, words) if t}
+    found.update(t for t in map(_TYPE_PAIRS.get, zip(words, words[1:])) if t)
+    found.update(_STEM_TYPE[m.group()] for m in _STEM_RX.finditer(lower))
     return [t for t in _TYPE_ORDER if t in found]
 
 
