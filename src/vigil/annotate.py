@@ -504,8 +504,14 @@ def _trim_name(name: str) -> str:
     return " ".join(words)
 
 
+_AROUND_BEFORE = re.compile(r"\b(?:suburbs|outskirts|vicinity|environs|surroundings|countryside|edges?|"
+                            r"areas? around)\s+of\b[^,;.]{0,45}$", re.I)
+
+
 def _level(sentence: str, start: int, end: int) -> str:
     window = max(0, start - 60)
+    if _AROUND_BEFORE.search(sentence, window, start):
+        return "area"  # "strikes on the suburbs of the city of Manbij": somewhere around it
     if _LOCALITY_BEFORE.search(sentence, window, start) or _LOCALITY_AFTER.match(sentence, end):
         return "locality"
     if _AREA_AFTER.match(sentence, end) or _AREA_BEFORE.search(sentence, window, start):
