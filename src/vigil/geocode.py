@@ -76,12 +76,12 @@ hill valley plain park port jazeera arabiya tass xinhua anadolu sputnik interfax
 """.split())
 @lru_cache(maxsize=1)
 def _english_function_words() -> frozenset[str]:
-    """spaCy's English stop words ("many", "most", "ten"): towns abroad carry them as names or aliases."""
-    try:
-        from spacy.lang.en.stop_words import STOP_WORDS
-    except ImportError:  # spaCy is a dependency; stay usable without it all the same
-        return frozenset()
-    return frozenset(exact_key(w) for w in STOP_WORDS)
+    """English function words ("many", "most", "ten"): towns abroad carry them as names or aliases."""
+    from importlib.resources import files
+
+    text = (files("vigil") / "data" / "english_function_words.txt").read_text(encoding="utf-8")
+    words = (w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(exact_key(w) for w in words)
 
 
 def _not_a_place_word(key: str) -> bool:
