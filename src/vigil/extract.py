@@ -87,6 +87,7 @@ def _only_vague(perp: str | None) -> bool:
 
 
 def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
+    """Who the sentence says reported it: organisations from the sources table, and named officials."""
     from vigil.lexicon import resolve_source
 
     out: list[str] = []
@@ -94,7 +95,33 @@ def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
         name = resolve_source(m.canonical, country)
         if name not in out:
             out.append(name)
+    for name in named_officials(s):
+        if name not in out:
+            out.append(name)
     return out
+
+
+_PERSON = r"[A-Z][a-z'’]+(?:\s+(?:(?:al|el|bin|ibn|abu|abdel|abdul|de|van)[-\s])?[A-Z][\w'’-]+){1,3}"
+_TITLE = (r"(?:spokes(?:man|woman|person)|governor|mayor|chief|head|minister|official|commander|director|doctor|"
+          r"Dr\.?|colonel|general|captain|leader|representative|administrator|coordinator|activist|witness|"
+          r"resident|journalist|correspondent|medic|physician|surgeon)")
+_OFFICIAL_BEFORE_NAME = re.compile(rf"\b{_TITLE}\s+(?P<name>{_PERSON})")
+_NAME_THEN_TITLE = re.compile(rf"(?P<name>{_PERSON}),\s+(?:an?\s+|the\s+)?[^,]{{0,60}}?\b{_TITLE}\b[^,]{{0,60}},")
+_SAYS = re.compile(r"\b(?:said|says|told|wrote|stated|reported|added|confirmed|announced)\b|according to", re.I)
+
+
+def named_officials(s: Sentence) -> list[str]:
+    """People the sentence quotes by name and office ("provincial police chief Ajmal Fayez said")."""
+    if not _SAYS.search(s.text):
+        return []
+    names = []
+    for rx in (_OFFICIAL_BEFORE_NAME, _NAME_THEN_TITLE):
+        for m in rx.finditer(s.text):
+            name = m.group("name")
+            at = s.start + m.start("name")
+            if not _overlaps(at, at + len(name), s.actors) and not _overlaps(at, at + len(name), s.places):
+                names.append(name)
+    return list(dict.fromkeys(names))
 
 
 # --------------------------------------------------------------------------- places
