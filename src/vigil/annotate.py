@@ -225,6 +225,10 @@ _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|am
                             r"most of them|all of them|some of them|one of them)\b[^,;–—]*(?:,|[-–—])")
 
 
+_BARE_COUNT_AT_PLACE = re.compile(r"\s+(?:each\s+)?(?:in|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?[A-Z]")
+_DEATH_NOUN = re.compile(r"\b(?:victims|dead|deaths|death toll|fatalities|killed|died)\b", re.I)
+
+
 def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
     prev_role = None
@@ -261,6 +265,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = _killed_or_injured_after(after)
         elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):
             c.role = "killed"
+        elif c.noun is None and _BARE_COUNT_AT_PLACE.match(after) and _DEATH_NOUN.search(sentence):
+            c.role = "killed"  # "the victims were distributed as follows: 8 in Kafrnabl, 5 in Heesh"
         elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
             if c.noun is None and prev_victims:
@@ -504,8 +510,8 @@ def _trim_name(name: str) -> str:
     return " ".join(words)
 
 
-_AROUND_BEFORE = re.compile(r"\b(?:suburbs|outskirts|vicinity|environs|surroundings|countryside|edges?|"
-                            r"areas? around)\s+of\b[^,;.]{0,45}$", re.I)
+_AROUND_BEFORE = re.compile(r"\b(?:suburbs|environs|surroundings|countryside|areas? around)\s+of\b[^,;.]{0,45}$",
+                            re.I)
 
 
 def _level(sentence: str, start: int, end: int) -> str:

@@ -307,7 +307,6 @@ def extract_annotated(ann: Annotated) -> Report:
         report.totals.extend(totals)
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
     _add_place_only_mentions(report, merge_incidents(mentions))
-    _areas_yield_to_the_one_place(report)
     _give_lead_toll_to_single_place(report)
     report.ceasefires = merge_ceasefires(report.ceasefires)
     report.reports_incident = bool(report.incidents)
@@ -451,27 +450,6 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
                 continue
         kept.append(inc)
     return kept
-
-
-def _areas_yield_to_the_one_place(report: Report) -> None:
-    """"28 killed in strikes around Manbij ... the strikes targeted al-Ghandour": with one village named and
-    no toll of its own, the region's toll is a total that the village then takes."""
-    places = [i for i in report.incidents if i.location.geo_precision != "province"]
-    areas = [i for i in report.incidents if i.location.geo_precision == "province"]
-    if not areas or len({_fold(i.location.name) for i in places}) != 1 or any(i.killed is not None for i in places):
-        return
-    for a in areas:
-        if _days_apart(a.date, places[0].date) <= 1 and a.killed is not None:
-            report.totals.insert(0, _as_total(a))
-            report.incidents.remove(a)
-
-
-def _days_apart(a: str | None, b: str | None) -> int:
-    from datetime import date as _date
-
-    if not a or not b:
-        return 0
-    return abs((_date.fromisoformat(a) - _date.fromisoformat(b)).days)
 
 
 def _as_total(inc: Incident) -> Total:
