@@ -277,7 +277,6 @@ class Context:
 
 _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|armistice|de-?escalation (?:agreement|"
                            r"deal|accord|memorandum)|humanitarian pause|halt to (?:the )?fighting)s?\b", re.I)
-_REPORTED_SPEECH_LEAD = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,4}?(?:said|says|told|added)\b", re.I)
 
 
 def extract(doc: Document) -> Report:
@@ -742,12 +741,6 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                     found.append(name)
                 last_end = m.end
     return found
-
-
-def _unshift(m, base: int):
-    from dataclasses import replace
-
-    return replace(m, start=m.start - base, end=m.end - base)
 
 
 def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
