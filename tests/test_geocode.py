@@ -3,7 +3,7 @@ from datetime import date
 from typer.testing import CliRunner
 
 from vigil.cli import app
-from vigil.geocode import _km, admin1_of, best, country_of_place, geocode_report, known_place, resolve
+from vigil.geocode import _km, admin1_of, admin2_of, best, country_of_place, geocode_report, known_place, resolve
 from vigil.model import Document, Incident, Location, Report
 
 KAFR_TAAL = (36.154, 36.894)  # GeoNames, CC BY 4.0
@@ -221,3 +221,37 @@ def test_names_people_and_organisations_are_not_places():
 
 def test_possessive_province_is_a_hint():
     assert near(best("Idlib's Bara village"), BARA)
+
+
+def test_admin2_of_folds_district_spellings():
+    assert admin2_of("Ar Rastan district", "Homs") == "Al-Rastan"
+    assert admin2_of("Jebel Saman", "Aleppo") == admin2_of("Jabal Saman district") == "Mount Simeon"
+    assert admin2_of("Mintaqat Markaz Hamah district", "Hamah Governorate") == "Hama"
+    assert admin2_of("Albu Kamal district", "Deir ez Zor") == "Abu Kamal"  # no alias spells it so: closest
+    assert admin2_of("Atarib district", "Aleppo") == "Mount Simeon"  # a sub-district stands for its district
+    assert admin2_of("Nowhere district", "Aleppo") is None and admin2_of(None) is None
+
+
+def test_district_hint_separates_namesakes_of_one_province():
+    # Two villages called Al Mustarihah in Hasakah governorate (GeoNames, CC BY 4.0), ~110 km apart.
+    assert best("Al Mustarihah village", admin1="Hasakah") is None
+    south = best("Al Mustarihah village", admin1="Hasakah", admin2="Al Hasakah district")
+    north = best("Al Mustarihah village", admin1="Hasakah", admin2="Al-Malikiyeh District")
+    assert south.admin2 == "Al-Hasakah" and north.admin2 == "Al-Malikiyah"
+    assert _km(south.lat, south.lon, north.lat, north.lon) > 50
+    assert best("Namir", admin1="Daraa", admin2="Izraa").admin2 == "Izra"
+
+
+def test_district_hint_does_not_pull_a_name_across_the_province():
+    # A namesake only in a far district of the hinted province is not the place meant.
+    c = best("Al Mustarihah village", admin1="Hasakah", admin2="Ras al Ayn district")
+    assert c is None or c.admin2 == "Ras al-Ayn"
+
+
+def test_cli_geocode_tsv_reads_admin2(tmp_path):
+    f = tmp_path / "places.tsv"
+    f.write_text("name\tadmin1\tadmin2\nAl Mustarihah village\tHasakah\tAl Malikiyah district\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["geocode", "--tsv", str(f)])
+    assert result.exit_code == 0, result.output
+    row = result.output.rstrip("\n").split("\n")[1].split("\t")
+    assert row[3] and abs(float(row[3]) - 36.85) < 0.05

@@ -43,6 +43,10 @@ FUZZY_WEIGHT = 0.96
 MIN_FUZZY_LEN = 5  # fold keys shorter than this only match exactly
 
 HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or the caller)
+# District hint ("Ar Rastan district"): separates same-named villages of one province. Moderate, because
+# the source's district and the gazetteer's (point in an older district outline) disagree near borders.
+DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
+FAR_DISTRICT_PENALTY, DISTRICT_EDGE_KM = 20.0, 10.0  # another district, and not just over its border
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
@@ -247,8 +251,16 @@ def _country_codes() -> dict[str, str]:
 
 
 def _context_score(p: Place, base: float, query: _Query, admin1: str | None, soft_admin1: str | None,
-                   cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...]) -> float:
+                   cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...],
+                   admin2: str | None = None) -> float:
     s = base
+    if admin2 and p.admin2:
+        if p.admin2 == admin2:
+            s += DISTRICT_BONUS
+        elif _km_to_district(p.lat, p.lon, admin2) <= DISTRICT_EDGE_KM:
+            s -= DISTRICT_PENALTY
+        else:
+            s -= FAR_DISTRICT_PENALTY
     want = query.want
     dists = sorted(_km(p.lat, p.lon, la, lo) for la, lo in near)
     d_near = dists[0] if dists else None
@@ -283,6 +295,23 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     if p.population > 1000:
         s += min(4.0, math.log10(p.population) - 3.0)
     return round(s, 2)
+
+
+@lru_cache(maxsize=256)
+def _district_points(admin2: str) -> tuple[tuple[float, float], ...]:
+    """The gazetteer's places in a district (their spread stands for its outline)."""
+    g = gazetteer.load()
+    return tuple((la, lo) for schema in g.schemas for la, lo in g.con.execute(
+        f"SELECT lat, lon FROM {schema}.places WHERE admin2 = ? AND kind = 'place'", (admin2,)))
+
+
+def _km_to_district(lat: float, lon: float, admin2: str) -> float:
+    """Roughly how far a point lies outside a district: the distance to its nearest place (equirectangular)."""
+    pts = _district_points(admin2)
+    if not pts:
+        return 0.0
+    k = math.cos(math.radians(lat))
+    return 111.2 * math.sqrt(min((la - lat) ** 2 + ((lo - lon) * k) ** 2 for la, lo in pts))
 
 
 def _candidate(query: str, p: Place, score: float) -> Candidate:
@@ -399,7 +428,8 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
 
 @lru_cache(maxsize=50_000)
 def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, country: str | None,
-                    soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int) -> tuple[Candidate, ...]:
+                    soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int,
+                    admin2: str | None = None) -> tuple[Candidate, ...]:
     name, soft_admin1 = _possessive_province(name, soft_admin1)
     query = parse_query(name)
     if not query.alternatives:
@@ -413,6 +443,7 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         cc = _admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
     if soft_a1 and not (cc or soft_cc):
         soft_cc = _admin1_cc(soft_a1) or None
+    a2 = admin2_of(admin2, a1 or soft_a1, cc or soft_cc) if admin2 else None
     scored: list[Candidate] = []
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
@@ -420,18 +451,18 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
         for p, base in _lookup(alt, block_a1, block_cc, cc):
-            score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+            score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
             scored.append(_candidate(name, p, score))
     if not any(c.score >= THRESHOLD for c in scored) and block_cc:
         # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
         # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
             for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
-                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                 scored.append(_candidate(name, p, score))
             if near:
                 for p, base in _near_lookup(alt, near):
-                    score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+                    score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                     scored.append(_candidate(name, p, score))
     return tuple(_dedupe(_prefer_seats(scored, query))[:limit])
 
@@ -468,9 +499,11 @@ def _near_key(near: list[tuple[float, float]] | None) -> tuple[tuple[float, floa
 
 
 def resolve(name: str, *, admin1: str | None = None, country: str | None = None,
-            near: list[tuple[float, float]] | None = None, limit: int = 5) -> list[Candidate]:
-    """Ranked candidates for a place name; `admin1`/`country` are strong hints, `near` points to stay close to."""
-    return list(_resolve_cached(name or "", admin1, None, country, None, _near_key(near), limit))
+            near: list[tuple[float, float]] | None = None, limit: int = 5,
+            admin2: str | None = None) -> list[Candidate]:
+    """Ranked candidates for a place name; `admin1`/`country` are strong hints, `near` points to stay close to,
+    `admin2` a district ("Ar Rastan district", any common spelling) that separates same-named villages."""
+    return list(_resolve_cached(name or "", admin1, None, country, None, _near_key(near), limit, admin2))
 
 
 def _choose(cands: list[Candidate]) -> Candidate | None:
@@ -502,9 +535,9 @@ def _same_unit(a: Candidate, b: Candidate) -> bool:
 
 
 def best(name: str, *, admin1: str | None = None, country: str | None = None,
-         near: list[tuple[float, float]] | None = None) -> Candidate | None:
+         near: list[tuple[float, float]] | None = None, admin2: str | None = None) -> Candidate | None:
     """The place meant, or None when the evidence is too weak or two far-apart places fit equally."""
-    return _choose(resolve(name, admin1=admin1, country=country, near=near, limit=8))
+    return _choose(resolve(name, admin1=admin1, country=country, near=near, limit=8, admin2=admin2))
 
 
 # ---------------------------------------------------------------- fast lookups for the extractor
@@ -571,6 +604,71 @@ def _admin1_lookup(name: str | None, country: str | None, exact_only: bool) -> s
     return None
 
 
+# Words around a district's name in sources ("Mintaqat Markaz Hamah district", "Ar Rastan district").
+_DISTRICT_PREFIXES = ("mintaqat", "mintaqa", "mantiqat", "markaz", "nahiyat", "nahiya")
+
+
+@lru_cache(maxsize=1)
+def _admin2_index() -> dict[str, list[tuple[str, str, str, int]]]:
+    """exact and fold key of every district and sub-district name -> [(district, province, country, level)].
+
+    A sub-district ("Dayr Hafir") stands for the district it lies in: sources use newer district lists.
+    """
+    g = gazetteer.load()
+    index: dict[str, list[tuple[str, str, str, int]]] = {}
+    for schema in g.schemas:
+        rows = g.con.execute(f"SELECT n.key, n.fold, p.admin1, p.admin2, p.cc, p.kind FROM {schema}.names n "
+                             f"JOIN {schema}.places p ON p.id = n.place WHERE p.kind IN ('admin2', 'admin3') "
+                             f"AND p.admin2 IS NOT NULL")
+        for key, fold, a1, a2, cc, kind in rows:
+            entry = (a2, a1, cc, 2 if kind == "admin2" else 3)
+            for k in (key, "~" + fold):
+                if entry not in index.setdefault(k, []):
+                    index[k].append(entry)
+    return index
+
+
+@lru_cache(maxsize=20_000)
+def admin2_of(name: str | None, admin1: str | None = None, country: str | None = None) -> str | None:
+    """The gazetteer's district name for a district mention ('Ar Rastan district' -> 'Al-Rastan',
+    'Jabal Saman' -> 'Mount Simeon', 'Mintaqat Markaz Hamah' -> 'Hama'), inside `admin1` when given."""
+    if not name:
+        return None
+    words = [w for w in re.sub(r"[’'`]s\b", "", name).split() if w.lower().strip(".,") not in DISTRICT_WORDS]
+    if not words:
+        return None
+    cc = _country_code(country)
+    a1 = admin1_of(admin1, cc) if admin1 else None
+    variants = [words]
+    while len(words) > 1 and words[0].lower() in _DISTRICT_PREFIXES:
+        words = words[1:]
+        variants.append(words)
+    index = _admin2_index()
+
+    def fits(h: tuple[str, str, str, int]) -> bool:
+        return (a1 is None or h[1] == a1) and (cc is None or h[2] == cc)
+
+    for v in variants:
+        text = " ".join(v)
+        for key in (exact_key(text), "~" + fold_key(text)):
+            hits = [h for h in index.get(key, []) if fits(h)]
+            for level in (2, 3):
+                found = {h[0] for h in hits if h[3] == level}
+                if len(found) == 1:
+                    return found.pop()
+    if a1 is None:
+        return None
+    # A spelling none of the aliases has ("Albu Kamal"): the closest district of the province.
+    names = sorted({h[0] for hs in index.values() for h in hs if h[3] == 2 and fits(h)})
+    folds = [fold_key(n) for n in names]
+    scored = sorted(((fuzz.ratio(fold_key(" ".join(v)), f), n) for v in variants for f, n in zip(folds, names)),
+                    reverse=True)
+    if scored and scored[0][0] >= 80 and (len(scored) == 1 or scored[0][1] == scored[1][1]
+                                          or scored[1][0] < scored[0][0] - 5):
+        return scored[0][1]
+    return None
+
+
 # Province names elsewhere that are also common words or other things ("Niger", "Delta", "Red Sea").
 _AMBIGUOUS_PROVINCES = frozenset(exact_key(w) for w in (
     "Central District", "Northern District", "Southern District", "Red Sea", "Federal Capital Territory"))
@@ -609,7 +707,8 @@ def country_of_place(name: str) -> str | None:
 
 
 def clear_caches() -> None:
-    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place):
+    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place,
+              _admin2_index, admin2_of, _district_points):
         f.cache_clear()
 
 
@@ -737,6 +836,7 @@ class _LocQuery:
     soft_admin1: str | None  # the province named next to it in the text
     country: str | None  # the extractor's, or the country of its admin1 hint (strong)
     soft_country: str | None  # from the nearby province or the report as a whole
+    admin2: str | None = None  # a district the extractor gave (a city there is not a district hint)
 
 
 def geocode_report(report: Report) -> Report:
@@ -776,12 +876,13 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     ctx_a1 = None if loc.admin1 or is_province else _context_admin1(text, _name_span(text, loc), mentions)
     country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
     soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
-    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country)
+    a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2)
 
 
 def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
     return [_choose(list(_resolve_cached(q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
-                                         near_for(i), 8)))
+                                         near_for(i), 8, q.admin2)))
             for i, q in enumerate(queries)]
 
 
