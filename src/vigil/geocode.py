@@ -47,6 +47,7 @@ HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or
 # the source's district and the gazetteer's (point in an older district outline) disagree near borders.
 DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
 FAR_DISTRICT_PENALTY, DISTRICT_EDGE_KM = 20.0, 10.0  # another district, and not just over its border
+BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district or province
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
@@ -254,10 +255,10 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
                    cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...],
                    admin2: str | None = None) -> float:
     s = base
-    if admin2 and p.admin2:
+    if admin2 and p.admin2 and (admin1 is None or p.admin1 == admin1):
         if p.admin2 == admin2:
             s += DISTRICT_BONUS
-        elif _km_to_district(p.lat, p.lon, admin2) <= DISTRICT_EDGE_KM:
+        elif _near_unit(p.lat, p.lon, "admin2", admin2):
             s -= DISTRICT_PENALTY
         else:
             s -= FAR_DISTRICT_PENALTY
@@ -271,7 +272,10 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
         if p.admin1 == admin1:
             s += HINT_BONUS
         elif p.admin1 is not None:
-            s -= HINT_PENALTY
+            # just over the hinted district's or province's border: the source's outline may differ
+            edge = _near_unit(p.lat, p.lon, "admin2", admin2) if admin2 else \
+                p.kind == "place" and _near_unit(p.lat, p.lon, "admin1", admin1)
+            s -= BORDER_PENALTY if edge else HINT_PENALTY
     elif soft_admin1:
         if p.admin1 == soft_admin1:
             s += SOFT_HINT_BONUS
@@ -297,21 +301,32 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     return round(s, 2)
 
 
-@lru_cache(maxsize=256)
-def _district_points(admin2: str) -> tuple[tuple[float, float], ...]:
-    """The gazetteer's places in a district (their spread stands for its outline)."""
+_CELL = 0.1  # degrees: ~11 km cells for "is this point next to that district/province"
+
+
+@lru_cache(maxsize=512)
+def _unit_cells(column: str, unit: str) -> dict[tuple[int, int], tuple[tuple[float, float], ...]]:
+    """The gazetteer's places of one district or province (their spread stands for its outline), by cell."""
     g = gazetteer.load()
-    return tuple((la, lo) for schema in g.schemas for la, lo in g.con.execute(
-        f"SELECT lat, lon FROM {schema}.places WHERE admin2 = ? AND kind = 'place'", (admin2,)))
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for schema in g.schemas:
+        for la, lo in g.con.execute(f"SELECT lat, lon FROM {schema}.places WHERE {column} = ? AND kind = 'place'",
+                                    (unit,)):
+            cells.setdefault((int(la // _CELL), int(lo // _CELL)), []).append((la, lo))
+    return {k: tuple(v) for k, v in cells.items()}
 
 
-def _km_to_district(lat: float, lon: float, admin2: str) -> float:
-    """Roughly how far a point lies outside a district: the distance to its nearest place (equirectangular)."""
-    pts = _district_points(admin2)
-    if not pts:
-        return 0.0
+def _near_unit(lat: float, lon: float, column: str, unit: str, km: float = DISTRICT_EDGE_KM) -> bool:
+    """True when a point lies within `km` (at most ~11) of one of the unit's places: inside it or just over
+    its border (the source's and the gazetteer's outlines disagree there)."""
+    cells = _unit_cells(column, unit)
+    if not cells:
+        return True  # a unit without places cannot be checked
+    cy, cx = int(lat // _CELL), int(lon // _CELL)
     k = math.cos(math.radians(lat))
-    return 111.2 * math.sqrt(min((la - lat) ** 2 + ((lo - lon) * k) ** 2 for la, lo in pts))
+    lim = (km / 111.2) ** 2
+    return any((la - lat) ** 2 + ((lo - lon) * k) ** 2 <= lim
+               for dy in (-1, 0, 1) for dx in (-1, 0, 1) for la, lo in cells.get((cy + dy, cx + dx), ()))
 
 
 def _candidate(query: str, p: Place, score: float) -> Candidate:
@@ -708,7 +723,7 @@ def country_of_place(name: str) -> str | None:
 
 def clear_caches() -> None:
     for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place,
-              _admin2_index, admin2_of, _district_points):
+              _admin2_index, admin2_of, _unit_cells):
         f.cache_clear()
 
 
