@@ -255,3 +255,18 @@ def test_cli_geocode_tsv_reads_admin2(tmp_path):
     assert result.exit_code == 0, result.output
     row = result.output.rstrip("\n").split("\n")[1].split("\t")
     assert row[3] and abs(float(row[3]) - 36.85) < 0.05
+
+
+def test_generic_words_misspelled_or_topographic_are_dropped():
+    assert near(best("Kafr Taal villae", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("Kafr Taal hills", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("Kfar Taal/Kafr Taaal village", admin1="Aleppo"), KAFR_TAAL)
+    assert best("Tall 900", admin1="Homs") is None  # a numbered hill: nothing to guess from
+
+
+def test_landmarks_resolve_to_their_town_only_inside_the_hinted_province():
+    assert near(best("Kafr Taal pumping station", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("an ammunition depot outside Kafr Taal", admin1="Aleppo"), KAFR_TAAL)
+    assert best("Kafr Taal pumping station", admin1="Idlib") is None
+    assert best("Kafr Taal pumping station") is None  # no province: a plant may lie far from its namesake
+    assert best("45th Brigade", admin1="Aleppo") is None and best("Sugar factory", admin1="Raqqa") is None

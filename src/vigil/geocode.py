@@ -103,11 +103,20 @@ _DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(
                         r"central|rural)\s+")
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
-                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv"}
+                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv",
+                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain",
+                   "countryside"}
+# Lower-case misspellings of these ("villae", "neighbourhod") count as them.
+_TYPO_TARGETS = ("village", "villages", "suburb", "neighbourhood", "neighborhood", "settlement", "mountain")
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
 # a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
 _TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
                       "air", "barracks", "crossing"}
+# Landmarks that need not stand in the town they are named after ("Aleppo Thermal Power Plant", "Al Hail gas
+# field"): the remaining name counts only inside the hinted province.
+_LANDMARK = {"field", "fields", "oil", "gas", "oilfield", "gasfield", "power", "plant", "thermal", "station",
+             "pumping", "factory", "refinery", "dam", "bridge", "hospital", "school", "brigade", "division",
+             "regiment", "battalion", "artillery", "reserve", "compound", "silos", "mill", "plant", "company"}
 _TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
 _TRAILING_DISTRICT = set(DISTRICT_WORDS)
 
@@ -147,6 +156,7 @@ class _Query:
     town: bool = False  # "X town"/"X city": a larger place is meant
     n_clean: int = 0  # how many leading alternatives are cleaned spellings (fuzzy-searched)
     facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
+    landmark: bool = False  # "X power plant", "a compound outside X": X only inside the hinted province
 
 
 # ---------------------------------------------------------------- query parsing
@@ -158,9 +168,19 @@ def parse_query(name: str) -> _Query:
     text, want = _strip_area_prefix(text)
     alternatives: list[str] = []
     full: list[str] = []
-    facility = False
+    facility = landmark = False
+    near = re.search(r"\b(?:outside|near|close to|next to)\s+(?:the\s+)?(?=[A-Z])(.+)$", text)
+    if near and near.start() > 0:  # "a compound outside Barisha village": the place it is by
+        text, landmark = near.group(1), True
     for part in (p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()):
-        words, want, is_facility = _strip_generic_words(part.split(), want)
+        words = part.split()
+        if any(w.lower() in _LANDMARK for w in words):
+            landmark = True
+            words = [w for w in words if w.lower() not in _LANDMARK and w.lower() not in _TRAILING_FACILITY
+                     and not re.match(r"^(?:\d|[A-Za-z]\d)", w) and w.lower() not in ("of", "the", "and")]
+            if not words:
+                continue
+        words, want, is_facility = _strip_generic_words(words, want)
         facility = facility or is_facility
         cleaned = " ".join(words)
         if cleaned and cleaned not in alternatives:
@@ -174,7 +194,7 @@ def parse_query(name: str) -> _Query:
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean, facility)
+    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark)
 
 
 def _strip_area_prefix(text: str) -> tuple[str, str]:
@@ -198,12 +218,23 @@ def _strip_area_prefix(text: str) -> tuple[str, str]:
 _TRAILING_ANY = _TRAILING_PLACE | _TRAILING_ADMIN | _TRAILING_DISTRICT | _TRAILING_FACILITY
 
 
+def _generic_word(word: str) -> str:
+    """The generic word a trailing word is, misspellings included ("villae" -> "village")."""
+    w = word.lower().strip(".")
+    if w in _TRAILING_ANY or len(w) < 5 or not word.islower():
+        return w
+    for target in _TYPO_TARGETS:
+        if fuzz.ratio(w, target) >= 85:
+            return target
+    return w
+
+
 def _strip_generic_words(words: list[str], want: str) -> tuple[list[str], str, bool]:
     """Drop "village", "Oblast", "Airbase"... at the end and "the", "rural" at the start of one spelling."""
     words = list(words)
     facility = False
-    while len(words) > 1 and words[-1].lower().strip(".") in _TRAILING_ANY:
-        last = words.pop().lower().strip(".")
+    while len(words) > 1 and _generic_word(words[-1]) in _TRAILING_ANY:
+        last = _generic_word(words.pop())
         facility = facility or last in _TRAILING_FACILITY
         if last in _TRAILING_ADMIN:
             want = "admin1"
@@ -468,7 +499,10 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         for p, base in _lookup(alt, block_a1, block_cc, cc):
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
             scored.append(_candidate(name, p, score))
-    if not any(c.score >= THRESHOLD for c in scored) and block_cc:
+    if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
+        province = a1 or soft_a1
+        scored = [c for c in scored if province and c.feature == "place" and c.admin1 == province]
+    elif not any(c.score >= THRESHOLD for c in scored) and block_cc:
         # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
         # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
