@@ -270,3 +270,24 @@ def test_landmarks_resolve_to_their_town_only_inside_the_hinted_province():
     assert best("Kafr Taal pumping station", admin1="Idlib") is None
     assert best("Kafr Taal pumping station") is None  # no province: a plant may lie far from its namesake
     assert best("45th Brigade", admin1="Aleppo") is None and best("Sugar factory", admin1="Raqqa") is None
+
+
+ALEPPO = (36.20, 37.16)
+
+
+def test_unknown_neighbourhood_gets_its_city_point_as_an_area():
+    for name in ["Qazzaziyat al-Shurfa neighbourhood of Aleppo city", "Aleppo city - Qazzaziyat al-Shurfa quarter"]:
+        c = best(name)
+        assert c is not None and near(c, ALEPPO, 15) and c.precision == "district", name
+        assert not c.gazetteer_id and not c.matched_name
+    assert best("Jisr al-Shughur district of Idlib") is None or best("Jisr al-Shughur district of Idlib").feature != "area"
+
+
+def test_neighbourhood_in_a_report_is_placed_at_its_city():
+    text = ("Two civilians were killed when shells fell on the Qazzaziyat al-Shurfa neighbourhood of Aleppo city "
+            "on Monday. A third died in Homs city's Bab Qazzazin quarter.")
+    report = geocode_report(_report(text, ["Qazzaziyat al-Shurfa", "Bab Qazzazin"]))
+    hood, other = (i.location for i in report.incidents)
+    assert near(hood, ALEPPO, 15) and hood.geo_precision == "district" and hood.admin1 == "Aleppo"
+    assert hood.gazetteer_id is None and hood.matched_name is None
+    assert near(other, (34.73, 36.71), 15) and other.geo_precision == "district" and other.admin1 == "Homs"

@@ -142,7 +142,7 @@ class Candidate:
     admin1: str | None
     admin2: str | None
     country: str | None
-    feature: str  # place | admin1 | admin2 | admin3 | country
+    feature: str  # place | admin1 | admin2 | admin3 | country | area (a neighbourhood put at its city's point)
     precision: str  # place | district | province | country
     gazetteer_id: str
     population: int
@@ -157,6 +157,7 @@ class _Query:
     n_clean: int = 0  # how many leading alternatives are cleaned spellings (fuzzy-searched)
     facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
     landmark: bool = False  # "X power plant", "a compound outside X": X only inside the hinted province
+    city: str | None = None  # "X neighbourhood of Y city", "Y city - X neighbourhood": the city X lies in
 
 
 # ---------------------------------------------------------------- query parsing
@@ -169,6 +170,7 @@ def parse_query(name: str) -> _Query:
     alternatives: list[str] = []
     full: list[str] = []
     facility = landmark = False
+    text, city = _split_city(text)
     near = re.search(r"\b(?:outside|near|close to|next to)\s+(?:the\s+)?(?=[A-Z])(.+)$", text)
     if near and near.start() > 0:  # "a compound outside Barisha village": the place it is by
         text, landmark = near.group(1), True
@@ -194,7 +196,27 @@ def parse_query(name: str) -> _Query:
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark)
+    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city)
+
+
+_HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
+_HOOD_OF_CITY = re.compile(rf"^(?P<hood>.+?)\s+{_HOOD}\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?(?P<city>.+?)"
+                           rf"(?P<said>\s+city)?$", re.I)
+_CITY_HOOD = re.compile(rf"^(?:the\s+)?(?P<city>.+?)\s+city\s*(?:[-–:,]|['’]s)\s*(?:the\s+)?(?P<hood>.+?)"
+                        rf"(?:\s+{_HOOD})?$", re.I)
+
+
+def _split_city(text: str) -> tuple[str, str | None]:
+    """ "Bustan al-Qasr neighbourhood of Aleppo city" -> ("Bustan al-Qasr", "Aleppo"); other names unchanged.
+
+    "X district of Y" counts only with "city" said: "Jisr al-Shughur district of Idlib" is a province's."""
+    m = _HOOD_OF_CITY.match(text)
+    if m and (m.group("said") or not re.search(r"\bdistrict\s+(?:of|in)\b", text, re.I)):
+        return m.group("hood"), m.group("city")
+    m = _CITY_HOOD.match(text)
+    if m:
+        return m.group("hood"), m.group("city")
+    return text, None
 
 
 def _strip_area_prefix(text: str) -> tuple[str, str]:
@@ -513,7 +535,30 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
                 for p, base in _near_lookup(alt, near):
                     score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                     scored.append(_candidate(name, p, score))
-    return tuple(_dedupe(_prefer_seats(scored, query))[:limit])
+    ranked = _dedupe(_prefer_seats(scored, query))
+    if query.city:
+        ranked = _in_city(ranked, query.city, name, a1 or soft_a1, cc or soft_cc)
+    return tuple(ranked[:limit])
+
+
+CITY_KM = 15.0  # a neighbourhood read as a place farther than this from its city is a namesake elsewhere
+
+
+def _in_city(ranked: list[Candidate], city_name: str, name: str, a1: str | None,
+             cc: str | None) -> list[Candidate]:
+    """A neighbourhood the gazetteer lacks is put at its city's point, honestly as an area.
+
+    Readings of the neighbourhood's name far from the city are namesakes elsewhere and are dropped.
+    """
+    city = _choose(list(_resolve_cached(city_name + " city", a1, None, gazetteer.country_name(cc) if cc else None,
+                                        None, (), 8)))
+    if city is None or city.feature != "place":
+        return ranked
+    inside = [c for c in ranked if _km(c.lat, c.lon, city.lat, city.lon) <= CITY_KM]
+    if inside and inside[0].score >= THRESHOLD and inside[0].gazetteer_id != city.gazetteer_id:
+        return inside
+    area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district")
+    return [area]
 
 
 def _prefer_seats(cands: list[Candidate], query: _Query) -> list[Candidate]:
@@ -868,7 +913,7 @@ def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str |
         loc.admin1 = loc.admin1 or admin1
         loc.country = loc.country or country
         return
-    loc.matched_name, loc.gazetteer_id = c.matched_name, c.gazetteer_id
+    loc.matched_name, loc.gazetteer_id = c.matched_name or None, c.gazetteer_id or None
     loc.lat, loc.lon = round(c.lat, 5), round(c.lon, 5)
     loc.geo_precision = c.precision
     loc.admin1 = loc.admin1 or c.admin1  # an extractor's hint wins over the gazetteer
@@ -886,6 +931,7 @@ class _LocQuery:
     country: str | None  # the extractor's, or the country of its admin1 hint (strong)
     soft_country: str | None  # from the nearby province or the report as a whole
     admin2: str | None = None  # a district the extractor gave (a city there is not a district hint)
+    name: str = ""  # what is resolved: the report's name, or "X neighbourhood of Y city" when the text says so
 
 
 def geocode_report(report: Report) -> Report:
@@ -926,11 +972,42 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
     soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
     a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
-    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2)
+    city = None if a2 or parse_query(loc.name).city else _city_around(loc, text)
+    name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
+
+
+_NAME_RUN = r"[A-Z][\w'’`\-]*(?:\s+[A-Z][\w'’`\-]*){0,2}"
+_CITY_AFTER = re.compile(rf"\s*(?P<hood>(?:neighbou?rhoods?|quarter|district|area)\s+)?(?:of|in)\s+(?:the\s+)?"
+                         rf"(?P<of>city\s+of\s+)?(?P<city>{_NAME_RUN})(?P<said>\s+city)?")
+_CITY_BEFORE = re.compile(rf"(?P<city>{_NAME_RUN})\s+city(?:['’]s|\s*[-–:,])\s*(?:the\s+)?$")
+_HOOD_WORD = re.compile(r"\b(?:neighbou?rhoods?|quarter)\b", re.I)
+
+
+def _city_around(loc: Location, text: str) -> str | None:
+    """The city a place is said to be a neighbourhood of: "X neighbourhood of Aleppo city", "in Homs city",
+    "Aleppo city's X", or the extractor's container for a name it calls a neighbourhood."""
+    span = _name_span(text, loc)
+    hood = bool(_HOOD_WORD.search(loc.name))
+    if span:
+        a, b = span
+        m = _CITY_AFTER.match(text, b, min(len(text), b + 90))
+        if m and (m.group("hood") or m.group("said") or m.group("of")):
+            if not (m.group("hood") or "").lower().startswith(("district", "area")) or m.group("said"):
+                return m.group("city")
+        m = _CITY_BEFORE.search(text, max(0, a - 60), a)
+        if m:
+            return m.group("city")
+        hood = hood or bool(re.match(r"\s+(?:neighbou?rhoods?|quarter)\b", text[b:b + 20], re.I))
+    if hood and loc.admin2:
+        return re.sub(r"\s+city$", "", loc.admin2.strip(), flags=re.I)
+    if hood and loc.admin1:
+        return loc.admin1  # "Sukkari neighbourhood" in Aleppo province: the province's seat city
+    return None
 
 
 def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
-    return [_choose(list(_resolve_cached(q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
+    return [_choose(list(_resolve_cached(q.name or q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
                                          near_for(i), 8, q.admin2)))
             for i, q in enumerate(queries)]
 
