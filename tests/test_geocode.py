@@ -291,3 +291,23 @@ def test_neighbourhood_in_a_report_is_placed_at_its_city():
     assert near(hood, ALEPPO, 15) and hood.geo_precision == "district" and hood.admin1 == "Aleppo"
     assert hood.gazetteer_id is None and hood.matched_name is None
     assert near(other, (34.73, 36.71), 15) and other.geo_precision == "district" and other.admin1 == "Homs"
+
+
+def test_unresolved_list_mate_gets_the_centroid_of_its_siblings():
+    text = ("Shelling killed four in Kafr Taal, three in Kafr Nuran, two in Qqqzzyx and one in Erhab "
+            "in the western countryside of Aleppo on Tuesday.")
+    names = ["Kafr Taal", "Kafr Nuran", "Qqqzzyx", "Erhab"]
+    locs = {i.location.name: i.location for i in geocode_report(_report(text, names)).incidents}
+    unknown = locs["Qqqzzyx"]
+    assert unknown.geo_precision == "district" and unknown.lat is not None
+    assert unknown.gazetteer_id is None and unknown.matched_name is None and unknown.admin1 == "Aleppo"
+    pinned = [locs[n] for n in names if n != "Qqqzzyx" and locs[n].geo_precision == "place"]
+    assert len(pinned) >= 2 and all(_km(unknown.lat, unknown.lon, p.lat, p.lon) <= 30 for p in pinned)
+    assert locs["Kafr Taal"].geo_precision == "place"
+
+
+def test_no_sibling_centroid_for_a_lone_name_or_far_apart_siblings():
+    alone = geocode_report(_report("Shelling hit Qqqzzyx and Kafr Taal in Aleppo.", ["Qqqzzyx", "Kafr Taal"]))
+    assert alone.incidents[0].location.lat is None  # one list-mate is not enough
+    far = geocode_report(_report("Raids hit Kafr Taal, Qqqzzyx and Kharkiv.", ["Kafr Taal", "Qqqzzyx", "Kharkiv"]))
+    assert far.incidents[1].location.lat is None

@@ -957,10 +957,53 @@ def geocode_report(report: Report) -> Report:
                           if a and j != i and a[2] != queries[i].loc.name])
 
     chosen = _choose_all(queries, near_for) if any(anchors) else first
+    chosen = _sibling_areas(queries, chosen, text)
     for q, c in zip(queries, chosen):
         country = q.country or gazetteer.country_name(q.soft_country)
         _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
     return report
+
+
+SIBLING_KM = 30.0  # list-mates this close together stand for the area an unresolved list-mate lies in
+
+
+def _sentence_bounds(text: str, a: int, b: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+    nxt = _SENTENCE_END.search(text, b)
+    return left, (nxt.start() + 1 if nxt else len(text))
+
+
+def _sibling_areas(queries: list[_LocQuery], chosen: list[Candidate | None], text: str) -> list[Candidate | None]:
+    """An unresolved place listed with others ("nine in A, eight in B, two each in C and D") lies among them.
+
+    When at least two of its list-mates in the same sentence are pinned to places, in one province and
+    within SIBLING_KM of each other, it gets their centroid as an area ("district" precision, no gazetteer
+    entry): a ceasefire check needs a position, and places listed together are close.
+    """
+    out = list(chosen)
+    spans = [_name_span(text, q.loc) for q in queries]
+    for i, (q, c) in enumerate(zip(queries, chosen)):
+        if c is not None or spans[i] is None or q.loc.geo_precision or parse_query(q.loc.name).want != "place":
+            continue
+        lo, hi = _sentence_bounds(text, *spans[i])
+        mates: dict[str, Candidate] = {}
+        for j, m in enumerate(chosen):
+            if j != i and m is not None and m.feature == "place" and spans[j] and lo <= spans[j][0] < hi \
+                    and queries[j].loc.name != q.loc.name:
+                mates.setdefault(m.gazetteer_id, m)
+        sibs = list(mates.values())
+        if len(sibs) < 2 or len({m.admin1 for m in sibs}) != 1 or len({m.country for m in sibs}) != 1:
+            continue
+        a1 = sibs[0].admin1
+        if (q.admin1 and admin1_of(q.admin1) not in (None, a1)) or \
+                max(_km(x.lat, x.lon, y.lat, y.lon) for x in sibs for y in sibs) > SIBLING_KM:
+            continue
+        a2s = {m.admin2 for m in sibs}
+        out[i] = Candidate(name=q.loc.name, matched_name="", lat=sum(m.lat for m in sibs) / len(sibs),
+                           lon=sum(m.lon for m in sibs) / len(sibs), admin1=a1,
+                           admin2=a2s.pop() if len(a2s) == 1 else None, country=sibs[0].country, feature="area",
+                           precision="district", gazetteer_id="", population=0, score=0.0)
+    return out
 
 
 def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str]],
