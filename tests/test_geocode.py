@@ -311,3 +311,11 @@ def test_no_sibling_centroid_for_a_lone_name_or_far_apart_siblings():
     assert alone.incidents[0].location.lat is None  # one list-mate is not enough
     far = geocode_report(_report("Raids hit Kafr Taal, Qqqzzyx and Kharkiv.", ["Kafr Taal", "Qqqzzyx", "Kharkiv"]))
     assert far.incidents[1].location.lat is None
+
+
+def test_a_place_just_over_the_hinted_districts_border_still_resolves():
+    # Barshin (GeoNames, CC BY 4.0) lies in Hama's Masyaf district, next to Homs district: a source that
+    # draws the border differently may file it under Homs.
+    assert best("Barshin village", admin1="Homs") is None
+    c = best("Barshin village", admin1="Homs", admin2="Homs district")
+    assert c is not None and c.admin1 == "Hama" and near(c, (34.890, 36.345), 2)

@@ -47,7 +47,7 @@ HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or
 # the source's district and the gazetteer's (point in an older district outline) disagree near borders.
 DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
 FAR_DISTRICT_PENALTY, DISTRICT_EDGE_KM = 20.0, 10.0  # another district, and not just over its border
-BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district or province
+BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
@@ -325,9 +325,9 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
         if p.admin1 == admin1:
             s += HINT_BONUS
         elif p.admin1 is not None:
-            # just over the hinted district's or province's border: the source's outline may differ
-            edge = _near_unit(p.lat, p.lon, "admin2", admin2) if admin2 else \
-                p.kind == "place" and _near_unit(p.lat, p.lon, "admin1", admin1)
+            # just over the hinted district's border: the source's outline may differ. (Without a district,
+            # a province's border is too long: namesakes across it outnumber the places it misplaces.)
+            edge = bool(admin2) and p.kind == "place" and _near_unit(p.lat, p.lon, "admin2", admin2)
             s -= BORDER_PENALTY if edge else HINT_PENALTY
     elif soft_admin1:
         if p.admin1 == soft_admin1:
