@@ -319,3 +319,10 @@ def test_a_place_just_over_the_hinted_districts_border_still_resolves():
     assert best("Barshin village", admin1="Homs") is None
     c = best("Barshin village", admin1="Homs", admin2="Homs district")
     assert c is not None and c.admin1 == "Hama" and near(c, (34.890, 36.345), 2)
+
+
+def test_a_near_spelling_alone_in_the_named_district_counts_as_found():
+    # Mahrusah (GeoNames, CC BY 4.0), Masyaf district of Hama, written with a letter missing.
+    assert best("Mahusah village", admin1="Hama") is None
+    c = best("Mahusah village", admin1="Hama", admin2="Masyaf district")
+    assert c is not None and c.matched_name == "Mahrusah" and c.admin2 == "Masyaf"

@@ -47,6 +47,7 @@ HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or
 # the source's district and the gazetteer's (point in an older district outline) disagree near borders.
 DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
 FAR_DISTRICT_PENALTY, DISTRICT_EDGE_KM = 20.0, 10.0  # another district, and not just over its border
+DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 91.0, 4.0  # a near spelling, alone at the top inside the named district
 BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
@@ -536,6 +537,10 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
                     score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                     scored.append(_candidate(name, p, score))
     ranked = _dedupe(_prefer_seats(scored, query))
+    if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
+            and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - DISTRICT_FUZZY_MARGIN):
+        # A close spelling that is clearly the best inside the named district counts as found.
+        ranked[0] = replace(ranked[0], score=THRESHOLD)
     if query.city:
         ranked = _in_city(ranked, query.city, name, a1 or soft_a1, cc or soft_cc)
     return tuple(ranked[:limit])
