@@ -326,3 +326,11 @@ def test_a_near_spelling_alone_in_the_named_district_counts_as_found():
     assert best("Mahusah village", admin1="Hama") is None
     c = best("Mahusah village", admin1="Hama", admin2="Masyaf district")
     assert c is not None and c.matched_name == "Mahrusah" and c.admin2 == "Masyaf"
+
+
+def test_district_named_in_the_sentence_is_a_hint():
+    text = "Shelling killed two in Al Mustarihah village in Al-Malikiyah district of Hasakah province."
+    loc = geocode_report(_report(text, ["Al Mustarihah"])).incidents[0].location
+    assert loc.admin2 == "Al-Malikiyah" and loc.lat is not None and loc.lat > 36.5
+    other = "Shelling killed two in Al Mustarihah village in Hasakah province."
+    assert geocode_report(_report(other, ["Al Mustarihah"])).incidents[0].location.lat is None

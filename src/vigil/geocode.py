@@ -1020,9 +1020,33 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
     soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
     a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
+    if a2 is None and not is_province:
+        a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
     city = None if a2 or parse_query(loc.name).city else _city_around(loc, text)
     name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
     return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
+
+
+_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+(?:district|subdistrict|sub-district)\b")
+
+
+def _context_district(text: str, span: tuple[int, int] | None, admin1: str | None,
+                      country: str | None) -> str | None:
+    """A district named in the place's sentence ("in Harem district"), when exactly one and in its province."""
+    if span is None or not admin1:
+        return None
+    lo, hi = _sentence_bounds(text, *span)
+    found = set()
+    for m in _DISTRICT_MENTION.finditer(text, lo, hi):
+        if m.start() <= span[0] < m.end():
+            continue  # the place itself ("Ar Rastan district")
+        words = m.group(1).split()
+        for k in range(len(words)):  # "the Harem", "Jets struck Harem": the shortest tail that is a district
+            a2 = admin2_of(" ".join(words[k:]), admin1, country)
+            if a2:
+                found.add(a2)
+                break
+    return found.pop() if len(found) == 1 else None
 
 
 _NAME_RUN = r"[A-Z][\w'’`\-]*(?:\s+[A-Z][\w'’`\-]*){0,2}"
