@@ -345,7 +345,8 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     elif want == "district":
         s += 8.0 if p.kind in ("admin2", "admin3") else -3.0
     elif p.kind != "place":
-        s -= 1.0 if p.kind == "country" else 4.0
+        # a town's sub-district centres on the town; its district's centre may lie tens of km away
+        s -= 1.0 if p.kind == "country" else 5.0 if p.kind == "admin2" else 4.0
     if query.facility:
         s -= FACILITY_PENALTY
     if p.fcode == "PPLQ":  # abandoned places are rarely where today's incidents happen
