@@ -110,3 +110,8 @@ def test_district_after_a_village_only_locates_it():
     places = {p.name: p.level for p in find_places("A woman was hurt in the village of Kozacha Lopan, "
                                                    "Dergachi district.")}
     assert places["Kozacha Lopan"] == "locality" and places["Dergachi"] == "container"
+
+
+def test_bare_counts_listed_by_place_after_a_death_word():
+    got = counts("The dead were spread as follows: four in Sarmin, three in Binnish and one in Taftanaz.")
+    assert [(v, r) for _, v, _, r in got] == [(4, "killed"), (3, "killed"), (1, "killed")]

@@ -176,3 +176,9 @@ def test_cli_eval_reports_an_unreadable_file(tmp_path):
     result = CliRunner().invoke(app, ["eval", gold, str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 2
     assert "missing.jsonl" in result.stderr
+
+
+def test_a_dated_ceasefire_matches_one_whose_parties_are_not_named():
+    gold = by_id(report("truce", ceasefires=[ceasefire(["Russia", "Turkey"], "2020-03-06")]))
+    system = by_id(report("truce", ceasefires=[ceasefire([], "2020-03-06")]))
+    assert score(gold, system)["matched_ceasefires"] == 1

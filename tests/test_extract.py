@@ -134,3 +134,9 @@ def test_announcer_is_not_the_perpetrator():
     inc = by_place(rep)["Tal Abyad"]
     assert inc["perpetrator"] is None and inc["type"] == "bombing"
     assert inc["sources"] == ["Turkish Defense Ministry"]
+
+
+def test_a_named_official_is_a_source():
+    rep = run("Gunmen killed three policemen at a checkpoint in the town of Dand on Friday, provincial police "
+              "chief Wali Ahmadzai said.", "2021-03-13")
+    assert "Wali Ahmadzai" in by_place(rep)["Dand"]["sources"]

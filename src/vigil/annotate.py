@@ -225,6 +225,10 @@ _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|am
                             r"most of them|all of them|some of them|one of them)\b[^,;–—]*(?:,|[-–—])")
 
 
+_BARE_COUNT_AT_PLACE = re.compile(r"\s+(?:each\s+)?(?:in|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?[A-Z]")
+_DEATH_NOUN = re.compile(r"\b(?:victims|dead|deaths|death toll|fatalities|killed|died)\b", re.I)
+
+
 def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
     prev_role = None
@@ -261,6 +265,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = _killed_or_injured_after(after)
         elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):
             c.role = "killed"
+        elif c.noun is None and _BARE_COUNT_AT_PLACE.match(after) and _DEATH_NOUN.search(sentence):
+            c.role = "killed"  # "the victims were distributed as follows: 8 in Kafrnabl, 5 in Heesh"
         elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
             if c.noun is None and prev_victims:
@@ -302,22 +308,6 @@ _NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?
               r"|[A-Z](?:[\w`]|['’](?!s\b))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b))*)*)")
 _NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"
 _NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
-_DIRECTION = (r"(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
-              r"south-?eastern|south-?western|northeast|northwest|southeast|southwest|far|rural|besieged|nearby|"
-              r"neighbou?ring|rebel-held|opposition-held|government-held|regime-held|militant-held|"
-              r"Houthi-held|Kurdish-held|Kurdish-controlled|embattled|restive|flashpoint|strategic|frontline|"
-              r"front-line|occupied|southernmost|northernmost|coastal|eastern part of|western part of|"
-              r"outskirts of|vicinity of|countryside of|suburbs? of|center of|centre of|heart of|"
-              r"edge of|entrance (?:to|of)|province of|region of|governorate of|district of|city of|town of|"
-              r"village of|villages of|towns of|cities of|neighbou?rhoods? of|area of|areas of|camp of|"
-              r"capital|port|town|city|village|hamlet|district|neighbou?rhood|province|governorate|"
-              r"region|oblast|area|suburb|camp|country ?side|the)\s+)")
-_PLACE_CUE = re.compile(
-    rf"\b(?i:in|at|on|near|outside|around|into|inside|across|from|toward|towards|hit|hitting|struck|striking|"
-    rf"targeted|targeting|targets|bombed|bombing|shelled|shelling|pounded|pounding|attacked|attacking|raided|"
-    rf"stormed|besieged|of|villages|towns|between|reached|entered|(?:villages|towns|cities|areas|"
-    rf"neighbou?rhoods|districts)\s+(?:including|such as|like))\s+(?:(?i:{_DIRECTION})|[a-z]+-[a-z]+\s+)*"
-    rf"(?={_NAME_PART})")
 _NAME_RX = re.compile(_NAME)
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
 _POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
@@ -504,8 +494,8 @@ def _trim_name(name: str) -> str:
     return " ".join(words)
 
 
-_AROUND_BEFORE = re.compile(r"\b(?:suburbs|outskirts|vicinity|environs|surroundings|countryside|edges?|"
-                            r"areas? around)\s+of\b[^,;.]{0,45}$", re.I)
+_AROUND_BEFORE = re.compile(r"\b(?:suburbs|environs|surroundings|countryside|areas? around)\s+of\b[^,;.]{0,45}$",
+                            re.I)
 
 
 def _level(sentence: str, start: int, end: int) -> str:

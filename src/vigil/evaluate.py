@@ -231,18 +231,28 @@ def ceasefire_key(c: dict[str, Any]) -> str | None:
 
 
 def match_ceasefires(gold: list[dict[str, Any]], system: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Same start (effective_from, else announced_on) within a day, or both unknown, and a shared declarer."""
+    """A dated gold ceasefire: a system one starting (effective_from, else announced_on) within a day, whose
+    declarers overlap or are unknown on either side. An undated one: shared declarers and a similar area."""
     candidates = []
     for gi, g in enumerate(gold):
         for si, s in enumerate(system):
             gk, sk = _day(ceasefire_key(g)), _day(ceasefire_key(s))
-            if (gk is None) != (sk is None):
-                continue
-            gap = abs((gk - sk).days) if gk and sk else 0
-            if gap > 1 or not _declarers(g) & _declarers(s):
-                continue
+            gd, sd = _declarers(g), _declarers(s)
+            if gk is not None:
+                if sk is None or abs((gk - sk).days) > 1 or (gd and sd and not gd & sd):
+                    continue
+                gap = abs((gk - sk).days)
+            else:
+                if not gd & sd or not _similar_area(g.get("area"), s.get("area")):
+                    continue
+                gap = 0
             candidates.append((gap, -gi, -si))
     return _greedy(candidates)
+
+
+def _similar_area(a: str | None, b: str | None) -> bool:
+    fa, fb = fold_name(a), fold_name(b)
+    return not fa or not fb or fuzz.ratio(fa, fb) >= 60
 
 
 def _declarers(c: dict[str, Any]) -> set[str]:

@@ -87,6 +87,7 @@ def _only_vague(perp: str | None) -> bool:
 
 
 def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
+    """Who the sentence says reported it: organisations from the sources table, and named officials."""
     from vigil.lexicon import resolve_source
 
     out: list[str] = []
@@ -94,7 +95,33 @@ def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
         name = resolve_source(m.canonical, country)
         if name not in out:
             out.append(name)
+    for name in named_officials(s):
+        if name not in out:
+            out.append(name)
     return out
+
+
+_PERSON = r"[A-Z][a-z'’]+(?:\s+(?:(?:al|el|bin|ibn|abu|abdel|abdul|de|van)[-\s])?[A-Z][\w'’-]+){1,3}"
+_TITLE = (r"(?:spokes(?:man|woman|person)|governor|mayor|chief|head|minister|official|commander|director|doctor|"
+          r"Dr\.?|colonel|general|captain|leader|representative|administrator|coordinator|activist|witness|"
+          r"resident|journalist|correspondent|medic|physician|surgeon)")
+_OFFICIAL_BEFORE_NAME = re.compile(rf"\b{_TITLE}\s+(?P<name>{_PERSON})")
+_NAME_THEN_TITLE = re.compile(rf"(?P<name>{_PERSON}),\s+(?:an?\s+|the\s+)?[^,]{{0,60}}?\b{_TITLE}\b[^,]{{0,60}},")
+_SAYS = re.compile(r"\b(?:said|says|told|wrote|stated|reported|added|confirmed|announced)\b|according to", re.I)
+
+
+def named_officials(s: Sentence) -> list[str]:
+    """People the sentence quotes by name and office ("provincial police chief Ajmal Fayez said")."""
+    if not _SAYS.search(s.text):
+        return []
+    names = []
+    for rx in (_OFFICIAL_BEFORE_NAME, _NAME_THEN_TITLE):
+        for m in rx.finditer(s.text):
+            name = m.group("name")
+            at = s.start + m.start("name")
+            if not _overlaps(at, at + len(name), s.actors) and not _overlaps(at, at + len(name), s.places):
+                names.append(name)
+    return list(dict.fromkeys(names))
 
 
 # --------------------------------------------------------------------------- places
@@ -250,7 +277,6 @@ class Context:
 
 _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|armistice|de-?escalation (?:agreement|"
                            r"deal|accord|memorandum)|humanitarian pause|halt to (?:the )?fighting)s?\b", re.I)
-_REPORTED_SPEECH_LEAD = re.compile(r"^\W*(?:the\s+)?(?:\w+\s+){0,4}?(?:said|says|told|added)\b", re.I)
 
 
 def extract(doc: Document) -> Report:
@@ -280,7 +306,6 @@ def extract_annotated(ann: Annotated) -> Report:
         report.totals.extend(totals)
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
     _add_place_only_mentions(report, merge_incidents(mentions))
-    _areas_yield_to_the_one_place(report)
     _give_lead_toll_to_single_place(report)
     report.ceasefires = merge_ceasefires(report.ceasefires)
     report.reports_incident = bool(report.incidents)
@@ -424,27 +449,6 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
                 continue
         kept.append(inc)
     return kept
-
-
-def _areas_yield_to_the_one_place(report: Report) -> None:
-    """"28 killed in strikes around Manbij ... the strikes targeted al-Ghandour": with one village named and
-    no toll of its own, the region's toll is a total that the village then takes."""
-    places = [i for i in report.incidents if i.location.geo_precision != "province"]
-    areas = [i for i in report.incidents if i.location.geo_precision == "province"]
-    if not areas or len({_fold(i.location.name) for i in places}) != 1 or any(i.killed is not None for i in places):
-        return
-    for a in areas:
-        if _days_apart(a.date, places[0].date) <= 1 and a.killed is not None:
-            report.totals.insert(0, _as_total(a))
-            report.incidents.remove(a)
-
-
-def _days_apart(a: str | None, b: str | None) -> int:
-    from datetime import date as _date
-
-    if not a or not b:
-        return 0
-    return abs((_date.fromisoformat(a) - _date.fromisoformat(b)).days)
 
 
 def _as_total(inc: Incident) -> Total:
@@ -737,12 +741,6 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                     found.append(name)
                 last_end = m.end
     return found
-
-
-def _unshift(m, base: int):
-    from dataclasses import replace
-
-    return replace(m, start=m.start - base, end=m.end - base)
 
 
 def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:

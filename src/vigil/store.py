@@ -440,7 +440,13 @@ def _link_near_copies(conn: Connection, report_id: int, h: str, published: date,
     conn.execute(sa.update(reports).where(reports.c.id == report_id).values(near_copy_of=original.id))
     old_groups = {r.copy_group for r, _ in matches}
     group = min(old_groups | {h})
+    first_before = conn.execute(sa.select(sa.func.min(reports.c.published)).where(
+        reports.c.copy_group.in_(old_groups))).scalar()
     conn.execute(sa.update(reports).where(reports.c.copy_group.in_(old_groups | {h})).values(copy_group=group))
+    if len(old_groups) == 1 and first_before is not None and published > first_before:
+        # A later copy joining one group: the group's other incidents keep their sources and original;
+        # only the incidents this report's own claims touch (refreshed by the caller) change.
+        return True, set()
     members = sa.select(reports.c.id).where(reports.c.copy_group == group)
     touched = {r[0] for r in conn.execute(
         sa.select(incident_claims.c.incident_id).where(incident_claims.c.report_id.in_(members),
@@ -497,6 +503,7 @@ class _Q:
     delete_incident = sa.delete(incidents).where(incidents.c.id == sa.bindparam("iid"))
     incident_exists = sa.select(incidents.c.id).where(incidents.c.id == sa.bindparam("iid"))
     update_incident = sa.update(incidents).where(incidents.c.id == sa.bindparam("iid"))
+    ceasefire_record = sa.select(ceasefires.c.record).where(ceasefires.c.id == sa.bindparam("cid"))
     ceasefires_in_force = sa.select(ceasefires.c.id, ceasefires.c.record).where(
         ceasefires.c.start <= sa.bindparam("day"),
         sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= sa.bindparam("day")))
@@ -653,6 +660,14 @@ def _cf_claim_select():
             .join(reports, reports.c.id == ceasefire_claims.c.report_id))
 
 
+_TERMS = ("declared_by", "announced_on", "effective_from", "effective_until", "area")
+
+
+def _same_terms(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """Do two versions of a ceasefire flag the same incidents (same parties, dates and area)?"""
+    return old is not None and all(old.get(k) == new.get(k) for k in _TERMS)
+
+
 def _drop_ceasefire(conn: Connection, cid: str) -> None:
     conn.execute(sa.delete(violations).where(violations.c.ceasefire_id == cid))
     conn.execute(sa.delete(ceasefires).where(ceasefires.c.id == cid))
@@ -667,6 +682,10 @@ def _refresh_ceasefire(conn: Connection, cid: str) -> None:
     if record["id"] != cid:
         conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.ceasefire_id == cid)
                      .values(ceasefire_id=record["id"]))
+    elif _same_terms(conn.execute(_Q.ceasefire_record, {"cid": cid}).scalar(), record):
+        # Another report retelling the same truce: its terms, hence its violations, are unchanged.
+        conn.execute(sa.update(ceasefires).where(ceasefires.c.id == cid).values(record=record))
+        return
     _drop_ceasefire(conn, cid)
     start = ledger.start_of(record)
     until = date.fromisoformat(record["effective_until"]) if record.get("effective_until") else None
