@@ -20,12 +20,12 @@ SEED = ["Kafr Taal", "Kfar Ta'al", "Kafr Nuran", "Takad", "Erhab", "Bara", "Alep
         "Maarat al-Numan", "Saraqeb", "Khan Sheikhoun", "Kharkiv", "Marib", "Mosul", "Kunduz", "Tuesday"]
 
 
-def names_from(path: str | None) -> list[tuple[str, str | None, str | None]]:
-    """(name, admin1, country) rows, the same hints `vigil geocode --tsv` uses."""
+def names_from(path: str | None) -> list[tuple[str, str | None, str | None, str | None]]:
+    """(name, admin1, country, admin2) rows, the same hints `vigil geocode --tsv` uses."""
     if not path:
-        return [(n, None, None) for n in SEED]
+        return [(n, None, None, None) for n in SEED]
     with open(path, encoding="utf-8", newline="") as f:
-        return [(r["name"], r.get("admin1") or None, r.get("country") or None)
+        return [(r["name"], r.get("admin1") or None, r.get("country") or None, r.get("admin2") or None)
                 for r in csv.DictReader(f, delimiter="\t") if r.get("name")]
 
 
@@ -47,9 +47,9 @@ def main() -> None:
     print(f"load (index already built): {(time.perf_counter() - t) * 1000:.1f} ms")
 
     names = names_from(sys.argv[1] if len(sys.argv) > 1 else None)
-    for name, admin1, country in names:  # warm-up: loads the per-province fuzzy blocks, as a long run would
-        geocode.best(name, admin1=admin1, country=country)
-    exact = [q for q in names if (c := geocode.best(q[0], admin1=q[1], country=q[2])) and c.score >= geocode.EXACT]
+    for name, admin1, country, admin2 in names:  # warm-up: loads the per-province fuzzy blocks, as a long run would
+        geocode.best(name, admin1=admin1, country=country, admin2=admin2)
+    exact = [q for q in names if (c := geocode.best(q[0], admin1=q[1], country=q[2], admin2=q[3])) and c.score >= geocode.EXACT]
     for label, batch, repeat in (("distinct names (memo cleared)", names, 1),
                                  ("distinct exact-hit names (memo cleared)", exact, 1),
                                  ("repeated names (memo warm)", names, 20)):
@@ -57,12 +57,12 @@ def main() -> None:
         for _ in range(3):  # median of three rounds
             geocode._resolve_cached.cache_clear()  # forget answers, keep the loaded indexes
             if repeat > 1:
-                for name, admin1, country in batch:
-                    geocode.best(name, admin1=admin1, country=country)
+                for name, admin1, country, admin2 in batch:
+                    geocode.best(name, admin1=admin1, country=country, admin2=admin2)
             t = time.perf_counter()
             for _ in range(repeat):
-                for name, admin1, country in batch:
-                    geocode.best(name, admin1=admin1, country=country)
+                for name, admin1, country, admin2 in batch:
+                    geocode.best(name, admin1=admin1, country=country, admin2=admin2)
             rates.append(len(batch) * repeat / (time.perf_counter() - t))
         print(f"{label}: {len(batch) * repeat} resolutions, median {sorted(rates)[1]:,.0f}/s")
 

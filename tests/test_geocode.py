@@ -3,7 +3,7 @@ from datetime import date
 from typer.testing import CliRunner
 
 from vigil.cli import app
-from vigil.geocode import _km, admin1_of, best, country_of_place, geocode_report, known_place, resolve
+from vigil.geocode import _km, admin1_of, admin2_of, best, country_of_place, geocode_report, known_place, resolve
 from vigil.model import Document, Incident, Location, Report
 
 KAFR_TAAL = (36.154, 36.894)  # GeoNames, CC BY 4.0
@@ -221,3 +221,116 @@ def test_names_people_and_organisations_are_not_places():
 
 def test_possessive_province_is_a_hint():
     assert near(best("Idlib's Bara village"), BARA)
+
+
+def test_admin2_of_folds_district_spellings():
+    assert admin2_of("Ar Rastan district", "Homs") == "Al-Rastan"
+    assert admin2_of("Jebel Saman", "Aleppo") == admin2_of("Jabal Saman district") == "Mount Simeon"
+    assert admin2_of("Mintaqat Markaz Hamah district", "Hamah Governorate") == "Hama"
+    assert admin2_of("Albu Kamal district", "Deir ez Zor") == "Abu Kamal"  # no alias spells it so: closest
+    assert admin2_of("Atarib district", "Aleppo") == "Mount Simeon"  # a sub-district stands for its district
+    assert admin2_of("Nowhere district", "Aleppo") is None and admin2_of(None) is None
+
+
+def test_district_hint_separates_namesakes_of_one_province():
+    # Two villages called Al Mustarihah in Hasakah governorate (GeoNames, CC BY 4.0), ~110 km apart.
+    assert best("Al Mustarihah village", admin1="Hasakah") is None
+    south = best("Al Mustarihah village", admin1="Hasakah", admin2="Al Hasakah district")
+    north = best("Al Mustarihah village", admin1="Hasakah", admin2="Al-Malikiyeh District")
+    assert south.admin2 == "Al-Hasakah" and north.admin2 == "Al-Malikiyah"
+    assert _km(south.lat, south.lon, north.lat, north.lon) > 50
+    assert best("Namir", admin1="Daraa", admin2="Izraa").admin2 == "Izra"
+
+
+def test_district_hint_does_not_pull_a_name_across_the_province():
+    # A namesake only in a far district of the hinted province is not the place meant.
+    c = best("Al Mustarihah village", admin1="Hasakah", admin2="Ras al Ayn district")
+    assert c is None or c.admin2 == "Ras al-Ayn"
+
+
+def test_cli_geocode_tsv_reads_admin2(tmp_path):
+    f = tmp_path / "places.tsv"
+    f.write_text("name\tadmin1\tadmin2\nAl Mustarihah village\tHasakah\tAl Malikiyah district\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["geocode", "--tsv", str(f)])
+    assert result.exit_code == 0, result.output
+    row = result.output.rstrip("\n").split("\n")[1].split("\t")
+    assert row[3] and abs(float(row[3]) - 36.85) < 0.05
+
+
+def test_generic_words_misspelled_or_topographic_are_dropped():
+    assert near(best("Kafr Taal villae", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("Kafr Taal hills", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("Kfar Taal/Kafr Taaal village", admin1="Aleppo"), KAFR_TAAL)
+    assert best("Tall 900", admin1="Homs") is None  # a numbered hill: nothing to guess from
+
+
+def test_landmarks_resolve_to_their_town_only_inside_the_hinted_province():
+    assert near(best("Kafr Taal pumping station", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("an ammunition depot outside Kafr Taal", admin1="Aleppo"), KAFR_TAAL)
+    assert best("Kafr Taal pumping station", admin1="Idlib") is None
+    assert best("Kafr Taal pumping station") is None  # no province: a plant may lie far from its namesake
+    assert best("45th Brigade", admin1="Aleppo") is None and best("Sugar factory", admin1="Raqqa") is None
+
+
+ALEPPO = (36.20, 37.16)
+
+
+def test_unknown_neighbourhood_gets_its_city_point_as_an_area():
+    for name in ["Qazzaziyat al-Shurfa neighbourhood of Aleppo city", "Aleppo city - Qazzaziyat al-Shurfa quarter"]:
+        c = best(name)
+        assert c is not None and near(c, ALEPPO, 15) and c.precision == "district", name
+        assert not c.gazetteer_id and not c.matched_name
+    assert best("Jisr al-Shughur district of Idlib") is None or best("Jisr al-Shughur district of Idlib").feature != "area"
+
+
+def test_neighbourhood_in_a_report_is_placed_at_its_city():
+    text = ("Two civilians were killed when shells fell on the Qazzaziyat al-Shurfa neighbourhood of Aleppo city "
+            "on Monday. A third died in Homs city's Bab Qazzazin quarter.")
+    report = geocode_report(_report(text, ["Qazzaziyat al-Shurfa", "Bab Qazzazin"]))
+    hood, other = (i.location for i in report.incidents)
+    assert near(hood, ALEPPO, 15) and hood.geo_precision == "district" and hood.admin1 == "Aleppo"
+    assert hood.gazetteer_id is None and hood.matched_name is None
+    assert near(other, (34.73, 36.71), 15) and other.geo_precision == "district" and other.admin1 == "Homs"
+
+
+def test_unresolved_list_mate_gets_the_centroid_of_its_siblings():
+    text = ("Shelling killed four in Kafr Taal, three in Kafr Nuran, two in Qqqzzyx and one in Erhab "
+            "in the western countryside of Aleppo on Tuesday.")
+    names = ["Kafr Taal", "Kafr Nuran", "Qqqzzyx", "Erhab"]
+    locs = {i.location.name: i.location for i in geocode_report(_report(text, names)).incidents}
+    unknown = locs["Qqqzzyx"]
+    assert unknown.geo_precision == "district" and unknown.lat is not None
+    assert unknown.gazetteer_id is None and unknown.matched_name is None and unknown.admin1 == "Aleppo"
+    pinned = [locs[n] for n in names if n != "Qqqzzyx" and locs[n].geo_precision == "place"]
+    assert len(pinned) >= 2 and all(_km(unknown.lat, unknown.lon, p.lat, p.lon) <= 30 for p in pinned)
+    assert locs["Kafr Taal"].geo_precision == "place"
+
+
+def test_no_sibling_centroid_for_a_lone_name_or_far_apart_siblings():
+    alone = geocode_report(_report("Shelling hit Qqqzzyx and Kafr Taal in Aleppo.", ["Qqqzzyx", "Kafr Taal"]))
+    assert alone.incidents[0].location.lat is None  # one list-mate is not enough
+    far = geocode_report(_report("Raids hit Kafr Taal, Qqqzzyx and Kharkiv.", ["Kafr Taal", "Qqqzzyx", "Kharkiv"]))
+    assert far.incidents[1].location.lat is None
+
+
+def test_a_place_just_over_the_hinted_districts_border_still_resolves():
+    # Barshin (GeoNames, CC BY 4.0) lies in Hama's Masyaf district, next to Homs district: a source that
+    # draws the border differently may file it under Homs.
+    assert best("Barshin village", admin1="Homs") is None
+    c = best("Barshin village", admin1="Homs", admin2="Homs district")
+    assert c is not None and c.admin1 == "Hama" and near(c, (34.890, 36.345), 2)
+
+
+def test_a_near_spelling_alone_in_the_named_district_counts_as_found():
+    # Mahrusah (GeoNames, CC BY 4.0), Masyaf district of Hama, written with a letter missing.
+    assert best("Mahusah village", admin1="Hama") is None
+    c = best("Mahusah village", admin1="Hama", admin2="Masyaf district")
+    assert c is not None and c.matched_name == "Mahrusah" and c.admin2 == "Masyaf"
+
+
+def test_district_named_in_the_sentence_is_a_hint():
+    text = "Shelling killed two in Al Mustarihah village in Al-Malikiyah district of Hasakah province."
+    loc = geocode_report(_report(text, ["Al Mustarihah"])).incidents[0].location
+    assert loc.admin2 == "Al-Malikiyah" and loc.lat is not None and loc.lat > 36.5
+    other = "Shelling killed two in Al Mustarihah village in Hasakah province."
+    assert geocode_report(_report(other, ["Al Mustarihah"])).incidents[0].location.lat is None

@@ -128,8 +128,10 @@ def geocode(
     name: Optional[str] = typer.Argument(None, help="A place name as a report spells it."),
     admin1: Optional[str] = typer.Option(None, "--admin1", help="Province hint (any common spelling)."),
     country: Optional[str] = typer.Option(None, "--country", help="Country hint (name or ISO code)."),
+    admin2: Optional[str] = typer.Option(None, "--admin2", help="District hint (any common spelling)."),
     tsv: Optional[Path] = typer.Option(None, "--tsv", help="Resolve every row of a TSV with a `name` column "
-                                       "(optional `admin1`, `country`); writes the rows plus results to stdout."),
+                                       "(optional `admin1`, `admin2`, `country`); writes the rows plus results "
+                                       "to stdout."),
     limit: int = typer.Option(5, "--limit", help="Candidates to show for NAME."),
 ) -> None:
     """Resolve a place name to gazetteer candidates, or a whole TSV of names."""
@@ -143,11 +145,11 @@ def geocode(
 
     from vigil.geocode import best, resolve
 
-    chosen = best(name, admin1=admin1, country=country)
+    chosen = best(name, admin1=admin1, country=country, admin2=admin2)
     table = Table(title=f"{name}: " + (f"{chosen.matched_name} ({chosen.precision})" if chosen else "abstain"))
     for col in ("", "matched name", "admin1", "admin2", "country", "lat", "lon", "precision", "id", "score"):
         table.add_column(col)
-    for c in resolve(name, admin1=admin1, country=country, limit=limit):
+    for c in resolve(name, admin1=admin1, country=country, limit=limit, admin2=admin2):
         table.add_row("*" if chosen and c.gazetteer_id == chosen.gazetteer_id else "", c.matched_name,
                       c.admin1 or "", c.admin2 or "", c.country or "", f"{c.lat:.5f}", f"{c.lon:.5f}",
                       c.precision, c.gazetteer_id, f"{c.score:.1f}")
@@ -172,7 +174,8 @@ def _geocode_tsv(path: Path) -> None:
         writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
         writer.writerow(list(reader.fieldnames) + [c for c in _GEOCODE_COLUMNS if c not in reader.fieldnames])
         for row in reader:
-            c = best(row.get("name") or "", admin1=row.get("admin1") or None, country=row.get("country") or None)
+            c = best(row.get("name") or "", admin1=row.get("admin1") or None, country=row.get("country") or None,
+                     admin2=row.get("admin2") or None)
             extra = (["", "", "", "", "", ""] if c is None else
                      [f"{c.lat:.5f}", f"{c.lon:.5f}", c.matched_name, c.gazetteer_id, c.precision, f"{c.score:.1f}"])
             writer.writerow([row.get(k) or "" for k in reader.fieldnames] + extra)

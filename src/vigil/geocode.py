@@ -43,6 +43,12 @@ FUZZY_WEIGHT = 0.96
 MIN_FUZZY_LEN = 5  # fold keys shorter than this only match exactly
 
 HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or the caller)
+# District hint ("Ar Rastan district"): separates same-named villages of one province. Moderate, because
+# the source's district and the gazetteer's (point in an older district outline) disagree near borders.
+DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
+FAR_DISTRICT_PENALTY, DISTRICT_EDGE_KM = 20.0, 10.0  # another district, and not just over its border
+DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 91.0, 4.0  # a near spelling, alone at the top inside the named district
+BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
@@ -98,11 +104,20 @@ _DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(
                         r"central|rural)\s+")
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
-                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv"}
+                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv",
+                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain",
+                   "countryside"}
+# Lower-case misspellings of these ("villae", "neighbourhod") count as them.
+_TYPO_TARGETS = ("village", "villages", "suburb", "neighbourhood", "neighborhood", "settlement", "mountain")
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
 # a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
 _TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
                       "air", "barracks", "crossing"}
+# Landmarks that need not stand in the town they are named after ("Aleppo Thermal Power Plant", "Al Hail gas
+# field"): the remaining name counts only inside the hinted province.
+_LANDMARK = {"field", "fields", "oil", "gas", "oilfield", "gasfield", "power", "plant", "thermal", "station",
+             "pumping", "factory", "refinery", "dam", "bridge", "hospital", "school", "brigade", "division",
+             "regiment", "battalion", "artillery", "reserve", "compound", "silos", "mill", "plant", "company"}
 _TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
 _TRAILING_DISTRICT = set(DISTRICT_WORDS)
 
@@ -128,7 +143,7 @@ class Candidate:
     admin1: str | None
     admin2: str | None
     country: str | None
-    feature: str  # place | admin1 | admin2 | admin3 | country
+    feature: str  # place | admin1 | admin2 | admin3 | country | area (a neighbourhood put at its city's point)
     precision: str  # place | district | province | country
     gazetteer_id: str
     population: int
@@ -142,6 +157,8 @@ class _Query:
     town: bool = False  # "X town"/"X city": a larger place is meant
     n_clean: int = 0  # how many leading alternatives are cleaned spellings (fuzzy-searched)
     facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
+    landmark: bool = False  # "X power plant", "a compound outside X": X only inside the hinted province
+    city: str | None = None  # "X neighbourhood of Y city", "Y city - X neighbourhood": the city X lies in
 
 
 # ---------------------------------------------------------------- query parsing
@@ -153,9 +170,20 @@ def parse_query(name: str) -> _Query:
     text, want = _strip_area_prefix(text)
     alternatives: list[str] = []
     full: list[str] = []
-    facility = False
+    facility = landmark = False
+    text, city = _split_city(text)
+    near = re.search(r"\b(?:outside|near|close to|next to)\s+(?:the\s+)?(?=[A-Z])(.+)$", text)
+    if near and near.start() > 0:  # "a compound outside Barisha village": the place it is by
+        text, landmark = near.group(1), True
     for part in (p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()):
-        words, want, is_facility = _strip_generic_words(part.split(), want)
+        words = part.split()
+        if any(w.lower() in _LANDMARK for w in words):
+            landmark = True
+            words = [w for w in words if w.lower() not in _LANDMARK and w.lower() not in _TRAILING_FACILITY
+                     and not re.match(r"^(?:\d|[A-Za-z]\d)", w) and w.lower() not in ("of", "the", "and")]
+            if not words:
+                continue
+        words, want, is_facility = _strip_generic_words(words, want)
         facility = facility or is_facility
         cleaned = " ".join(words)
         if cleaned and cleaned not in alternatives:
@@ -169,7 +197,27 @@ def parse_query(name: str) -> _Query:
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean, facility)
+    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city)
+
+
+_HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
+_HOOD_OF_CITY = re.compile(rf"^(?P<hood>.+?)\s+{_HOOD}\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?(?P<city>.+?)"
+                           rf"(?P<said>\s+city)?$", re.I)
+_CITY_HOOD = re.compile(rf"^(?:the\s+)?(?P<city>.+?)\s+city\s*(?:[-–:,]|['’]s)\s*(?:the\s+)?(?P<hood>.+?)"
+                        rf"(?:\s+{_HOOD})?$", re.I)
+
+
+def _split_city(text: str) -> tuple[str, str | None]:
+    """ "Bustan al-Qasr neighbourhood of Aleppo city" -> ("Bustan al-Qasr", "Aleppo"); other names unchanged.
+
+    "X district of Y" counts only with "city" said: "Jisr al-Shughur district of Idlib" is a province's."""
+    m = _HOOD_OF_CITY.match(text)
+    if m and (m.group("said") or not re.search(r"\bdistrict\s+(?:of|in)\b", text, re.I)):
+        return m.group("hood"), m.group("city")
+    m = _CITY_HOOD.match(text)
+    if m:
+        return m.group("hood"), m.group("city")
+    return text, None
 
 
 def _strip_area_prefix(text: str) -> tuple[str, str]:
@@ -193,12 +241,23 @@ def _strip_area_prefix(text: str) -> tuple[str, str]:
 _TRAILING_ANY = _TRAILING_PLACE | _TRAILING_ADMIN | _TRAILING_DISTRICT | _TRAILING_FACILITY
 
 
+def _generic_word(word: str) -> str:
+    """The generic word a trailing word is, misspellings included ("villae" -> "village")."""
+    w = word.lower().strip(".")
+    if w in _TRAILING_ANY or len(w) < 5 or not word.islower():
+        return w
+    for target in _TYPO_TARGETS:
+        if fuzz.ratio(w, target) >= 85:
+            return target
+    return w
+
+
 def _strip_generic_words(words: list[str], want: str) -> tuple[list[str], str, bool]:
     """Drop "village", "Oblast", "Airbase"... at the end and "the", "rural" at the start of one spelling."""
     words = list(words)
     facility = False
-    while len(words) > 1 and words[-1].lower().strip(".") in _TRAILING_ANY:
-        last = words.pop().lower().strip(".")
+    while len(words) > 1 and _generic_word(words[-1]) in _TRAILING_ANY:
+        last = _generic_word(words.pop())
         facility = facility or last in _TRAILING_FACILITY
         if last in _TRAILING_ADMIN:
             want = "admin1"
@@ -247,8 +306,16 @@ def _country_codes() -> dict[str, str]:
 
 
 def _context_score(p: Place, base: float, query: _Query, admin1: str | None, soft_admin1: str | None,
-                   cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...]) -> float:
+                   cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...],
+                   admin2: str | None = None) -> float:
     s = base
+    if admin2 and p.admin2 and (admin1 is None or p.admin1 == admin1):
+        if p.admin2 == admin2:
+            s += DISTRICT_BONUS
+        elif _near_unit(p.lat, p.lon, "admin2", admin2):
+            s -= DISTRICT_PENALTY
+        else:
+            s -= FAR_DISTRICT_PENALTY
     want = query.want
     dists = sorted(_km(p.lat, p.lon, la, lo) for la, lo in near)
     d_near = dists[0] if dists else None
@@ -259,7 +326,10 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
         if p.admin1 == admin1:
             s += HINT_BONUS
         elif p.admin1 is not None:
-            s -= HINT_PENALTY
+            # just over the hinted district's border: the source's outline may differ. (Without a district,
+            # a province's border is too long: namesakes across it outnumber the places it misplaces.)
+            edge = bool(admin2) and p.kind == "place" and _near_unit(p.lat, p.lon, "admin2", admin2)
+            s -= BORDER_PENALTY if edge else HINT_PENALTY
     elif soft_admin1:
         if p.admin1 == soft_admin1:
             s += SOFT_HINT_BONUS
@@ -275,7 +345,8 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     elif want == "district":
         s += 8.0 if p.kind in ("admin2", "admin3") else -3.0
     elif p.kind != "place":
-        s -= 1.0 if p.kind == "country" else 4.0
+        # a town's sub-district centres on the town; its district's centre may lie tens of km away
+        s -= 1.0 if p.kind == "country" else 5.0 if p.kind == "admin2" else 4.0
     if query.facility:
         s -= FACILITY_PENALTY
     if p.fcode == "PPLQ":  # abandoned places are rarely where today's incidents happen
@@ -283,6 +354,34 @@ def _context_score(p: Place, base: float, query: _Query, admin1: str | None, sof
     if p.population > 1000:
         s += min(4.0, math.log10(p.population) - 3.0)
     return round(s, 2)
+
+
+_CELL = 0.1  # degrees: ~11 km cells for "is this point next to that district/province"
+
+
+@lru_cache(maxsize=512)
+def _unit_cells(column: str, unit: str) -> dict[tuple[int, int], tuple[tuple[float, float], ...]]:
+    """The gazetteer's places of one district or province (their spread stands for its outline), by cell."""
+    g = gazetteer.load()
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for schema in g.schemas:
+        for la, lo in g.con.execute(f"SELECT lat, lon FROM {schema}.places WHERE {column} = ? AND kind = 'place'",
+                                    (unit,)):
+            cells.setdefault((int(la // _CELL), int(lo // _CELL)), []).append((la, lo))
+    return {k: tuple(v) for k, v in cells.items()}
+
+
+def _near_unit(lat: float, lon: float, column: str, unit: str, km: float = DISTRICT_EDGE_KM) -> bool:
+    """True when a point lies within `km` (at most ~11) of one of the unit's places: inside it or just over
+    its border (the source's and the gazetteer's outlines disagree there)."""
+    cells = _unit_cells(column, unit)
+    if not cells:
+        return True  # a unit without places cannot be checked
+    cy, cx = int(lat // _CELL), int(lon // _CELL)
+    k = math.cos(math.radians(lat))
+    lim = (km / 111.2) ** 2
+    return any((la - lat) ** 2 + ((lo - lon) * k) ** 2 <= lim
+               for dy in (-1, 0, 1) for dx in (-1, 0, 1) for la, lo in cells.get((cy + dy, cx + dx), ()))
 
 
 def _candidate(query: str, p: Place, score: float) -> Candidate:
@@ -399,7 +498,8 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
 
 @lru_cache(maxsize=50_000)
 def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, country: str | None,
-                    soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int) -> tuple[Candidate, ...]:
+                    soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int,
+                    admin2: str | None = None) -> tuple[Candidate, ...]:
     name, soft_admin1 = _possessive_province(name, soft_admin1)
     query = parse_query(name)
     if not query.alternatives:
@@ -413,6 +513,7 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
         cc = _admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
     if soft_a1 and not (cc or soft_cc):
         soft_cc = _admin1_cc(soft_a1) or None
+    a2 = admin2_of(admin2, a1 or soft_a1, cc or soft_cc) if admin2 else None
     scored: list[Candidate] = []
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
@@ -420,20 +521,50 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
         for p, base in _lookup(alt, block_a1, block_cc, cc):
-            score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+            score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
             scored.append(_candidate(name, p, score))
-    if not any(c.score >= THRESHOLD for c in scored) and block_cc:
+    if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
+        province = a1 or soft_a1
+        scored = [c for c in scored if province and c.feature == "place" and c.admin1 == province]
+    elif not any(c.score >= THRESHOLD for c in scored) and block_cc:
         # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
         # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
             for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
-                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                 scored.append(_candidate(name, p, score))
             if near:
                 for p, base in _near_lookup(alt, near):
-                    score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near)
+                    score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                     scored.append(_candidate(name, p, score))
-    return tuple(_dedupe(_prefer_seats(scored, query))[:limit])
+    ranked = _dedupe(_prefer_seats(scored, query))
+    if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
+            and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - DISTRICT_FUZZY_MARGIN):
+        # A close spelling that is clearly the best inside the named district counts as found.
+        ranked[0] = replace(ranked[0], score=THRESHOLD)
+    if query.city:
+        ranked = _in_city(ranked, query.city, name, a1 or soft_a1, cc or soft_cc)
+    return tuple(ranked[:limit])
+
+
+CITY_KM = 15.0  # a neighbourhood read as a place farther than this from its city is a namesake elsewhere
+
+
+def _in_city(ranked: list[Candidate], city_name: str, name: str, a1: str | None,
+             cc: str | None) -> list[Candidate]:
+    """A neighbourhood the gazetteer lacks is put at its city's point, honestly as an area.
+
+    Readings of the neighbourhood's name far from the city are namesakes elsewhere and are dropped.
+    """
+    city = _choose(list(_resolve_cached(city_name + " city", a1, None, gazetteer.country_name(cc) if cc else None,
+                                        None, (), 8)))
+    if city is None or city.feature != "place":
+        return ranked
+    inside = [c for c in ranked if _km(c.lat, c.lon, city.lat, city.lon) <= CITY_KM]
+    if inside and inside[0].score >= THRESHOLD and inside[0].gazetteer_id != city.gazetteer_id:
+        return inside
+    area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district")
+    return [area]
 
 
 def _prefer_seats(cands: list[Candidate], query: _Query) -> list[Candidate]:
@@ -468,9 +599,11 @@ def _near_key(near: list[tuple[float, float]] | None) -> tuple[tuple[float, floa
 
 
 def resolve(name: str, *, admin1: str | None = None, country: str | None = None,
-            near: list[tuple[float, float]] | None = None, limit: int = 5) -> list[Candidate]:
-    """Ranked candidates for a place name; `admin1`/`country` are strong hints, `near` points to stay close to."""
-    return list(_resolve_cached(name or "", admin1, None, country, None, _near_key(near), limit))
+            near: list[tuple[float, float]] | None = None, limit: int = 5,
+            admin2: str | None = None) -> list[Candidate]:
+    """Ranked candidates for a place name; `admin1`/`country` are strong hints, `near` points to stay close to,
+    `admin2` a district ("Ar Rastan district", any common spelling) that separates same-named villages."""
+    return list(_resolve_cached(name or "", admin1, None, country, None, _near_key(near), limit, admin2))
 
 
 def _choose(cands: list[Candidate]) -> Candidate | None:
@@ -502,9 +635,9 @@ def _same_unit(a: Candidate, b: Candidate) -> bool:
 
 
 def best(name: str, *, admin1: str | None = None, country: str | None = None,
-         near: list[tuple[float, float]] | None = None) -> Candidate | None:
+         near: list[tuple[float, float]] | None = None, admin2: str | None = None) -> Candidate | None:
     """The place meant, or None when the evidence is too weak or two far-apart places fit equally."""
-    return _choose(resolve(name, admin1=admin1, country=country, near=near, limit=8))
+    return _choose(resolve(name, admin1=admin1, country=country, near=near, limit=8, admin2=admin2))
 
 
 # ---------------------------------------------------------------- fast lookups for the extractor
@@ -571,6 +704,71 @@ def _admin1_lookup(name: str | None, country: str | None, exact_only: bool) -> s
     return None
 
 
+# Words around a district's name in sources ("Mintaqat Markaz Hamah district", "Ar Rastan district").
+_DISTRICT_PREFIXES = ("mintaqat", "mintaqa", "mantiqat", "markaz", "nahiyat", "nahiya")
+
+
+@lru_cache(maxsize=1)
+def _admin2_index() -> dict[str, list[tuple[str, str, str, int]]]:
+    """exact and fold key of every district and sub-district name -> [(district, province, country, level)].
+
+    A sub-district ("Dayr Hafir") stands for the district it lies in: sources use newer district lists.
+    """
+    g = gazetteer.load()
+    index: dict[str, list[tuple[str, str, str, int]]] = {}
+    for schema in g.schemas:
+        rows = g.con.execute(f"SELECT n.key, n.fold, p.admin1, p.admin2, p.cc, p.kind FROM {schema}.names n "
+                             f"JOIN {schema}.places p ON p.id = n.place WHERE p.kind IN ('admin2', 'admin3') "
+                             f"AND p.admin2 IS NOT NULL")
+        for key, fold, a1, a2, cc, kind in rows:
+            entry = (a2, a1, cc, 2 if kind == "admin2" else 3)
+            for k in (key, "~" + fold):
+                if entry not in index.setdefault(k, []):
+                    index[k].append(entry)
+    return index
+
+
+@lru_cache(maxsize=20_000)
+def admin2_of(name: str | None, admin1: str | None = None, country: str | None = None) -> str | None:
+    """The gazetteer's district name for a district mention ('Ar Rastan district' -> 'Al-Rastan',
+    'Jabal Saman' -> 'Mount Simeon', 'Mintaqat Markaz Hamah' -> 'Hama'), inside `admin1` when given."""
+    if not name:
+        return None
+    words = [w for w in re.sub(r"[’'`]s\b", "", name).split() if w.lower().strip(".,") not in DISTRICT_WORDS]
+    if not words:
+        return None
+    cc = _country_code(country)
+    a1 = admin1_of(admin1, cc) if admin1 else None
+    variants = [words]
+    while len(words) > 1 and words[0].lower() in _DISTRICT_PREFIXES:
+        words = words[1:]
+        variants.append(words)
+    index = _admin2_index()
+
+    def fits(h: tuple[str, str, str, int]) -> bool:
+        return (a1 is None or h[1] == a1) and (cc is None or h[2] == cc)
+
+    for v in variants:
+        text = " ".join(v)
+        for key in (exact_key(text), "~" + fold_key(text)):
+            hits = [h for h in index.get(key, []) if fits(h)]
+            for level in (2, 3):
+                found = {h[0] for h in hits if h[3] == level}
+                if len(found) == 1:
+                    return found.pop()
+    if a1 is None:
+        return None
+    # A spelling none of the aliases has ("Albu Kamal"): the closest district of the province.
+    names = sorted({h[0] for hs in index.values() for h in hs if h[3] == 2 and fits(h)})
+    folds = [fold_key(n) for n in names]
+    scored = sorted(((fuzz.ratio(fold_key(" ".join(v)), f), n) for v in variants for f, n in zip(folds, names)),
+                    reverse=True)
+    if scored and scored[0][0] >= 80 and (len(scored) == 1 or scored[0][1] == scored[1][1]
+                                          or scored[1][0] < scored[0][0] - 5):
+        return scored[0][1]
+    return None
+
+
 # Province names elsewhere that are also common words or other things ("Niger", "Delta", "Red Sea").
 _AMBIGUOUS_PROVINCES = frozenset(exact_key(w) for w in (
     "Central District", "Northern District", "Southern District", "Red Sea", "Federal Capital Territory"))
@@ -609,7 +807,8 @@ def country_of_place(name: str) -> str | None:
 
 
 def clear_caches() -> None:
-    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place):
+    for f in (_resolve_cached, known_place, _admin1_index, admin1_of, _admin1_lookup, _admin1_cc, country_of_place,
+              _admin2_index, admin2_of, _unit_cells):
         f.cache_clear()
 
 
@@ -720,7 +919,7 @@ def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str |
         loc.admin1 = loc.admin1 or admin1
         loc.country = loc.country or country
         return
-    loc.matched_name, loc.gazetteer_id = c.matched_name, c.gazetteer_id
+    loc.matched_name, loc.gazetteer_id = c.matched_name or None, c.gazetteer_id or None
     loc.lat, loc.lon = round(c.lat, 5), round(c.lon, 5)
     loc.geo_precision = c.precision
     loc.admin1 = loc.admin1 or c.admin1  # an extractor's hint wins over the gazetteer
@@ -737,6 +936,8 @@ class _LocQuery:
     soft_admin1: str | None  # the province named next to it in the text
     country: str | None  # the extractor's, or the country of its admin1 hint (strong)
     soft_country: str | None  # from the nearby province or the report as a whole
+    admin2: str | None = None  # a district the extractor gave (a city there is not a district hint)
+    name: str = ""  # what is resolved: the report's name, or "X neighbourhood of Y city" when the text says so
 
 
 def geocode_report(report: Report) -> Report:
@@ -762,10 +963,53 @@ def geocode_report(report: Report) -> Report:
                           if a and j != i and a[2] != queries[i].loc.name])
 
     chosen = _choose_all(queries, near_for) if any(anchors) else first
+    chosen = _sibling_areas(queries, chosen, text)
     for q, c in zip(queries, chosen):
         country = q.country or gazetteer.country_name(q.soft_country)
         _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
     return report
+
+
+SIBLING_KM = 30.0  # list-mates this close together stand for the area an unresolved list-mate lies in
+
+
+def _sentence_bounds(text: str, a: int, b: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+    nxt = _SENTENCE_END.search(text, b)
+    return left, (nxt.start() + 1 if nxt else len(text))
+
+
+def _sibling_areas(queries: list[_LocQuery], chosen: list[Candidate | None], text: str) -> list[Candidate | None]:
+    """An unresolved place listed with others ("nine in A, eight in B, two each in C and D") lies among them.
+
+    When at least two of its list-mates in the same sentence are pinned to places, in one province and
+    within SIBLING_KM of each other, it gets their centroid as an area ("district" precision, no gazetteer
+    entry): a ceasefire check needs a position, and places listed together are close.
+    """
+    out = list(chosen)
+    spans = [_name_span(text, q.loc) for q in queries]
+    for i, (q, c) in enumerate(zip(queries, chosen)):
+        if c is not None or spans[i] is None or q.loc.geo_precision or parse_query(q.loc.name).want != "place":
+            continue
+        lo, hi = _sentence_bounds(text, *spans[i])
+        mates: dict[str, Candidate] = {}
+        for j, m in enumerate(chosen):
+            if j != i and m is not None and m.feature == "place" and spans[j] and lo <= spans[j][0] < hi \
+                    and queries[j].loc.name != q.loc.name:
+                mates.setdefault(m.gazetteer_id, m)
+        sibs = list(mates.values())
+        if len(sibs) < 2 or len({m.admin1 for m in sibs}) != 1 or len({m.country for m in sibs}) != 1:
+            continue
+        a1 = sibs[0].admin1
+        if (q.admin1 and admin1_of(q.admin1) not in (None, a1)) or \
+                max(_km(x.lat, x.lon, y.lat, y.lon) for x in sibs for y in sibs) > SIBLING_KM:
+            continue
+        a2s = {m.admin2 for m in sibs}
+        out[i] = Candidate(name=q.loc.name, matched_name="", lat=sum(m.lat for m in sibs) / len(sibs),
+                           lon=sum(m.lon for m in sibs) / len(sibs), admin1=a1,
+                           admin2=a2s.pop() if len(a2s) == 1 else None, country=sibs[0].country, feature="area",
+                           precision="district", gazetteer_id="", population=0, score=0.0)
+    return out
 
 
 def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str]],
@@ -776,12 +1020,68 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     ctx_a1 = None if loc.admin1 or is_province else _context_admin1(text, _name_span(text, loc), mentions)
     country = loc.country or (_admin1_country(loc.admin1) if loc.admin1 else None)
     soft_country = None if country else (_admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
-    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country)
+    a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
+    if a2 is None and not is_province:
+        a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
+    city = None if a2 or parse_query(loc.name).city else _city_around(loc, text)
+    name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
+
+
+_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+(?:district|subdistrict|sub-district)\b")
+
+
+def _context_district(text: str, span: tuple[int, int] | None, admin1: str | None,
+                      country: str | None) -> str | None:
+    """A district named in the place's sentence ("in Harem district"), when exactly one and in its province."""
+    if span is None or not admin1:
+        return None
+    lo, hi = _sentence_bounds(text, *span)
+    found = set()
+    for m in _DISTRICT_MENTION.finditer(text, lo, hi):
+        if m.start() <= span[0] < m.end():
+            continue  # the place itself ("Ar Rastan district")
+        words = m.group(1).split()
+        for k in range(len(words)):  # "the Harem", "Jets struck Harem": the shortest tail that is a district
+            a2 = admin2_of(" ".join(words[k:]), admin1, country)
+            if a2:
+                found.add(a2)
+                break
+    return found.pop() if len(found) == 1 else None
+
+
+_NAME_RUN = r"[A-Z][\w'’`\-]*(?:\s+[A-Z][\w'’`\-]*){0,2}"
+_CITY_AFTER = re.compile(rf"\s*(?P<hood>(?:neighbou?rhoods?|quarter|district|area)\s+)?(?:of|in)\s+(?:the\s+)?"
+                         rf"(?P<of>city\s+of\s+)?(?P<city>{_NAME_RUN})(?P<said>\s+city)?")
+_CITY_BEFORE = re.compile(rf"(?P<city>{_NAME_RUN})\s+city(?:['’]s|\s*[-–:,])\s*(?:the\s+)?$")
+_HOOD_WORD = re.compile(r"\b(?:neighbou?rhoods?|quarter)\b", re.I)
+
+
+def _city_around(loc: Location, text: str) -> str | None:
+    """The city a place is said to be a neighbourhood of: "X neighbourhood of Aleppo city", "in Homs city",
+    "Aleppo city's X", or the extractor's container for a name it calls a neighbourhood."""
+    span = _name_span(text, loc)
+    hood = bool(_HOOD_WORD.search(loc.name))
+    if span:
+        a, b = span
+        m = _CITY_AFTER.match(text, b, min(len(text), b + 90))
+        if m and (m.group("hood") or m.group("said") or m.group("of")):
+            if not (m.group("hood") or "").lower().startswith(("district", "area")) or m.group("said"):
+                return m.group("city")
+        m = _CITY_BEFORE.search(text, max(0, a - 60), a)
+        if m:
+            return m.group("city")
+        hood = hood or bool(re.match(r"\s+(?:neighbou?rhoods?|quarter)\b", text[b:b + 20], re.I))
+    if hood and loc.admin2:
+        return re.sub(r"\s+city$", "", loc.admin2.strip(), flags=re.I)
+    if hood and loc.admin1:
+        return loc.admin1  # "Sukkari neighbourhood" in Aleppo province: the province's seat city
+    return None
 
 
 def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
-    return [_choose(list(_resolve_cached(q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
-                                         near_for(i), 8)))
+    return [_choose(list(_resolve_cached(q.name or q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
+                                         near_for(i), 8, q.admin2)))
             for i, q in enumerate(queries)]
 
 
