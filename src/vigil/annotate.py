@@ -449,7 +449,8 @@ def _cued(sentence: str, start: int) -> bool:
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
 _OF_CONTAINER = re.compile(
-    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality))?,?"
+    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality)s?)?,?"
+    r"(?:\s+and\s+other\s+(?:areas|places|villages|towns|neighbou?rhoods|districts))?"
     r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"
     r"part|city|town|province|governorate|region|oblast)\s+(?:of|in)\s+(?:the\s+)?)?$")
@@ -473,9 +474,24 @@ def _mark_containers_and_references(sentence: str, base: int, places: list[Place
         if (gap.strip() == "," and _DISTRICT_AFTER.match(sentence, cur.end - base)) or (
                 _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != ""):
             cur.level = "container"
-            prev.container = prev.container or cur.name
+            for member in _list_ending_at(sentence, base, places, prev):
+                member.container = member.container or cur.name
         elif _REFERENCE_BEFORE.search(gap) and len(gap) < 60 and cur.level == "locality":
             cur.level = "reference"
+
+
+def _list_ending_at(sentence: str, base: int, places: list[PlaceMention], last: PlaceMention) -> list[PlaceMention]:
+    """The places listed together up to `last` ("the neighbourhoods of A, B and C in Aleppo city": A, B, C)."""
+    i = places.index(last)
+    members = [last]
+    while i > 0:
+        gap = sentence[places[i - 1].end - base:places[i].start - base]
+        sep = _LIST_SEP.match(gap)
+        if not sep or sep.end() != len(gap) or places[i - 1].level == "container":
+            break
+        i -= 1
+        members.append(places[i])
+    return members
 
 
 _GROUP_AFTER = re.compile(r"^(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"

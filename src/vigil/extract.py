@@ -412,7 +412,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         inc = Incident(
             location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
                               else _province_of(p, provinces), admin2=p.container if p.container and not is_admin1(p.container)
-                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1),
+                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1,
+                              feature_hint=_feature_named(s, p)),
             date=date, date_precision=precision, type=kind, perpetrator=perp,
             killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
             injured=inj.value if inj else None,
@@ -513,6 +514,18 @@ def _in_gazetteer(name: str, country: str | None) -> bool:
     from vigil.geocode import known_place
 
     return known_place(name, country=country)
+
+
+_HOOD_BEFORE = re.compile(r"\bneighbou?rhoods?\s+of\s+(?:the\s+)?[^.;:]*$", re.I)
+_HOOD_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|quarter)\b", re.I)
+
+
+def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
+    """"the neighbourhoods of A, B and C", "the D neighbourhood": the report calls the place a neighbourhood."""
+    a, b = p.start - s.start, p.end - s.start
+    if _HOOD_AFTER.match(s.text, b) or (p.container and _HOOD_BEFORE.search(s.text, 0, a)):
+        return "neighbourhood"
+    return None
 
 
 def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
