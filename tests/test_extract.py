@@ -140,3 +140,25 @@ def test_a_named_official_is_a_source():
     rep = run("Gunmen killed three policemen at a checkpoint in the town of Dand on Friday, provincial police "
               "chief Wali Ahmadzai said.", "2021-03-13")
     assert "Wali Ahmadzai" in by_place(rep)["Dand"]["sources"]
+
+
+def test_nobody_killed_is_zero_not_one():
+    rep = run("Rebel drones struck a fuel depot in the town of Marib on Monday, but no one was killed, "
+              "officials said.", "2021-03-09")
+    inc = by_place(rep)["Marib"]
+    assert inc["killed"] == 0 and inc["type"] == "drone_strike"
+    assert not any(t["killed"] == 1 for t in rep["totals"])
+
+
+def test_counted_soldiers_are_victims_and_an_office_is_not_a_place():
+    rep = run("Twelve Turkish soldiers were killed in an air strike by Syrian government forces in the town of "
+              "Saraqib on Thursday, the governor of Hatay said.", "2021-03-12")
+    places = by_place(rep)
+    assert set(places) == {"Saraqib"}
+    assert places["Saraqib"]["perpetrator"] == "Syrian government" and places["Saraqib"]["killed"] == 12
+
+
+def test_a_country_possessive_that_is_no_place_does_not_take_the_toll():
+    rep = run("A truck bomb exploded at a market in the city of Galkayo on Saturday, killing more than 40 people "
+              "in the deadliest attack in Somalia's recent history.", "2021-03-14")
+    assert by_place(rep)["Galkayo"]["killed"] == 40

@@ -175,6 +175,8 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
                 continue
         if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties|members?)", noun, re.I):
             continue
+        if low == "one" and re.search(r"\b(?:no|not a single)\s*$", text[:m.start("num")], re.I):
+            continue  # "no one was killed": nobody, not one
         if low in ("several", "a few") and not noun:
             continue
         value = _number_value(num)
@@ -418,6 +420,9 @@ def _close_list(sentence: str, members: list[int], found: dict[int, PlaceMention
 _CUE_WORDS = set("""in at on near outside around into inside across from toward towards hit hitting struck striking
 targeted targeting targets bombed bombing shelled shelling pounded pounding attacked attacking raided stormed
 besieged of villages towns between reached entered""".split())
+_OFFICE_NOUNS = set("""governor governors mayor mayors president minister ministers prime head chief leader people
+citizens residents government governments ambassador embassy consul envoy king emir prince representative
+spokesman spokeswoman foreign ministry parliament""".split())
 _LIST_CUE_WORDS = {"including", "like", "as"}  # "towns including X", "villages such as X"
 _PLACE_NOUNS_PLURAL = {"villages", "towns", "cities", "areas", "neighbourhoods", "neighborhoods", "districts"}
 _SKIPPED_BEFORE_NAME = set("""northern southern eastern western central north-eastern northeastern north-western
@@ -436,6 +441,8 @@ def _cued(sentence: str, start: int) -> bool:
         raw = words[i]
         w = raw.lower().strip("([\"“‘'")
         if w in _CUE_WORDS:
+            if w == "of" and i > 0 and words[i - 1].lower().strip("([\"“‘'") in _OFFICE_NOUNS:
+                return False  # "the governor of Hatay said": an office, not where it happened
             return raw[-1:].isalpha()
         if w in _LIST_CUE_WORDS:
             prev = words[i - 1].lower() if i > 0 else ""

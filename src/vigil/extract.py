@@ -50,6 +50,8 @@ def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
             continue
         if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before):
             continue
+        if any(c.start <= m.start and m.end <= c.end for c in s.counts):
+            continue  # "Thirty-three Turkish soldiers were killed": the counted, not the attacker
         if _HOLDER_BEFORE.search(before):
             continue
         if m.category in ("weapon_hint",) and agents:
@@ -184,6 +186,8 @@ def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMen
     out = [a for a in areas if a.level == "area" and a not in places]
     containers = [p for p in s.places if p.level == "container"]
     for c in s.countries:
+        if re.match(r"['’]s\s+[a-z]", s.text[c.end - s.start:]):
+            continue  # "the deadliest attack in Somalia's history"
         if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places + containers):
             out.append(PlaceMention(c.start, c.end, c.text, "area"))
     # "in Mogadishu, Somalia" / "in Hilla in Babil": the region only locates the place before it
@@ -395,6 +399,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
     blockers = _toll_blockers(s, areas, places)
     killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
+    nobody_killed = bool(_NOBODY_KILLED.search(s.text)) and not killed_counts
     if places and not localities and loose_killed and not killed_by_place:
         places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
     injured_by_place, _ = pair_counts(s, places, "injured")
@@ -415,7 +420,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
                               else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1,
                               feature_hint=_feature_named(s, p)),
             date=date, date_precision=precision, type=kind, perpetrator=perp,
-            killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
+            killed=k.value if k else (0 if nobody_killed else None),
+            killed_qualifier=k.qualifier if k else ("exact" if nobody_killed else None),
             injured=inj.value if inj else None,
             victims=_victims(k, ctx) if k else (inj.victims if inj else "unknown"),
             children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
@@ -526,6 +532,10 @@ def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
     if _HOOD_AFTER.match(s.text, b) or (p.container and _HOOD_BEFORE.search(s.text, 0, a)):
         return "neighbourhood"
     return None
+
+
+_NOBODY_KILLED = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:one\s+)?(?:was|were)\s+(?:killed|hurt|injured)|"
+                            r"no\s+(?:casualties|deaths|fatalities|injuries)|without\s+casualties)\b", re.I)
 
 
 def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
