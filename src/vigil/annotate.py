@@ -343,8 +343,9 @@ class PlaceMention:
     start: int
     end: int
     name: str
-    level: str = "locality"  # locality | area
+    level: str = "locality"  # locality | area | container | reference
     container: str | None = None  # "Idlib" in "Idlib's Bara village"
+    called_locality: bool = False  # "the town of Marib", "Bara village": a town even if a province shares its name
 
 
 _THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|village|town|area|camp|suburb|"
@@ -383,7 +384,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
             if not (opened_by_cue or _cued(sentence, start)):
                 continue
         if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]):
-            found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end))
+            found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end),
+                                        called_locality=_called_locality(sentence, start, end))
             members.append(start)
         prev_end = end
     _close_list(sentence, members, found)
@@ -519,6 +521,10 @@ def _trim_name(name: str) -> str:
 
 _AROUND_BEFORE = re.compile(r"\b(?:suburbs|environs|surroundings|countryside|areas? around)\s+of\b[^,;.]{0,45}$",
                             re.I)
+
+
+def _called_locality(sentence: str, start: int, end: int) -> bool:
+    return bool(_LOCALITY_BEFORE.search(sentence, max(0, start - 60), start) or _LOCALITY_AFTER.match(sentence, end))
 
 
 def _level(sentence: str, start: int, end: int) -> str:

@@ -171,7 +171,7 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
         if _overlaps(p.start, p.end, s.countries) and not p.container:
             areas.append(p)
             continue
-        if p.level == "area" or is_admin1(p.name):
+        if p.level == "area" or (is_admin1(p.name) and not p.called_locality):
             areas.append(p)
         else:
             localities.append(p)
