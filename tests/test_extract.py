@@ -162,3 +162,19 @@ def test_a_country_possessive_that_is_no_place_does_not_take_the_toll():
     rep = run("A truck bomb exploded at a market in the city of Galkayo on Saturday, killing more than 40 people "
               "in the deadliest attack in Somalia's recent history.", "2021-03-14")
     assert by_place(rep)["Galkayo"]["killed"] == 40
+
+
+def test_region_named_after_the_place_does_not_take_its_toll():
+    rep = run("A coalition air strike hit a bus in Dahyan market in Saada province on Thursday, killing 51 people, "
+              "40 of them children, the health ministry said.", "2018-08-10")
+    inc = by_place(rep)["Dahyan"]
+    assert inc["killed"] == 51 and inc["children_killed"] == 40 and inc["victims"] == "civilians"
+
+
+def test_a_possessive_region_is_an_area_and_the_country_comes_from_places():
+    rep = run("Soldiers opened fire on protesters in the town of Kale in Myanmar's Sagaing region, killing at "
+              "least 11 people, witnesses said.", "2021-04-02")
+    assert set(by_place(rep)) == {"Kale"} and by_place(rep)["Kale"]["killed"] == 11
+    rep = run("An Israeli drone strike on a car near the town of Bint Jbeil killed two Hezbollah fighters, "
+              "Lebanese security sources said.", "2020-12-20")
+    assert by_place(rep)["Bint Jbeil"]["location"]["country"] == "Lebanon"

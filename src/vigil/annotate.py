@@ -366,7 +366,9 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     for m in (_POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ()):
         outer, inner = m.group(1), m.group(2)
         if _plausible(outer) and _plausible(inner):
-            found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, "locality", outer)
+            level = "area" if _AREA_AFTER.match(sentence, m.end(2)) else "locality"  # "Myanmar's Sagaing region"
+            found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, level, outer,
+                                             called_locality=bool(_LOCALITY_AFTER.match(sentence, m.end(2))))
             found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
     members: list[int] = []  # the current list of places ("in A, B and C")
     prev_end = None

@@ -181,6 +181,10 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
 # --------------------------------------------------------------------------- pairing counts with places
 
 
+# "Mogadishu, Somalia", "Dahyan market in Saada province", "Kale in Myanmar's Sagaing region"
+_APPOSITIVE_GAP = re.compile(r",\s*|(?:\s+[a-z]+){0,2}\s+in\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:[a-z-]+\s+)?")
+
+
 def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMention]) -> list:
     """Regions and countries that can hold a toll themselves ("seven civilians in Ukraine")."""
     out = [a for a in areas if a.level == "area" and a not in places]
@@ -191,8 +195,7 @@ def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMen
         if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places + containers):
             out.append(PlaceMention(c.start, c.end, c.text, "area"))
     # "in Mogadishu, Somalia" / "in Hilla in Babil": the region only locates the place before it
-    return [b for b in out if not any(re.fullmatch(r",\s*|\s+in\s+(?:the\s+)?(?:[a-z-]+\s+)?", s.text[p.end - s.start:
-                                                                                             b.start - s.start])
+    return [b for b in out if not any(_APPOSITIVE_GAP.fullmatch(s.text, p.end - s.start, b.start - s.start)
                                       for p in places if p.end <= b.start)]
 
 
@@ -366,7 +369,8 @@ def report_country(ann: Annotated) -> str | None:
         lead = 2 if i < 3 else 1
         for m in s.countries:
             if m.text != m.canonical:
-                counts[m.canonical] += 0.25 * lead
+                if not _overlaps(m.start, m.end, s.actors):  # "Israeli drone": who, not where
+                    counts[m.canonical] += 0.25 * lead
             elif _LOCATIVE_BEFORE.search(s.text, 0, m.start - s.start):
                 counts[m.canonical] += 3 * lead
             else:
@@ -423,7 +427,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
             killed=k.value if k else (0 if nobody_killed else None),
             killed_qualifier=k.qualifier if k else ("exact" if nobody_killed else None),
             injured=inj.value if inj else None,
-            victims=_victims(k, ctx) if k else (inj.victims if inj else "unknown"),
+            victims=_victims(k, ctx, s) if k else (inj.victims if inj else "unknown"),
             children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
             sources=sources, evidence_spans=[s.span],
         )
@@ -564,9 +568,11 @@ def _aggregate(s: Sentence) -> bool:
     return many_strikes or bool(_AGGREGATE.search(s.text))
 
 
-def _victims(k: Count, ctx: Context) -> str:
+def _victims(k: Count, ctx: Context, s: Sentence | None = None) -> str:
     if k.victims != "unknown":
         return k.victims
+    if s is not None and (_breakdown(s, k, "children") or _breakdown(s, k, "women")):
+        return "civilians"  # "23 people, including three children"
     return ctx.victims or "unknown"
 
 
