@@ -178,3 +178,19 @@ def test_a_possessive_region_is_an_area_and_the_country_comes_from_places():
     rep = run("An Israeli drone strike on a car near the town of Bint Jbeil killed two Hezbollah fighters, "
               "Lebanese security sources said.", "2020-12-20")
     assert by_place(rep)["Bint Jbeil"]["location"]["country"] == "Lebanon"
+
+
+def test_dateline_and_descriptive_names():
+    rep = run("KYIV, March 2 (Reuters) - A Russian drone hit an apartment block in the Black Sea port of Odesa, "
+              "killing at least 12 people, including five children, officials said.", "2024-03-02")
+    assert set(by_place(rep)) == {"Odesa"}
+    inc = by_place(rep)["Odesa"]
+    assert inc["killed"] == 12 and inc["children_killed"] == 5 and inc["perpetrator"] == "Russia"
+    assert "Reuters" not in inc["sources"]
+
+
+def test_a_later_sentence_breaks_down_the_toll():
+    rep = run("Regime air strikes on a market in the town of Douma killed at least 40 people on Friday, a monitor "
+              "said. The monitor said nine of the dead were children.", "2015-10-31")
+    inc = by_place(rep)["Douma"]
+    assert inc["killed"] == 40 and inc["children_killed"] == 9 and rep["totals"] == []

@@ -212,7 +212,8 @@ _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhu
 _BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
                                r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I)
 _VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
-_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them),?\s+(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
+_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them|the dead|the victims|those killed|the fatalities),?\s+"
+                              r"(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
 _STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
                           r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?|shootings?|"
                           r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I)
@@ -385,7 +386,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
             prev_end = None
             if not (opened_by_cue or _cued(sentence, start)):
                 continue
-        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]):
+        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]) \
+                and not _DESCRIBES_NEXT.match(sentence, end) and not _in_dateline(sentence, start):
             found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end),
                                         called_locality=_called_locality(sentence, start, end))
             members.append(start)
@@ -395,6 +397,21 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places, counts or [])
     return places
+
+
+# "the Black Sea port of Odesa", "the Red Sea port city of Hodeidah": the first name only describes the second.
+_DESCRIBES_NEXT = re.compile(r"\s+(?:port(?:\s+city)?|city|town|village|capital|coast|coastal\s+city)\s+of\s+[A-Z]")
+_DATELINE = re.compile(r"[A-Z][A-Za-z'’ .-]{1,40}?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?\s*(?:\([A-Za-z0-9 ]+\))?\s*[-–—]\s+")
+
+
+def dateline_end(sentence: str) -> int:
+    """"KYIV, March 2 (Reuters) - ...": where the dateline ends (0 when there is none)."""
+    m = _DATELINE.match(sentence)
+    return m.end() if m and (m.group().isupper() or "(" in m.group() or re.search(r"\d", m.group())) else 0
+
+
+def _in_dateline(sentence: str, start: int) -> bool:
+    return start < dateline_end(sentence)
 
 
 def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:

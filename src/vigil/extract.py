@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, generic_type
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, dateline_end, generic_type
 from vigil.model import Ceasefire, Document, Incident, Location, Report, Total
 
 # --------------------------------------------------------------------------- roles of actors
@@ -41,7 +41,10 @@ def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
     in Yemen)."""
     text, base = s.text, s.start
     agents: list = []
+    dateline = s.start + dateline_end(s.text)
     for m in s.actors:
+        if m.start < dateline:
+            continue  # "KYIV, March 2 (Reuters) -": where the story was filed
         before = text[max(0, m.start - base - 40):m.start - base]
         after = text[m.end - base:]
         if _SOURCE_BEFORE.search(before):
@@ -93,7 +96,10 @@ def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
     from vigil.lexicon import resolve_source
 
     out: list[str] = []
+    dateline = s.start + dateline_end(s.text)
     for m in s.sources:
+        if m.start < dateline:
+            continue  # "(Reuters) -" names the agency that filed the story, not who reported the toll
         name = resolve_source(m.canonical, country)
         if name not in out:
             out.append(name)
@@ -307,6 +313,8 @@ def extract_annotated(ann: Annotated) -> Report:
                 continue
         if s.headline:
             continue
+        if _breakdown_of_earlier_toll(s, report.incidents):
+            continue
         weak = _weak_sentence(s)
         incidents, totals = sentence_incidents(s, ctx, country, doc)
         (mentions if weak else report.incidents).extend(incidents)
@@ -493,6 +501,25 @@ _STRUCK_PLACE = re.compile(r"\b(?:hit|struck|targeted|pounded|shelled|bombed|rai
                            r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I)
 
 
+def _breakdown_of_earlier_toll(s: Sentence, incidents: list[Incident]) -> bool:
+    """"The monitor said 14 of the dead were children": a breakdown of the toll just given, not a new toll."""
+    roles = {c.role for c in s.counts}
+    if not roles or not roles <= {"children", "women", "other", "strikes"} or s.places or not incidents:
+        return False
+    last = incidents[-1]
+    if last.killed is None:
+        return False
+    for c in s.counts:
+        if c.role == "children" and last.children_killed is None and c.value <= last.killed:
+            last.children_killed = c.value
+        elif c.role == "women" and last.women_killed is None and c.value <= last.killed:
+            last.women_killed = c.value
+        else:
+            continue
+        last.evidence_spans.append(s.span)
+    return True
+
+
 def _weak_sentence(s: Sentence) -> bool:
     """No toll, and no weapon striking something: the sentence may only be locating an attack told elsewhere."""
     has_casualties = any(c.role in ("killed", "injured") for c in s.counts)
@@ -677,7 +704,7 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
             cf.effective_from = cf.announced_on or doc.published.isoformat()
     if cf.effective_from and cf.effective_until is None:
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
-    if cf.announced_on is None and future and _ANNOUNCE_RX.search(s.text):
+    if cf.announced_on is None and future and _ANNOUNCE_RX.search(s.text) and not s.dates:
         cf.announced_on = doc.published.isoformat()
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
