@@ -194,3 +194,22 @@ def test_a_later_sentence_breaks_down_the_toll():
               "said. The monitor said nine of the dead were children.", "2015-10-31")
     inc = by_place(rep)["Douma"]
     assert inc["killed"] == 40 and inc["children_killed"] == 9 and rep["totals"] == []
+
+
+def test_ceasefire_parties_named_by_office_and_nationality_and_its_area():
+    rep = run("The leaders of Russia and Turkey agreed in Moscow on Thursday to a ceasefire in northern Syria "
+              "starting on March 6.", "2020-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["declared_by"] == ["Russia", "Turkey"] and cf["area"] == "Syria"
+    assert cf["announced_on"] == "2020-03-05" and cf["effective_from"] == "2020-03-06"
+    rep = run("Russian and Turkish presidents agreed on a truce in Idlib from midnight.", "2020-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["declared_by"] == ["Russia", "Turkey"] and cf["effective_from"] == "2020-03-06"
+
+
+def test_midnight_on_a_weekday_is_the_nearest_one():
+    rep = run("A truce brokered by the United States and Russia came into force across Syria at midnight on "
+              "Friday.", "2016-02-27")
+    assert rep["ceasefires"][0]["effective_from"] == "2016-02-26"
+    rep = run("A truce brokered by Russia and Turkey came into force at midnight on Friday.", "2016-12-29")
+    assert rep["ceasefires"][0]["effective_from"] == "2016-12-30"

@@ -687,8 +687,9 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
     for past, ahead in _ceasefire_dates(s.text, doc.published):
         role = _date_role(s.text, past)
         # A truce's start or end may lie ahead of the report; its announcement does not.
+        nearer_ahead = ahead is not None and (ahead.date - doc.published).days < (doc.published - past.date).days
         d = ahead if role in ("from", "until") and ahead is not None and (
-            future or re.search(r"midnight", past.text, re.I)
+            future or (re.search(r"midnight", past.text, re.I) and nearer_ahead)
             or ((doc.published - past.date).days > 300 and 0 <= (ahead.date - doc.published).days <= 60)) else past
         if role == "until":
             cf.effective_until = cf.effective_until or d.date.isoformat()
@@ -697,8 +698,10 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
         else:
             cf.announced_on = cf.announced_on or d.date.isoformat()
     if cf.effective_from is None and _START_RX.search(s.text):
-        if re.search(r"\bat midnight\b|\btonight\b", s.text, re.I):
-            day = doc.published + timedelta(days=1 if future or re.search(r"tonight", s.text, re.I) else 0)
+        if re.search(r"\b(?:at|from|since)\s+midnight\b|\btonight\b", s.text, re.I):
+            took_effect = re.search(r"\b(?:came|went|took|entered)\s+(?:into\s+)?(?:force|effect)\b", s.text, re.I)
+            coming = future or re.search(r"tonight", s.text, re.I) or (_ANNOUNCE_RX.search(s.text) and not took_effect)
+            day = doc.published + timedelta(days=1 if coming else 0)  # "agreed ... from midnight": tonight's
             cf.effective_from = day.isoformat()
         elif re.search(r"\b(?:today|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)", s.text, re.I):
             cf.effective_from = cf.announced_on or doc.published.isoformat()
@@ -709,10 +712,16 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
-    cf.area = area_names[0] if area_names else region
+    said_area = _TRUCE_AREA.search(s.text)
+    cf.area = said_area.group(1) if said_area else (area_names[0] if area_names else region)
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
+
+
+_TRUCE_AREA = re.compile(r"(?i:cease-?fire|truce|cessation of hostilities|armistice|pause)\b[^.;]{0,40}?"
+                         r"\b(?i:in|across|for|throughout|covering)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}"
+                         r"([A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+)*)")
 
 
 def _date_role(text: str, d) -> str:
@@ -772,8 +781,16 @@ def _end_from_duration(text: str, start: str) -> str | None:
 
 _DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
                              r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?)", re.I)
-_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
+                                    r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
+                                    r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+
+
+# "Russian and Turkish presidents", "the Egyptian mediators": a nationality speaking for its state
+_OFFICE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][a-z]+)*\s+(?:presidents?|leaders?|governments?|officials?|"
+                           r"foreign\s+ministers?|ministers?|ministry|mediators?|delegations?|negotiators?|"
+                           r"envoys?|authorities)\b")
 
 
 def ceasefire_declarers(s: Sentence) -> list[str]:
@@ -782,7 +799,7 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
     found: list[str] = []
     last_end = None
     countries = [c for c in s.countries if not _overlaps(c.start, c.end, s.actors)
-                 and c.text.lower() == c.canonical.lower()]
+                 and (c.text.lower() == c.canonical.lower() or _OFFICE_AFTER.match(s.text, c.end - s.start))]
     for m in sorted(list(s.actors) + countries, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
         after = s.text[m.end - s.start:]
