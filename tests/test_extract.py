@@ -213,3 +213,12 @@ def test_midnight_on_a_weekday_is_the_nearest_one():
     assert rep["ceasefires"][0]["effective_from"] == "2016-02-26"
     rep = run("A truce brokered by Russia and Turkey came into force at midnight on Friday.", "2016-12-29")
     assert rep["ceasefires"][0]["effective_from"] == "2016-12-30"
+
+
+def test_roundup_of_separate_attacks():
+    rep = run("In Baghdad, a roadside bomb killed two people in the Dora neighbourhood. Gunmen shot dead a police "
+              "officer in Mosul. In Kirkuk, a sticky bomb wounded a local official.", "2012-05-03")
+    places = by_place(rep)
+    assert places["Dora"]["killed"] == 2 and places["Dora"]["type"] == "bombing"
+    assert places["Mosul"]["killed"] == 1 and places["Mosul"]["type"] == "shooting"
+    assert places["Kirkuk"]["injured"] == 1 and places["Kirkuk"]["perpetrator"] is None

@@ -90,13 +90,15 @@ _CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? inf
                    "passengers? shoppers? patients? doctors? journalists? teachers? refugees? "
                    "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|an|one|the)\\s+(?:[\\w-]+\\s+){0,3}?famil(?:y|ies) "
                    "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
-                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors?").split()
+                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors? workers? labou?rers? herders? "
+                   "herdsm[ae]n fisherm[ae]n shepherds? traders? merchants? vendors? drivers? engineers? "
+                   "nurses? civil\\s+servants?").split()
 _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
                     "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
                     "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
                     "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
                     "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
-_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? "
+_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
                   "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
 _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
 _CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
@@ -204,7 +206,7 @@ _KILLED_AFTER = re.compile(
     r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
-    r"(?:\bkill(?:ing|ed|s)?|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"

@@ -335,7 +335,7 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
             ctx.sources = reporting_sources(s, country)
         return
     agents = agent_actors(s, country)
-    if agents and ctx.perpetrator is None:
+    if agents and ctx.perpetrator is None and not _only_vague("; ".join(agents)):
         ctx.perpetrator = "; ".join(agents)  # the lead's attribution covers the strikes told after it
     srcs = reporting_sources(s, country)
     if srcs:
