@@ -222,3 +222,12 @@ def test_roundup_of_separate_attacks():
     assert places["Dora"]["killed"] == 2 and places["Dora"]["type"] == "bombing"
     assert places["Mosul"]["killed"] == 1 and places["Mosul"]["type"] == "shooting"
     assert places["Kirkuk"]["injured"] == 1 and places["Kirkuk"]["perpetrator"] is None
+
+
+def test_named_day_beats_overnight_and_the_day_before_counts_back():
+    rep = run("Russian attacks overnight and on Wednesday killed four civilians in the city of Sumy, officials said.",
+              "2023-10-18")
+    assert by_place(rep)["Sumy"]["date"] == "2023-10-18"
+    rep = run("A rights group on Wednesday condemned raids that killed six civilians in the town of Sarmin "
+              "the day before.", "2019-11-06")
+    assert by_place(rep)["Sarmin"]["date"] == "2019-11-05"

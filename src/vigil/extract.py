@@ -340,7 +340,7 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
     srcs = reporting_sources(s, country)
     if srcs:
         ctx.sources = srcs
-    d = _sentence_date(s)
+    d = _sentence_date(s, doc.published)
     if d:
         ctx.date = d
     admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
@@ -352,7 +352,18 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
         ctx.victims = "civilians"
 
 
-def _sentence_date(s: Sentence) -> tuple[str, str] | None:
+_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier)\b(?!\s+yesterday)", re.I)
+
+
+def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
+    """The day a sentence puts its events on: a named day wins over "overnight" ("attacks overnight and on
+    Wednesday killed ..."), a single date over a range."""
+    named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
+    if _DAY_BEFORE.search(s.text):  # "condemned on Wednesday the raids the day before": Tuesday
+        base = named[0].date if named else published
+        return (base - timedelta(days=1)).isoformat(), "day"
+    if named:
+        return named[0].date.isoformat(), named[0].precision
     for d in s.dates:
         if d.date is not None and d.kind != "range":
             return d.date.isoformat(), d.precision
@@ -415,7 +426,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     if places and not localities and loose_killed and not killed_by_place:
         places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
     injured_by_place, _ = pair_counts(s, places, "injured")
-    date, precision = _sentence_date(s) or ctx.date or (doc.published.isoformat(), "day")
+    date, precision = _sentence_date(s, doc.published) or ctx.date or (doc.published.isoformat(), "day")
     kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
     perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
