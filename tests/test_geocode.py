@@ -334,3 +334,13 @@ def test_district_named_in_the_sentence_is_a_hint():
     assert loc.admin2 == "Al-Malikiyah" and loc.lat is not None and loc.lat > 36.5
     other = "Shelling killed two in Al Mustarihah village in Hasakah province."
     assert geocode_report(_report(other, ["Al Mustarihah"])).incidents[0].location.lat is None
+
+
+def test_neighbourhoods_listed_together_in_a_city_named_earlier():
+    text = ("Government jets pounded rebel-held parts of Aleppo on Sunday. "
+            "Six people died in the Qazzaziyat al-Shurfa and Tallet Zuhur neighbourhoods, medics said.")
+    report = _report(text, ["Qazzaziyat al-Shurfa", "Tallet Zuhur"])
+    for inc in report.incidents:
+        inc.location.context_admin1 = "Aleppo"  # what the extractor carries over from the first sentence
+    for inc in geocode_report(report).incidents:
+        assert near(inc.location, ALEPPO, 15) and inc.location.geo_precision == "district", inc.location

@@ -1023,7 +1023,8 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
     if a2 is None and not is_province:
         a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
-    city = None if a2 or parse_query(loc.name).city else _city_around(loc, text)
+    city = None if a2 or parse_query(loc.name).city else \
+        _city_around(loc, text, loc.admin1 or ctx_a1 or loc.context_admin1)
     name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
     return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
 
@@ -1054,10 +1055,24 @@ _NAME_RUN = r"[A-Z][\w'’`\-]*(?:\s+[A-Z][\w'’`\-]*){0,2}"
 _CITY_AFTER = re.compile(rf"\s*(?P<hood>(?:neighbou?rhoods?|quarter|district|area)\s+)?(?:of|in)\s+(?:the\s+)?"
                          rf"(?P<of>city\s+of\s+)?(?P<city>{_NAME_RUN})(?P<said>\s+city)?")
 _CITY_BEFORE = re.compile(rf"(?P<city>{_NAME_RUN})\s+city(?:['’]s|\s*[-–:,])\s*(?:the\s+)?$")
+_HOOD_WORDS = frozenset("neighbourhood neighborhood neighbourhoods neighborhoods quarter quarters".split())
+_LINKS = frozenset("and al el ash as ad ar at az an ad-".split())
+
+
+def _hood_after(text: str, b: int) -> bool:
+    """ "X neighbourhood", "X and Y neighbourhoods", "X, Y and Z quarters": a neighbourhood word ends the list."""
+    for tok in re.findall(r"[\w'’`\-]+|,", text[b:b + 120]):
+        if tok.lower() in _HOOD_WORDS:
+            return True
+        if not (tok == "," or tok.lower() in _LINKS or tok[0].isupper() or tok.lower().startswith(("al-", "el-"))):
+            return False
+    return False
+
+
 _HOOD_WORD = re.compile(r"\b(?:neighbou?rhoods?|quarter)\b", re.I)
 
 
-def _city_around(loc: Location, text: str) -> str | None:
+def _city_around(loc: Location, text: str, province: str | None = None) -> str | None:
     """The city a place is said to be a neighbourhood of: "X neighbourhood of Aleppo city", "in Homs city",
     "Aleppo city's X", or the extractor's container for a name it calls a neighbourhood."""
     span = _name_span(text, loc)
@@ -1071,11 +1086,11 @@ def _city_around(loc: Location, text: str) -> str | None:
         m = _CITY_BEFORE.search(text, max(0, a - 60), a)
         if m:
             return m.group("city")
-        hood = hood or bool(re.match(r"\s+(?:neighbou?rhoods?|quarter)\b", text[b:b + 20], re.I))
+        hood = hood or _hood_after(text, b)
     if hood and loc.admin2:
         return re.sub(r"\s+city$", "", loc.admin2.strip(), flags=re.I)
-    if hood and loc.admin1:
-        return loc.admin1  # "Sukkari neighbourhood" in Aleppo province: the province's seat city
+    if hood and province:
+        return province  # "Sukkari neighbourhood" in Aleppo province: the province's seat city
     return None
 
 
