@@ -618,7 +618,8 @@ _VIOLENCE_RX = re.compile(
     r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
     r"\bexplo|\bblast\b|\bbodies\b|\bbody\b|\braids?\b|\bvictims?\b|\bcasualt|\btoll\b|\bmassacred?\b|"
     r"\bslain\b|\bexecuted\b|\bshot\b|\bfire[ds]?\b|\bshell|\bmissiles?\b|\brockets?\b|\bdrones?\b|\bgunm[ae]n\b|"
-    r"\bbombard|\bperish|\blost their lives\b|\bmurder|\braided\b|\bstormed\b|\bambush", re.I)
+    r"\bbombard|\bperish|\blost their lives\b|\bmurder|\braided\b|\bstormed\b|\bambush|\boffensive\b|"
+    r"\bfighting\b|\bbattles?\b|\bassaults?\b", re.I)
 
 
 # Words without which a sentence holds no date: most tolls ("12 people") need no date parsing.
