@@ -122,3 +122,7 @@ def test_a_list_shares_the_city_named_after_it():
     places = {p.name: (p.level, p.container) for p in find_places(s)}
     assert places["Sukkari"] == ("locality", "Aleppo") and places["Mashhad"] == ("locality", "Aleppo")
     assert places["Aleppo"][0] == "container"
+
+
+def test_a_child_and_a_woman_are_two():
+    assert counts("A child and woman were killed in the raid.")[0][1:] == (2, "exact", "killed")

@@ -161,6 +161,10 @@ def _victims_of(noun: str | None, mods: str | None = None) -> str:
     return "unknown"
 
 
+_AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:child|woman|man|boy|girl|baby|infant|"
+                           r"teenager|policeman|soldier|civilian|person|relative)\b", re.I)
+
+
 def find_counts(text: str, base: int = 0) -> list[Count]:
     """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
     out: list[Count] = []
@@ -194,6 +198,10 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             qualifier = "at_least"
         start = m.start() if qualifier != "exact" else m.start("num")
         end = m.end() if noun else m.end("num") + (len(m.group("each")) if m.group("each") else 0)
+        more = _AND_ONE_MORE.match(text, end) if is_article and noun else None
+        if more:  # "a child and woman were killed": two
+            value += 1
+            end = more.end()
         out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
                          victims=_victims_of(noun, m.group("mods"))))
     return out
