@@ -411,7 +411,7 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
 
 # "the Black Sea port of Odesa", "the Red Sea port city of Hodeidah": the first name only describes the second.
 _DESCRIBES_NEXT = re.compile(r"\s+(?:port(?:\s+city)?|city|town|village|capital|coast|coastal\s+city)\s+of\s+[A-Z]")
-_DATELINE = re.compile(r"[A-Z][A-Za-z'’ .-]{1,40}?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?\s*(?:\([A-Za-z0-9 ]+\))?\s*[-–—]\s+")
+_DATELINE = re.compile(r"[A-Z][A-Za-z'’ .-]{1,40}?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?\s*(?:\([A-Za-z0-9 ]+\))?\s*[-–—:]\s+")
 
 
 def dateline_end(sentence: str) -> int:
