@@ -341,7 +341,7 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
     if srcs:
         ctx.sources = srcs
     d = _sentence_date(s, doc.published)
-    if d and (s.places or any(c.role in ("killed", "injured") for c in s.counts)):
+    if d and s.places and not _weak_sentence(s):
         ctx.date = d  # only a sentence about an attack dates the ones told after it
     admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
     if admin:
