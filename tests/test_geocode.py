@@ -276,7 +276,8 @@ ALEPPO = (36.20, 37.16)
 
 
 def test_unknown_neighbourhood_gets_its_city_point_as_an_area():
-    for name in ["Qazzaziyat al-Shurfa neighbourhood of Aleppo city", "Aleppo city - Qazzaziyat al-Shurfa quarter"]:
+    for name in ["Qazzaziyat al-Shurfa neighbourhood of Aleppo city", "Aleppo city - Qazzaziyat al-Shurfa quarter",
+                 "Aleppo city's Qazzaziyat al-Shurfa neighbourhood"]:
         c = best(name)
         assert c is not None and near(c, ALEPPO, 15) and c.precision == "district", name
         assert not c.gazetteer_id and not c.matched_name

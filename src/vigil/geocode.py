@@ -105,8 +105,7 @@ _DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
                    "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv",
-                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain",
-                   "countryside"}
+                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain"}
 # Lower-case misspellings of these ("villae", "neighbourhod") count as them.
 _TYPO_TARGETS = ("village", "villages", "suburb", "neighbourhood", "neighborhood", "settlement", "mountain")
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
@@ -203,8 +202,9 @@ def parse_query(name: str) -> _Query:
 _HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
 _HOOD_OF_CITY = re.compile(rf"^(?P<hood>.+?)\s+{_HOOD}\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?(?P<city>.+?)"
                            rf"(?P<said>\s+city)?$", re.I)
-_CITY_HOOD = re.compile(rf"^(?:the\s+)?(?P<city>.+?)\s+city\s*(?:[-–:,]|['’]s)\s*(?:the\s+)?(?P<hood>.+?)"
-                        rf"(?:\s+{_HOOD})?$", re.I)
+# "Aleppo city - Sukkari", "Aleppo city's Sukkari neighbourhood" (the possessive is already gone)
+_CITY_HOOD = re.compile(rf"^(?:the\s+)?(?P<city>.+?)\s+city(?:\s*[-–:]\s*(?:the\s+)?(?P<hood>.+?)(?:\s+{_HOOD})?"
+                        rf"|\s+(?:the\s+)?(?P<hood2>.+?)\s+{_HOOD})$", re.I)
 
 
 def _split_city(text: str) -> tuple[str, str | None]:
@@ -216,7 +216,7 @@ def _split_city(text: str) -> tuple[str, str | None]:
         return m.group("hood"), m.group("city")
     m = _CITY_HOOD.match(text)
     if m:
-        return m.group("hood"), m.group("city")
+        return m.group("hood") or m.group("hood2"), m.group("city")
     return text, None
 
 
