@@ -7,8 +7,14 @@ when both miss, a RapidFuzz ratio over the fold keys inside the hinted
 province or country (and, inside a report, a consonant-skeleton match among
 the places around the report's other, confidently pinned places: Jidarya ->
 Jadraya). Candidates are then scored with the context a report gives: the province named next to the place ("western countryside of
-Aleppo", "Idlib's Bara village"), the report's country, closeness to the
-other places the report names, feature type and population.
+Aleppo", "Idlib's Bara village"), the district (the caller's `admin2`, the
+extractor's container, "X district" in the sentence), the report's country,
+closeness to the other places the report names, feature type and population.
+
+Some places are answered as areas (`precision` "district", no gazetteer
+entry): a neighbourhood the gazetteer lacks gets its city's point, and in a
+report an unresolved place listed with pinned, close list-mates gets their
+centroid.
 
 `best` abstains (returns None) rather than guess: when the best score is
 under `THRESHOLD`, or when two far-apart places score almost the same. A
@@ -1029,7 +1035,8 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
 
 
-_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+(?:district|subdistrict|sub-district)\b")
+_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+"
+                               r"(?:district|subdistrict|sub-district)\b")
 
 
 def _context_district(text: str, span: tuple[int, int] | None, admin1: str | None,
