@@ -164,6 +164,7 @@ class _Query:
     facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
     landmark: bool = False  # "X power plant", "a compound outside X": X only inside the hinted province
     city: str | None = None  # "X neighbourhood of Y city", "Y city - X neighbourhood": the city X lies in
+    n_main: int = 99  # alternatives from here on are bare names ("Baghuz" for "Baghuz Tahtani"): province only
 
 
 # ---------------------------------------------------------------- query parsing
@@ -202,7 +203,27 @@ def parse_query(name: str) -> _Query:
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city)
+    n_main = len(alternatives)
+    if want == "place":
+        alternatives += [b for b in (_bare_name(a) for a in alternatives[:n_clean]) if b and b not in alternatives]
+    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city, n_main)
+
+
+# "Baghuz Tahtani" (lower), "West Farahaniah": a village pair's member, or a quarter, that the gazetteer may
+# list only under the bare name.
+_QUALIFIER = re.compile(r"(?:[\s\-]+(?:(?:al|as|ash|at|an|ar|az|ad|el|es)[\s\-]+|(?:al|as|ash|at|an|ar|az|ad)-)?"
+                        r"(?:kabir|kabirah|kabira|saghir|saghirah|saghira|tahtani|tahtaniyah|fawqani|fawqaniyah|"
+                        r"sharqi|sharqiyah|gharbi|gharbiyah|shamali|shamaliyah|janubi|janubiyah|qibli|qibliyah|"
+                        r"wusta|mezin|bichuk))+$", re.I)
+_QUALIFIER_BEFORE = re.compile(r"^(?:West|East|North|South|Upper|Lower)\s+(?=\S)")
+
+
+def _bare_name(alt: str) -> str | None:
+    m = _QUALIFIER.search(alt)
+    if m and m.start() > 0:
+        return alt[:m.start()]
+    m = _QUALIFIER_BEFORE.match(alt)
+    return alt[m.end():] if m else None
 
 
 _HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
@@ -527,6 +548,8 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
         for p, base in _lookup(alt, block_a1, block_cc, cc):
+            if i >= query.n_main and not (block_a1 and p.admin1 == block_a1 and p.kind == "place"):
+                continue  # a bare name counts only inside the hinted province
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
             scored.append(_candidate(name, p, score))
     if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
