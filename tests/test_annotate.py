@@ -115,3 +115,14 @@ def test_district_after_a_village_only_locates_it():
 def test_bare_counts_listed_by_place_after_a_death_word():
     got = counts("The dead were spread as follows: four in Sarmin, three in Binnish and one in Taftanaz.")
     assert [(v, r) for _, v, _, r in got] == [(4, "killed"), (3, "killed"), (1, "killed")]
+
+
+def test_a_list_shares_the_city_named_after_it():
+    s = "Raids hit the neighbourhoods of Sukkari, Ansari and Mashhad and other areas in the eastern part of Aleppo city."
+    places = {p.name: (p.level, p.container) for p in find_places(s)}
+    assert places["Sukkari"] == ("locality", "Aleppo") and places["Mashhad"] == ("locality", "Aleppo")
+    assert places["Aleppo"][0] == "container"
+
+
+def test_a_child_and_a_woman_are_two():
+    assert counts("A child and woman were killed in the raid.")[0][1:] == (2, "exact", "killed")

@@ -140,3 +140,94 @@ def test_a_named_official_is_a_source():
     rep = run("Gunmen killed three policemen at a checkpoint in the town of Dand on Friday, provincial police "
               "chief Wali Ahmadzai said.", "2021-03-13")
     assert "Wali Ahmadzai" in by_place(rep)["Dand"]["sources"]
+
+
+def test_nobody_killed_is_zero_not_one():
+    rep = run("Rebel drones struck a fuel depot in the town of Marib on Monday, but no one was killed, "
+              "officials said.", "2021-03-09")
+    inc = by_place(rep)["Marib"]
+    assert inc["killed"] == 0 and inc["type"] == "drone_strike"
+    assert not any(t["killed"] == 1 for t in rep["totals"])
+
+
+def test_counted_soldiers_are_victims_and_an_office_is_not_a_place():
+    rep = run("Twelve Turkish soldiers were killed in an air strike by Syrian government forces in the town of "
+              "Saraqib on Thursday, the governor of Hatay said.", "2021-03-12")
+    places = by_place(rep)
+    assert set(places) == {"Saraqib"}
+    assert places["Saraqib"]["perpetrator"] == "Syrian government" and places["Saraqib"]["killed"] == 12
+
+
+def test_a_country_possessive_that_is_no_place_does_not_take_the_toll():
+    rep = run("A truck bomb exploded at a market in the city of Galkayo on Saturday, killing more than 40 people "
+              "in the deadliest attack in Somalia's recent history.", "2021-03-14")
+    assert by_place(rep)["Galkayo"]["killed"] == 40
+
+
+def test_region_named_after_the_place_does_not_take_its_toll():
+    rep = run("A coalition air strike hit a bus in Dahyan market in Saada province on Thursday, killing 51 people, "
+              "40 of them children, the health ministry said.", "2018-08-10")
+    inc = by_place(rep)["Dahyan"]
+    assert inc["killed"] == 51 and inc["children_killed"] == 40 and inc["victims"] == "civilians"
+
+
+def test_a_possessive_region_is_an_area_and_the_country_comes_from_places():
+    rep = run("Soldiers opened fire on protesters in the town of Kale in Myanmar's Sagaing region, killing at "
+              "least 11 people, witnesses said.", "2021-04-02")
+    assert set(by_place(rep)) == {"Kale"} and by_place(rep)["Kale"]["killed"] == 11
+    rep = run("An Israeli drone strike on a car near the town of Bint Jbeil killed two Hezbollah fighters, "
+              "Lebanese security sources said.", "2020-12-20")
+    assert by_place(rep)["Bint Jbeil"]["location"]["country"] == "Lebanon"
+
+
+def test_dateline_and_descriptive_names():
+    rep = run("KYIV, March 2 (Reuters) - A Russian drone hit an apartment block in the Black Sea port of Odesa, "
+              "killing at least 12 people, including five children, officials said.", "2024-03-02")
+    assert set(by_place(rep)) == {"Odesa"}
+    inc = by_place(rep)["Odesa"]
+    assert inc["killed"] == 12 and inc["children_killed"] == 5 and inc["perpetrator"] == "Russia"
+    assert "Reuters" not in inc["sources"]
+
+
+def test_a_later_sentence_breaks_down_the_toll():
+    rep = run("Regime air strikes on a market in the town of Douma killed at least 40 people on Friday, a monitor "
+              "said. The monitor said nine of the dead were children.", "2015-10-31")
+    inc = by_place(rep)["Douma"]
+    assert inc["killed"] == 40 and inc["children_killed"] == 9 and rep["totals"] == []
+
+
+def test_ceasefire_parties_named_by_office_and_nationality_and_its_area():
+    rep = run("The leaders of Russia and Turkey agreed in Moscow on Thursday to a ceasefire in northern Syria "
+              "starting on March 6.", "2020-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["declared_by"] == ["Russia", "Turkey"] and cf["area"] == "Syria"
+    assert cf["announced_on"] == "2020-03-05" and cf["effective_from"] == "2020-03-06"
+    rep = run("Russian and Turkish presidents agreed on a truce in Idlib from midnight.", "2020-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["declared_by"] == ["Russia", "Turkey"] and cf["effective_from"] == "2020-03-06"
+
+
+def test_midnight_on_a_weekday_is_the_nearest_one():
+    rep = run("A truce brokered by the United States and Russia came into force across Syria at midnight on "
+              "Friday.", "2016-02-27")
+    assert rep["ceasefires"][0]["effective_from"] == "2016-02-26"
+    rep = run("A truce brokered by Russia and Turkey came into force at midnight on Friday.", "2016-12-29")
+    assert rep["ceasefires"][0]["effective_from"] == "2016-12-30"
+
+
+def test_roundup_of_separate_attacks():
+    rep = run("In Baghdad, a roadside bomb killed two people in the Dora neighbourhood. Gunmen shot dead a police "
+              "officer in Mosul. In Kirkuk, a sticky bomb wounded a local official.", "2012-05-03")
+    places = by_place(rep)
+    assert places["Dora"]["killed"] == 2 and places["Dora"]["type"] == "bombing"
+    assert places["Mosul"]["killed"] == 1 and places["Mosul"]["type"] == "shooting"
+    assert places["Kirkuk"]["injured"] == 1 and places["Kirkuk"]["perpetrator"] is None
+
+
+def test_named_day_beats_overnight_and_the_day_before_counts_back():
+    rep = run("Russian attacks overnight and on Wednesday killed four civilians in the city of Sumy, officials said.",
+              "2023-10-18")
+    assert by_place(rep)["Sumy"]["date"] == "2023-10-18"
+    rep = run("A rights group on Wednesday condemned raids that killed six civilians in the town of Sarmin "
+              "the day before.", "2019-11-06")
+    assert by_place(rep)["Sarmin"]["date"] == "2019-11-05"

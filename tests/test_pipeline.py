@@ -19,3 +19,12 @@ def test_word_soup_never_breaks_the_pipeline_and_evidence_offsets_hold():
         record = process(Document("soup", date(2021, 3, 10), text)).to_dict()
         for claim in record["incidents"] + record["totals"] + record["ceasefires"]:
             assert [text[a:b] for a, b in claim["evidence_spans"]] == claim["evidence"]
+
+
+def test_unknown_neighbourhoods_listed_in_a_city_are_put_at_the_city():
+    text = ("Government air raids hit the neighbourhoods of Sakhour Gardens and Ansari Sharqi in the eastern part "
+            "of Aleppo city on Friday, killing nine civilians, a monitor said.")
+    rep = process(Document("hoods", date(2016, 9, 24), text))
+    for inc in rep.incidents:
+        loc = inc.location
+        assert loc.lat is not None and abs(loc.lat - 36.2) < 0.15 and abs(loc.lon - 37.15) < 0.15, loc

@@ -90,13 +90,15 @@ _CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? inf
                    "passengers? shoppers? patients? doctors? journalists? teachers? refugees? "
                    "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|an|one|the)\\s+(?:[\\w-]+\\s+){0,3}?famil(?:y|ies) "
                    "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
-                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors?").split()
+                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors? workers? labou?rers? herders? "
+                   "herdsm[ae]n fisherm[ae]n shepherds? traders? merchants? vendors? drivers? engineers? "
+                   "nurses? civil\\s+servants?").split()
 _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
                     "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
                     "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
                     "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
                     "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
-_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? "
+_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
                   "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
 _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
 _CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
@@ -159,6 +161,10 @@ def _victims_of(noun: str | None, mods: str | None = None) -> str:
     return "unknown"
 
 
+_AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:child|woman|man|boy|girl|baby|infant|"
+                           r"teenager|policeman|soldier|civilian|person|relative)\b", re.I)
+
+
 def find_counts(text: str, base: int = 0) -> list[Count]:
     """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
     out: list[Count] = []
@@ -175,6 +181,8 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
                 continue
         if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties|members?)", noun, re.I):
             continue
+        if low == "one" and re.search(r"\b(?:no|not a single)\s*$", text[:m.start("num")], re.I):
+            continue  # "no one was killed": nobody, not one
         if low in ("several", "a few") and not noun:
             continue
         value = _number_value(num)
@@ -190,6 +198,10 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             qualifier = "at_least"
         start = m.start() if qualifier != "exact" else m.start("num")
         end = m.end() if noun else m.end("num") + (len(m.group("each")) if m.group("each") else 0)
+        more = _AND_ONE_MORE.match(text, end) if is_article and noun else None
+        if more:  # "a child and woman were killed": two
+            value += 1
+            end = more.end()
         out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
                          victims=_victims_of(noun, m.group("mods"))))
     return out
@@ -202,7 +214,7 @@ _KILLED_AFTER = re.compile(
     r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
-    r"(?:\bkill(?:ing|ed|s)?|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
@@ -210,7 +222,8 @@ _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhu
 _BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
                                r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I)
 _VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
-_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them),?\s+(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
+_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them|the dead|the victims|those killed|the fatalities),?\s+"
+                              r"(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
 _STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
                           r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?|shootings?|"
                           r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I)
@@ -341,8 +354,9 @@ class PlaceMention:
     start: int
     end: int
     name: str
-    level: str = "locality"  # locality | area
+    level: str = "locality"  # locality | area | container | reference
     container: str | None = None  # "Idlib" in "Idlib's Bara village"
+    called_locality: bool = False  # "the town of Marib", "Bara village": a town even if a province shares its name
 
 
 _THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|village|town|area|camp|suburb|"
@@ -363,7 +377,9 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     for m in (_POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ()):
         outer, inner = m.group(1), m.group(2)
         if _plausible(outer) and _plausible(inner):
-            found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, "locality", outer)
+            level = "area" if _AREA_AFTER.match(sentence, m.end(2)) else "locality"  # "Myanmar's Sagaing region"
+            found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, level, outer,
+                                             called_locality=bool(_LOCALITY_AFTER.match(sentence, m.end(2))))
             found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
     members: list[int] = []  # the current list of places ("in A, B and C")
     prev_end = None
@@ -380,8 +396,10 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
             prev_end = None
             if not (opened_by_cue or _cued(sentence, start)):
                 continue
-        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]):
-            found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end))
+        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]) \
+                and not _DESCRIBES_NEXT.match(sentence, end) and not _in_dateline(sentence, start):
+            found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end),
+                                        called_locality=_called_locality(sentence, start, end))
             members.append(start)
         prev_end = end
     _close_list(sentence, members, found)
@@ -389,6 +407,21 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places, counts or [])
     return places
+
+
+# "the Black Sea port of Odesa", "the Red Sea port city of Hodeidah": the first name only describes the second.
+_DESCRIBES_NEXT = re.compile(r"\s+(?:port(?:\s+city)?|city|town|village|capital|coast|coastal\s+city)\s+of\s+[A-Z]")
+_DATELINE = re.compile(r"[A-Z][A-Za-z'’ .-]{1,40}?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?\s*(?:\([A-Za-z0-9 ]+\))?\s*[-–—]\s+")
+
+
+def dateline_end(sentence: str) -> int:
+    """"KYIV, March 2 (Reuters) - ...": where the dateline ends (0 when there is none)."""
+    m = _DATELINE.match(sentence)
+    return m.end() if m and (m.group().isupper() or "(" in m.group() or re.search(r"\d", m.group())) else 0
+
+
+def _in_dateline(sentence: str, start: int) -> bool:
+    return start < dateline_end(sentence)
 
 
 def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:
@@ -418,6 +451,9 @@ def _close_list(sentence: str, members: list[int], found: dict[int, PlaceMention
 _CUE_WORDS = set("""in at on near outside around into inside across from toward towards hit hitting struck striking
 targeted targeting targets bombed bombing shelled shelling pounded pounding attacked attacking raided stormed
 besieged of villages towns between reached entered""".split())
+_OFFICE_NOUNS = set("""governor governors mayor mayors president minister ministers prime head chief leader people
+citizens residents government governments ambassador embassy consul envoy king emir prince representative
+spokesman spokeswoman foreign ministry parliament""".split())
 _LIST_CUE_WORDS = {"including", "like", "as"}  # "towns including X", "villages such as X"
 _PLACE_NOUNS_PLURAL = {"villages", "towns", "cities", "areas", "neighbourhoods", "neighborhoods", "districts"}
 _SKIPPED_BEFORE_NAME = set("""northern southern eastern western central north-eastern northeastern north-western
@@ -436,6 +472,8 @@ def _cued(sentence: str, start: int) -> bool:
         raw = words[i]
         w = raw.lower().strip("([\"“‘'")
         if w in _CUE_WORDS:
+            if w == "of" and i > 0 and words[i - 1].lower().strip("([\"“‘'") in _OFFICE_NOUNS:
+                return False  # "the governor of Hatay said": an office, not where it happened
             return raw[-1:].isalpha()
         if w in _LIST_CUE_WORDS:
             prev = words[i - 1].lower() if i > 0 else ""
@@ -449,7 +487,8 @@ def _cued(sentence: str, start: int) -> bool:
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
 _OF_CONTAINER = re.compile(
-    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality))?,?"
+    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality)s?)?,?"
+    r"(?:\s+and\s+other\s+(?:areas|places|villages|towns|neighbou?rhoods|districts))?"
     r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"
     r"part|city|town|province|governorate|region|oblast)\s+(?:of|in)\s+(?:the\s+)?)?$")
@@ -473,9 +512,24 @@ def _mark_containers_and_references(sentence: str, base: int, places: list[Place
         if (gap.strip() == "," and _DISTRICT_AFTER.match(sentence, cur.end - base)) or (
                 _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != ""):
             cur.level = "container"
-            prev.container = prev.container or cur.name
+            for member in _list_ending_at(sentence, base, places, prev):
+                member.container = member.container or cur.name
         elif _REFERENCE_BEFORE.search(gap) and len(gap) < 60 and cur.level == "locality":
             cur.level = "reference"
+
+
+def _list_ending_at(sentence: str, base: int, places: list[PlaceMention], last: PlaceMention) -> list[PlaceMention]:
+    """The places listed together up to `last` ("the neighbourhoods of A, B and C in Aleppo city": A, B, C)."""
+    i = places.index(last)
+    members = [last]
+    while i > 0:
+        gap = sentence[places[i - 1].end - base:places[i].start - base]
+        sep = _LIST_SEP.match(gap)
+        if not sep or sep.end() != len(gap) or places[i - 1].level == "container":
+            break
+        i -= 1
+        members.append(places[i])
+    return members
 
 
 _GROUP_AFTER = re.compile(r"^(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
@@ -496,6 +550,10 @@ def _trim_name(name: str) -> str:
 
 _AROUND_BEFORE = re.compile(r"\b(?:suburbs|environs|surroundings|countryside|areas? around)\s+of\b[^,;.]{0,45}$",
                             re.I)
+
+
+def _called_locality(sentence: str, start: int, end: int) -> bool:
+    return bool(_LOCALITY_BEFORE.search(sentence, max(0, start - 60), start) or _LOCALITY_AFTER.match(sentence, end))
 
 
 def _level(sentence: str, start: int, end: int) -> str:
@@ -568,7 +626,8 @@ _VIOLENCE_RX = re.compile(
     r"\battack(?:s|ed)?\b|\bshell(?:ing|ed)\b|\bbomb|\bclashes\b|\bmassacre\b|\bhit\b|\btargeted\b|\bstruck\b|"
     r"\bexplo|\bblast\b|\bbodies\b|\bbody\b|\braids?\b|\bvictims?\b|\bcasualt|\btoll\b|\bmassacred?\b|"
     r"\bslain\b|\bexecuted\b|\bshot\b|\bfire[ds]?\b|\bshell|\bmissiles?\b|\brockets?\b|\bdrones?\b|\bgunm[ae]n\b|"
-    r"\bbombard|\bperish|\blost their lives\b|\bmurder|\braided\b|\bstormed\b|\bambush", re.I)
+    r"\bbombard|\bperish|\blost their lives\b|\bmurder|\braided\b|\bstormed\b|\bambush|\boffensive\b|"
+    r"\bfighting\b|\bbattles?\b|\bassaults?\b", re.I)
 
 
 # Words without which a sentence holds no date: most tolls ("12 people") need no date parsing.

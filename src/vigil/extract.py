@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, generic_type
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, annotate, dateline_end, generic_type
 from vigil.model import Ceasefire, Document, Incident, Location, Report, Total
 
 # --------------------------------------------------------------------------- roles of actors
@@ -41,7 +41,10 @@ def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
     in Yemen)."""
     text, base = s.text, s.start
     agents: list = []
+    dateline = s.start + dateline_end(s.text)
     for m in s.actors:
+        if m.start < dateline:
+            continue  # "KYIV, March 2 (Reuters) -": where the story was filed
         before = text[max(0, m.start - base - 40):m.start - base]
         after = text[m.end - base:]
         if _SOURCE_BEFORE.search(before):
@@ -50,6 +53,8 @@ def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
             continue
         if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before):
             continue
+        if any(c.start <= m.start and m.end <= c.end for c in s.counts):
+            continue  # "Thirty-three Turkish soldiers were killed": the counted, not the attacker
         if _HOLDER_BEFORE.search(before):
             continue
         if m.category in ("weapon_hint",) and agents:
@@ -91,7 +96,10 @@ def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
     from vigil.lexicon import resolve_source
 
     out: list[str] = []
+    dateline = s.start + dateline_end(s.text)
     for m in s.sources:
+        if m.start < dateline:
+            continue  # "(Reuters) -" names the agency that filed the story, not who reported the toll
         name = resolve_source(m.canonical, country)
         if name not in out:
             out.append(name)
@@ -169,7 +177,7 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
         if _overlaps(p.start, p.end, s.countries) and not p.container:
             areas.append(p)
             continue
-        if p.level == "area" or is_admin1(p.name):
+        if p.level == "area" or (is_admin1(p.name) and not p.called_locality):
             areas.append(p)
         else:
             localities.append(p)
@@ -179,16 +187,21 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
 # --------------------------------------------------------------------------- pairing counts with places
 
 
+# "Mogadishu, Somalia", "Dahyan market in Saada province", "Kale in Myanmar's Sagaing region"
+_APPOSITIVE_GAP = re.compile(r",\s*|(?:\s+[a-z]+){0,2}\s+in\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:[a-z-]+\s+)?")
+
+
 def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMention]) -> list:
     """Regions and countries that can hold a toll themselves ("seven civilians in Ukraine")."""
     out = [a for a in areas if a.level == "area" and a not in places]
     containers = [p for p in s.places if p.level == "container"]
     for c in s.countries:
+        if re.match(r"['’]s\s+[a-z]", s.text[c.end - s.start:]):
+            continue  # "the deadliest attack in Somalia's history"
         if c.text == c.canonical and not any(p.start <= c.start < p.end for p in places + containers):
             out.append(PlaceMention(c.start, c.end, c.text, "area"))
     # "in Mogadishu, Somalia" / "in Hilla in Babil": the region only locates the place before it
-    return [b for b in out if not any(re.fullmatch(r",\s*|\s+in\s+(?:the\s+)?(?:[a-z-]+\s+)?", s.text[p.end - s.start:
-                                                                                             b.start - s.start])
+    return [b for b in out if not any(_APPOSITIVE_GAP.fullmatch(s.text, p.end - s.start, b.start - s.start)
                                       for p in places if p.end <= b.start)]
 
 
@@ -300,6 +313,8 @@ def extract_annotated(ann: Annotated) -> Report:
                 continue
         if s.headline:
             continue
+        if _breakdown_of_earlier_toll(s, report.incidents):
+            continue
         weak = _weak_sentence(s)
         incidents, totals = sentence_incidents(s, ctx, country, doc)
         (mentions if weak else report.incidents).extend(incidents)
@@ -320,12 +335,12 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
             ctx.sources = reporting_sources(s, country)
         return
     agents = agent_actors(s, country)
-    if agents and ctx.perpetrator is None:
+    if agents and ctx.perpetrator is None and not _only_vague("; ".join(agents)):
         ctx.perpetrator = "; ".join(agents)  # the lead's attribution covers the strikes told after it
     srcs = reporting_sources(s, country)
     if srcs:
         ctx.sources = srcs
-    d = _sentence_date(s)
+    d = _sentence_date(s, doc.published)
     if d:
         ctx.date = d
     admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
@@ -337,7 +352,18 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
         ctx.victims = "civilians"
 
 
-def _sentence_date(s: Sentence) -> tuple[str, str] | None:
+_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier)\b(?!\s+yesterday)", re.I)
+
+
+def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
+    """The day a sentence puts its events on: a named day wins over "overnight" ("attacks overnight and on
+    Wednesday killed ..."), a single date over a range."""
+    named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
+    if _DAY_BEFORE.search(s.text):  # "condemned on Wednesday the raids the day before": Tuesday
+        base = named[0].date if named else published
+        return (base - timedelta(days=1)).isoformat(), "day"
+    if named:
+        return named[0].date.isoformat(), named[0].precision
     for d in s.dates:
         if d.date is not None and d.kind != "range":
             return d.date.isoformat(), d.precision
@@ -362,7 +388,8 @@ def report_country(ann: Annotated) -> str | None:
         lead = 2 if i < 3 else 1
         for m in s.countries:
             if m.text != m.canonical:
-                counts[m.canonical] += 0.25 * lead
+                if not _overlaps(m.start, m.end, s.actors):  # "Israeli drone": who, not where
+                    counts[m.canonical] += 0.25 * lead
             elif _LOCATIVE_BEFORE.search(s.text, 0, m.start - s.start):
                 counts[m.canonical] += 3 * lead
             else:
@@ -395,10 +422,11 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
     blockers = _toll_blockers(s, areas, places)
     killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
+    nobody_killed = bool(_NOBODY_KILLED.search(s.text)) and not killed_counts
     if places and not localities and loose_killed and not killed_by_place:
         places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
     injured_by_place, _ = pair_counts(s, places, "injured")
-    date, precision = _sentence_date(s) or ctx.date or (doc.published.isoformat(), "day")
+    date, precision = _sentence_date(s, doc.published) or ctx.date or (doc.published.isoformat(), "day")
     kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
     perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
@@ -412,11 +440,13 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         inc = Incident(
             location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
                               else _province_of(p, provinces), admin2=p.container if p.container and not is_admin1(p.container)
-                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1),
+                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1,
+                              feature_hint=_feature_named(s, p)),
             date=date, date_precision=precision, type=kind, perpetrator=perp,
-            killed=k.value if k else None, killed_qualifier=k.qualifier if k else None,
+            killed=k.value if k else (0 if nobody_killed else None),
+            killed_qualifier=k.qualifier if k else ("exact" if nobody_killed else None),
             injured=inj.value if inj else None,
-            victims=_victims(k, ctx) if k else (inj.victims if inj else "unknown"),
+            victims=_victims(k, ctx, s) if k else (inj.victims if inj else "unknown"),
             children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
             sources=sources, evidence_spans=[s.span],
         )
@@ -482,6 +512,25 @@ _STRUCK_PLACE = re.compile(r"\b(?:hit|struck|targeted|pounded|shelled|bombed|rai
                            r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I)
 
 
+def _breakdown_of_earlier_toll(s: Sentence, incidents: list[Incident]) -> bool:
+    """"The monitor said 14 of the dead were children": a breakdown of the toll just given, not a new toll."""
+    roles = {c.role for c in s.counts}
+    if not roles or not roles <= {"children", "women", "other", "strikes"} or s.places or not incidents:
+        return False
+    last = incidents[-1]
+    if last.killed is None:
+        return False
+    for c in s.counts:
+        if c.role == "children" and last.children_killed is None and c.value <= last.killed:
+            last.children_killed = c.value
+        elif c.role == "women" and last.women_killed is None and c.value <= last.killed:
+            last.women_killed = c.value
+        else:
+            continue
+        last.evidence_spans.append(s.span)
+    return True
+
+
 def _weak_sentence(s: Sentence) -> bool:
     """No toll, and no weapon striking something: the sentence may only be locating an attack told elsewhere."""
     has_casualties = any(c.role in ("killed", "injured") for c in s.counts)
@@ -515,6 +564,22 @@ def _in_gazetteer(name: str, country: str | None) -> bool:
     return known_place(name, country=country)
 
 
+_HOOD_BEFORE = re.compile(r"\bneighbou?rhoods?\s+of\s+(?:the\s+)?[^.;:]*$", re.I)
+_HOOD_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|quarter)\b", re.I)
+
+
+def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
+    """"the neighbourhoods of A, B and C", "the D neighbourhood": the report calls the place a neighbourhood."""
+    a, b = p.start - s.start, p.end - s.start
+    if _HOOD_AFTER.match(s.text, b) or (p.container and _HOOD_BEFORE.search(s.text, 0, a)):
+        return "neighbourhood"
+    return None
+
+
+_NOBODY_KILLED = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:one\s+)?(?:was|were)\s+(?:killed|hurt|injured)|"
+                            r"no\s+(?:casualties|deaths|fatalities|injuries)|without\s+casualties)\b", re.I)
+
+
 def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
     """The province a sentence puts the place in: itself, else the nearest named after it, else before it."""
     if any(q is p for q in provinces):
@@ -541,9 +606,11 @@ def _aggregate(s: Sentence) -> bool:
     return many_strikes or bool(_AGGREGATE.search(s.text))
 
 
-def _victims(k: Count, ctx: Context) -> str:
+def _victims(k: Count, ctx: Context, s: Sentence | None = None) -> str:
     if k.victims != "unknown":
         return k.victims
+    if s is not None and (_breakdown(s, k, "children") or _breakdown(s, k, "women")):
+        return "civilians"  # "23 people, including three children"
     return ctx.victims or "unknown"
 
 
@@ -631,8 +698,9 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
     for past, ahead in _ceasefire_dates(s.text, doc.published):
         role = _date_role(s.text, past)
         # A truce's start or end may lie ahead of the report; its announcement does not.
+        nearer_ahead = ahead is not None and (ahead.date - doc.published).days < (doc.published - past.date).days
         d = ahead if role in ("from", "until") and ahead is not None and (
-            future or re.search(r"midnight", past.text, re.I)
+            future or (re.search(r"midnight", past.text, re.I) and nearer_ahead)
             or ((doc.published - past.date).days > 300 and 0 <= (ahead.date - doc.published).days <= 60)) else past
         if role == "until":
             cf.effective_until = cf.effective_until or d.date.isoformat()
@@ -641,22 +709,30 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
         else:
             cf.announced_on = cf.announced_on or d.date.isoformat()
     if cf.effective_from is None and _START_RX.search(s.text):
-        if re.search(r"\bat midnight\b|\btonight\b", s.text, re.I):
-            day = doc.published + timedelta(days=1 if future or re.search(r"tonight", s.text, re.I) else 0)
+        if re.search(r"\b(?:at|from|since)\s+midnight\b|\btonight\b", s.text, re.I):
+            took_effect = re.search(r"\b(?:came|went|took|entered)\s+(?:into\s+)?(?:force|effect)\b", s.text, re.I)
+            coming = future or re.search(r"tonight", s.text, re.I) or (_ANNOUNCE_RX.search(s.text) and not took_effect)
+            day = doc.published + timedelta(days=1 if coming else 0)  # "agreed ... from midnight": tonight's
             cf.effective_from = day.isoformat()
         elif re.search(r"\b(?:today|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)", s.text, re.I):
             cf.effective_from = cf.announced_on or doc.published.isoformat()
     if cf.effective_from and cf.effective_until is None:
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
-    if cf.announced_on is None and future and _ANNOUNCE_RX.search(s.text):
+    if cf.announced_on is None and future and _ANNOUNCE_RX.search(s.text) and not s.dates:
         cf.announced_on = doc.published.isoformat()
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
-    cf.area = area_names[0] if area_names else region
+    said_area = _TRUCE_AREA.search(s.text)
+    cf.area = said_area.group(1) if said_area else (area_names[0] if area_names else region)
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
+
+
+_TRUCE_AREA = re.compile(r"(?i:cease-?fire|truce|cessation of hostilities|armistice|pause)\b[^.;]{0,40}?"
+                         r"\b(?i:in|across|for|throughout|covering)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}"
+                         r"([A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+)*)")
 
 
 def _date_role(text: str, d) -> str:
@@ -716,8 +792,16 @@ def _end_from_duration(text: str, start: str) -> str | None:
 
 _DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
                              r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?)", re.I)
-_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
+                                    r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
+                                    r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+
+
+# "Russian and Turkish presidents", "the Egyptian mediators": a nationality speaking for its state
+_OFFICE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][a-z]+)*\s+(?:presidents?|leaders?|governments?|officials?|"
+                           r"foreign\s+ministers?|ministers?|ministry|mediators?|delegations?|negotiators?|"
+                           r"envoys?|authorities)\b")
 
 
 def ceasefire_declarers(s: Sentence) -> list[str]:
@@ -726,7 +810,7 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
     found: list[str] = []
     last_end = None
     countries = [c for c in s.countries if not _overlaps(c.start, c.end, s.actors)
-                 and c.text.lower() == c.canonical.lower()]
+                 and (c.text.lower() == c.canonical.lower() or _OFFICE_AFTER.match(s.text, c.end - s.start))]
     for m in sorted(list(s.actors) + countries, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
         after = s.text[m.end - s.start:]

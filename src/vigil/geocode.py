@@ -1106,7 +1106,7 @@ def _city_around(loc: Location, text: str, province: str | None = None) -> str |
     """The city a place is said to be a neighbourhood of: "X neighbourhood of Aleppo city", "in Homs city",
     "Aleppo city's X", or the extractor's container for a name it calls a neighbourhood."""
     span = _name_span(text, loc)
-    hood = bool(_HOOD_WORD.search(loc.name))
+    hood = bool(_HOOD_WORD.search(loc.name)) or loc.feature_hint == "neighbourhood"
     if span:
         a, b = span
         m = _CITY_AFTER.match(text, b, min(len(text), b + 90))

@@ -44,6 +44,7 @@ _DIRECTIONS = re.compile(
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def plain(name: str | None) -> str:
     """Case- and accent-insensitive form for actor and country names (no transliteration folding:
     "Yemen" and "Oman" must stay apart)."""
@@ -84,6 +85,7 @@ def _unit_keys(pcodes: Iterable[str]) -> frozenset[str]:
     return frozenset(fold_name(n) for p in pcodes for n in t.units[p]["names"])
 
 
+@lru_cache(maxsize=65536)
 def admin_keys(level: int, name: str | None) -> frozenset[str]:
     """Every folded spelling of the admin unit a location names (Idleb = Idlib, Jebel Saman = Mount Simeon)."""
     k = fold_name(name)

@@ -45,6 +45,9 @@ class Location:
     # The province an earlier sentence was about ("strikes on southern Idlib ... nine in A"): a weak hint,
     # weaker than admin1 (which the sentence itself gives), for the geocoder. Not part of the output.
     context_admin1: str | None = None
+    # What the report calls the place when it says ("neighbourhood"): lets the geocoder put an unknown
+    # neighbourhood at its city. Not part of the output.
+    feature_hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -504,7 +504,7 @@ class _Q:
     incident_exists = sa.select(incidents.c.id).where(incidents.c.id == sa.bindparam("iid"))
     update_incident = sa.update(incidents).where(incidents.c.id == sa.bindparam("iid"))
     ceasefire_record = sa.select(ceasefires.c.record).where(ceasefires.c.id == sa.bindparam("cid"))
-    ceasefires_in_force = sa.select(ceasefires.c.id, ceasefires.c.record).where(
+    ceasefires_in_force = sa.select(ceasefires.c.id, sa.cast(ceasefires.c.record, sa.Text).label("record")).where(
         ceasefires.c.start <= sa.bindparam("day"),
         sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= sa.bindparam("day")))
 
@@ -624,11 +624,18 @@ def _revalidate_incident(conn: Connection, record: dict[str, Any]) -> None:
     if not record.get("date"):
         return
     day = date.fromisoformat(record["date"])
-    rows = conn.execute(_Q.ceasefires_in_force, {"day": day}).all()
-    links = [{"ceasefire_id": r.id, "incident_id": record["id"], "by_declarer": ledger.by_declarer(r.record, record)}
-             for r in rows if ledger.is_violation(r.record, record)]
+    rows = [(r.id, _decoded(r.record)) for r in conn.execute(_Q.ceasefires_in_force, {"day": day})]
+    links = [{"ceasefire_id": cid, "incident_id": record["id"], "by_declarer": ledger.by_declarer(cf, record)}
+             for cid, cf in rows if ledger.is_violation(cf, record)]
     if links:
         conn.execute(sa.insert(violations), links)
+
+
+@lru_cache(maxsize=4096)
+def _decoded(record_json: str) -> dict[str, Any]:
+    """A ceasefire record read as text and decoded once per distinct text: every re-fused incident is
+    tested against the ceasefires in force on its day, which are few and rarely change. Read-only."""
+    return json.loads(record_json)
 
 
 # ---- ceasefires ----------------------------------------------------------------------
