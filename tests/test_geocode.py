@@ -276,7 +276,8 @@ ALEPPO = (36.20, 37.16)
 
 
 def test_unknown_neighbourhood_gets_its_city_point_as_an_area():
-    for name in ["Qazzaziyat al-Shurfa neighbourhood of Aleppo city", "Aleppo city - Qazzaziyat al-Shurfa quarter"]:
+    for name in ["Qazzaziyat al-Shurfa neighbourhood of Aleppo city", "Aleppo city - Qazzaziyat al-Shurfa quarter",
+                 "Aleppo city's Qazzaziyat al-Shurfa neighbourhood"]:
         c = best(name)
         assert c is not None and near(c, ALEPPO, 15) and c.precision == "district", name
         assert not c.gazetteer_id and not c.matched_name
@@ -344,3 +345,10 @@ def test_neighbourhoods_listed_together_in_a_city_named_earlier():
         inc.location.context_admin1 = "Aleppo"  # what the extractor carries over from the first sentence
     for inc in geocode_report(report).incidents:
         assert near(inc.location, ALEPPO, 15) and inc.location.geo_precision == "district", inc.location
+
+
+def test_a_qualified_name_falls_back_to_the_bare_name_inside_the_province():
+    assert near(best("Kafr Taal al-Gharbi village", admin1="Aleppo"), KAFR_TAAL)
+    assert near(best("West Kafr Taal", admin1="Aleppo"), KAFR_TAAL)
+    assert best("Kafr Taal al-Gharbi village") is None  # no province: the bare name could be anywhere
+    assert best("Kafr Taal al-Gharbi village", admin1="Idlib") is None

@@ -7,8 +7,14 @@ when both miss, a RapidFuzz ratio over the fold keys inside the hinted
 province or country (and, inside a report, a consonant-skeleton match among
 the places around the report's other, confidently pinned places: Jidarya ->
 Jadraya). Candidates are then scored with the context a report gives: the province named next to the place ("western countryside of
-Aleppo", "Idlib's Bara village"), the report's country, closeness to the
-other places the report names, feature type and population.
+Aleppo", "Idlib's Bara village"), the district (the caller's `admin2`, the
+extractor's container, "X district" in the sentence), the report's country,
+closeness to the other places the report names, feature type and population.
+
+Some places are answered as areas (`precision` "district", no gazetteer
+entry): a neighbourhood the gazetteer lacks gets its city's point, and in a
+report an unresolved place listed with pinned, close list-mates gets their
+centroid.
 
 `best` abstains (returns None) rather than guess: when the best score is
 under `THRESHOLD`, or when two far-apart places score almost the same. A
@@ -105,8 +111,7 @@ _DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(
 _TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
                    "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
                    "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv",
-                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain",
-                   "countryside"}
+                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain"}
 # Lower-case misspellings of these ("villae", "neighbourhod") count as them.
 _TYPO_TARGETS = ("village", "villages", "suburb", "neighbourhood", "neighborhood", "settlement", "mountain")
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
@@ -159,6 +164,7 @@ class _Query:
     facility: bool = False  # "X Airbase", "X checkpoint": X is the town it is named after
     landmark: bool = False  # "X power plant", "a compound outside X": X only inside the hinted province
     city: str | None = None  # "X neighbourhood of Y city", "Y city - X neighbourhood": the city X lies in
+    n_main: int = 99  # alternatives from here on are bare names ("Baghuz" for "Baghuz Tahtani"): province only
 
 
 # ---------------------------------------------------------------- query parsing
@@ -197,14 +203,35 @@ def parse_query(name: str) -> _Query:
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
-    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city)
+    n_main = len(alternatives)
+    if want == "place":
+        alternatives += [b for b in (_bare_name(a) for a in alternatives[:n_clean]) if b and b not in alternatives]
+    return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city, n_main)
+
+
+# "Baghuz Tahtani" (lower), "West Farahaniah": a village pair's member, or a quarter, that the gazetteer may
+# list only under the bare name.
+_QUALIFIER = re.compile(r"(?:[\s\-]+(?:(?:al|as|ash|at|an|ar|az|ad|el|es)[\s\-]+|(?:al|as|ash|at|an|ar|az|ad)-)?"
+                        r"(?:kabir|kabirah|kabira|saghir|saghirah|saghira|tahtani|tahtaniyah|fawqani|fawqaniyah|"
+                        r"sharqi|sharqiyah|gharbi|gharbiyah|shamali|shamaliyah|janubi|janubiyah|qibli|qibliyah|"
+                        r"wusta|mezin|bichuk))+$", re.I)
+_QUALIFIER_BEFORE = re.compile(r"^(?:West|East|North|South|Upper|Lower)\s+(?=\S)")
+
+
+def _bare_name(alt: str) -> str | None:
+    m = _QUALIFIER.search(alt)
+    if m and m.start() > 0:
+        return alt[:m.start()]
+    m = _QUALIFIER_BEFORE.match(alt)
+    return alt[m.end():] if m else None
 
 
 _HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
 _HOOD_OF_CITY = re.compile(rf"^(?P<hood>.+?)\s+{_HOOD}\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?(?P<city>.+?)"
                            rf"(?P<said>\s+city)?$", re.I)
-_CITY_HOOD = re.compile(rf"^(?:the\s+)?(?P<city>.+?)\s+city\s*(?:[-–:,]|['’]s)\s*(?:the\s+)?(?P<hood>.+?)"
-                        rf"(?:\s+{_HOOD})?$", re.I)
+# "Aleppo city - Sukkari", "Aleppo city's Sukkari neighbourhood" (the possessive is already gone)
+_CITY_HOOD = re.compile(rf"^(?:the\s+)?(?P<city>.+?)\s+city(?:\s*[-–:]\s*(?:the\s+)?(?P<hood>.+?)(?:\s+{_HOOD})?"
+                        rf"|\s+(?:the\s+)?(?P<hood2>.+?)\s+{_HOOD})$", re.I)
 
 
 def _split_city(text: str) -> tuple[str, str | None]:
@@ -216,7 +243,7 @@ def _split_city(text: str) -> tuple[str, str | None]:
         return m.group("hood"), m.group("city")
     m = _CITY_HOOD.match(text)
     if m:
-        return m.group("hood"), m.group("city")
+        return m.group("hood") or m.group("hood2"), m.group("city")
     return text, None
 
 
@@ -521,6 +548,8 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
         for p, base in _lookup(alt, block_a1, block_cc, cc):
+            if i >= query.n_main and not (block_a1 and p.admin1 == block_a1 and p.kind == "place"):
+                continue  # a bare name counts only inside the hinted province
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
             scored.append(_candidate(name, p, score))
     if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
@@ -1029,7 +1058,8 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
 
 
-_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+(?:district|subdistrict|sub-district)\b")
+_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+"
+                               r"(?:district|subdistrict|sub-district)\b")
 
 
 def _context_district(text: str, span: tuple[int, int] | None, admin1: str | None,
