@@ -39,6 +39,13 @@ def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
 
     Vague names are settled by the report's country ("government forces" in Syria, "the coalition"
     in Yemen)."""
+    key = ("agents", country)
+    if key not in s.memo:
+        s.memo[key] = _agent_actors(s, country)
+    return list(s.memo[key])
+
+
+def _agent_actors(s: Sentence, country: str | None) -> list[str]:
     text, base = s.text, s.start
     agents: list = []
     dateline = s.start + dateline_end(s.text)
@@ -93,6 +100,13 @@ def _only_vague(perp: str | None) -> bool:
 
 def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
     """Who the sentence says reported it: organisations from the sources table, and named officials."""
+    key = ("sources", country)
+    if key not in s.memo:
+        s.memo[key] = _reporting_sources(s, country)
+    return list(s.memo[key])
+
+
+def _reporting_sources(s: Sentence, country: str | None) -> list[str]:
     from vigil.lexicon import resolve_source
 
     out: list[str] = []
