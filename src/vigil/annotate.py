@@ -401,7 +401,7 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
             prev_end = None
             if not (opened_by_cue or _cued(sentence, start)):
                 continue
-        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence[end:]) \
+        if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence, end) \
                 and not _DESCRIBES_NEXT.match(sentence, end) and start >= dateline:
             found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end),
                                         called_locality=_called_locality(sentence, start, end))
@@ -533,12 +533,13 @@ def _list_ending_at(sentence: str, base: int, places: list[PlaceMention], last: 
     return members
 
 
-_GROUP_AFTER = re.compile(r"^(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
+_GROUP_AFTER = re.compile(r"(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
                           r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
                           r"people|side|territory|border|celebrants|regime|administration|allies|supporters|"
                           r"spokesm[ae]n|office|party|loyalists)\b", re.I)
 
 
+@lru_cache(maxsize=65536)
 def _trim_name(name: str) -> str:
     """Drop trailing words that are not part of a name ("Aleppo Province" keeps Aleppo; "Idlib On" -> Idlib)."""
     words = name.split(" ")
@@ -575,6 +576,7 @@ _NOT_PLACE_WORDS = re.compile(
     r"New Year|Press|Telegram|Twitter|Jazeera|Arabiya|Reuters|AFP|BBC|CNN|Xinhua|Anadolu|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
 
 
+@lru_cache(maxsize=65536)
 def _plausible(name: str) -> bool:
     if _NOT_PLACE_WORDS.search(name) or re.search(r"-(?:led|based|backed|held|controlled|run|affiliated|linked|"
                                                   r"allied|made|born|installed)\b", name, re.I):
