@@ -632,6 +632,15 @@ gunman gunmen raided stormed offensive fighting battle battles assault assaults 
 _VIOLENT_STEMS = ("bomb", "explo", "shell", "bombard", "perish", "murder", "ambush", "casualt")
 
 
+_CASUALTY_WORDS = frozenset("""kill killed killing kills dead died dies death deaths wounded wounding injured injuring
+injuries injury hurt casualty casualties bodies body corpses victims victim toll slain executed massacre massacred
+perished murdered beheaded fatalities lives""".split())
+
+
+def speaks_of_casualties(sentence: str) -> bool:
+    return any(w in _CASUALTY_WORDS for w in _WORD.findall(sentence.lower()))
+
+
 def is_violent(sentence: str) -> bool:
     """Does the sentence speak of violence at all? (the gate before the detailed finders)"""
     lower = sentence.lower()
@@ -721,8 +730,9 @@ def annotate(doc: Document) -> Annotated:
             continue
         if _DATE_TRIGGER.search(s.text):
             s.dates = [_shift(m, a) for m in dates_mod.find_dates(s.text, doc.published)]
-        s.counts = find_counts(s.text, a)
-        assign_roles(s.text, a, s.counts)
+        if speaks_of_casualties(s.text):  # without a casualty word no count can be a toll
+            s.counts = find_counts(s.text, a)
+            assign_roles(s.text, a, s.counts)
         s.places = find_places(s.text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)
         s.types = event_types(s.text)
         s.headline = is_headline(text, a, b)
