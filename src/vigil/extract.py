@@ -372,6 +372,12 @@ _DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\
 def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     """The day a sentence puts its events on: a named day wins over "overnight" ("attacks overnight and on
     Wednesday killed ..."), a single date over a range."""
+    if "date" not in s.memo:
+        s.memo["date"] = _work_out_sentence_date(s, published)
+    return s.memo["date"]
+
+
+def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
     if _DAY_BEFORE.search(s.text):  # "condemned on Wednesday the raids the day before": Tuesday
         base = named[0].date if named else published
@@ -547,6 +553,12 @@ def _breakdown_of_earlier_toll(s: Sentence, incidents: list[Incident]) -> bool:
 
 def _weak_sentence(s: Sentence) -> bool:
     """No toll, and no weapon striking something: the sentence may only be locating an attack told elsewhere."""
+    if "weak" not in s.memo:
+        s.memo["weak"] = _is_weak(s)
+    return s.memo["weak"]
+
+
+def _is_weak(s: Sentence) -> bool:
     has_casualties = any(c.role in ("killed", "injured") for c in s.counts)
     return not has_casualties and not (s.types and _DEATH_WORD.search(s.text) or _STRUCK_PLACE.search(s.text))
 
