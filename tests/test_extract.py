@@ -231,3 +231,17 @@ def test_named_day_beats_overnight_and_the_day_before_counts_back():
     rep = run("A rights group on Wednesday condemned raids that killed six civilians in the town of Sarmin "
               "the day before.", "2019-11-06")
     assert by_place(rep)["Sarmin"]["date"] == "2019-11-05"
+
+
+def test_toll_risen_facilities_compass_names_and_nationality_on_a_weapon():
+    rep = run("The death toll from Sunday's car bombing in the northern Syrian town of Azaz has risen to 13, "
+              "including four children, the local council said.", "2019-04-08")
+    assert by_place(rep)["Azaz"]["killed"] == 13 and by_place(rep)["Azaz"]["children_killed"] == 4
+    rep = run("At least 20 people died when an air strike hit al-Quds hospital in Aleppo's Sukkari district.",
+              "2016-04-28")
+    assert set(by_place(rep)) == {"Sukkari"}
+    rep = run("Pro-government air strikes on the rebel enclave of Eastern Ghouta killed 94 civilians on Monday.",
+              "2018-02-20")
+    assert set(by_place(rep)) == {"Eastern Ghouta"}
+    rep = run("Five people were killed in Turkish shelling on the village of Tal Tamr, a monitor said.", "2020-08-12")
+    assert by_place(rep)["Tal Tamr"]["perpetrator"] == "Turkey"

@@ -218,7 +218,7 @@ _KILLED_AFTER = re.compile(
     r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
-    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,40}?"
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,90}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
@@ -253,7 +253,7 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     for c in counts:
         if c.role != "other":
             continue
-        before = sentence[max(0, c.start - base - 60):c.start - base]
+        before = sentence[max(0, c.start - base - 110):c.start - base]
         after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", sentence[c.end - base:], count=1), count=1)
         if _SUPERSEDED_BEFORE.search(before):
             c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands
@@ -425,6 +425,9 @@ def dateline_end(sentence: str) -> int:
     return m.end() if m and (m.group().isupper() or "(" in m.group() or re.search(r"\d", m.group())) else 0
 
 
+_COMPASS = {"eastern", "western", "northern", "southern", "central", "east", "west", "north", "south"}
+
+
 def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:
     """"In Balkh" at the start of a sentence: the cue and other capitalised non-names are not the name."""
     cue = False
@@ -433,8 +436,8 @@ def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:
         low = first.lower()
         if low in _CUE_WORDS:
             cue = True
-        elif low not in _NOT_PLACES and low not in _SKIPPED_BEFORE_NAME:
-            break
+        elif (low not in _NOT_PLACES and low not in _SKIPPED_BEFORE_NAME) or low in _COMPASS:
+            break  # "Eastern Ghouta", "North Kivu": a compass word that starts a name belongs to it
         start += len(first) + 1
         name = rest.lstrip()
     return start, name, cue
@@ -534,6 +537,8 @@ def _list_ending_at(sentence: str, base: int, places: list[PlaceMention], last: 
 
 
 _GROUP_AFTER = re.compile(r"(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|group|forces|fighters|members|militia|"
+                          r"hospital|clinic|school|university|mosque|church|synagogue|stadium|"
+                          r"factory|prison|airport|hotel|concert\s+hall|hall|theat(?:re|er)|cafe|restaurant|"
                           r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
                           r"people|side|territory|border|celebrants|regime|administration|allies|supporters|"
                           r"spokesm[ae]n|office|party|loyalists)\b", re.I)

@@ -73,7 +73,7 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
     agents = [m for m, n in zip(agents, names) if n]
     names = [n for n in names if n]
     if not agents:
-        return []
+        return _nationality_with_weapon(s)
     out = [names[0]]
     for prev, m, name in zip(agents, agents[1:], names[1:]):
         gap = text[prev.end - base:m.start - base]
@@ -83,6 +83,22 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
         else:
             break
     return sorted(out, key=lambda a: 0 if re.search(r"government|army|forces", a, re.I) else 1)
+
+
+_WEAPON_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:shelling|shells|artillery|air\s*strikes?|airstrikes?|strikes?|"
+                           r"drones?|warplanes?|jets?|missiles?|rockets?|bombardment|raids?|aircraft|helicopters?|"
+                           r"gunboats?|tanks?)\b", re.I)
+
+
+def _nationality_with_weapon(s: Sentence) -> list[str]:
+    """"Turkish shelling", "Israeli jets": a nationality on a weapon names the state that fired it."""
+    from vigil.lexicon import government_of
+
+    for m in s.countries:
+        if m.text != m.canonical and _WEAPON_AFTER.match(s.text, m.end - s.start) \
+                and not _SOURCE_BEFORE.search(s.text, max(0, m.start - s.start - 25), m.start - s.start):
+            return [government_of(m.canonical)]
+    return []
 
 
 def _resolved_actor(canonical: str, country: str | None) -> str | None:
