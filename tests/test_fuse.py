@@ -153,3 +153,14 @@ def test_joint_and_partial_attributions_are_not_a_dispute():
     assert conflicting_attributions(dispute) == 1
     assert grade(3, 9, 10, conflicting_attributions(agree)) == "confirmed"
     assert grade(3, 9, 10, conflicting_attributions(dispute)) == "contested"
+
+
+def test_two_spellings_of_a_village_the_gazetteer_knows_once_are_one_place():
+    from vigil.fuse import same_place
+
+    unplaced = {"name": "Jidarya", "admin1": "Aleppo", "lat": 36.13, "lon": 36.88, "geo_precision": "district"}
+    placed = {"name": "Jadraya", "admin1": "Aleppo", "lat": 36.04, "lon": 36.86, "gazetteer_id": "geonames:1"}
+    assert same_place(unplaced, placed)
+    assert not same_place(unplaced, {**placed, "admin1": "Idlib"})
+    assert not same_place(unplaced, {**placed, "lat": 35.0})  # far apart
+    assert not same_place({**unplaced, "gazetteer_id": "geonames:2"}, placed)  # both known: ids decide

@@ -41,7 +41,7 @@ def test_migrations_match_the_tables_store_uses(db_url):
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
     assert diff == []
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_reopening_a_store_keeps_its_data(db_url):

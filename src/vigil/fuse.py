@@ -118,12 +118,40 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Gazetteer id when both have one, else nearby point coordinates, else folded name."""
+    """Gazetteer id when both have one, else nearby point coordinates, else folded name, else (when one
+    side is not in the gazetteer) the same consonants in the same province nearby."""
     if a.get("gazetteer_id") and b.get("gazetteer_id"):
         return str(a["gazetteer_id"]) == str(b["gazetteer_id"])
     if has_point(a) and has_point(b):
         return km_between(a["lat"], a["lon"], b["lat"], b["lon"]) <= PLACE_KM
-    return bool(name_keys(a) & name_keys(b))
+    if name_keys(a) & name_keys(b):
+        return True
+    return _same_unplaced_spelling(a, b)
+
+
+SKELETON_KM = 30.0  # an approximate point (a list-mates' centroid) is at most this far from the place
+
+
+def skeleton_key(location: dict[str, Any]) -> str | None:
+    """The consonants of the report's spelling ("Jidarya" and "Jadraya": jdr): a blocking key only."""
+    k = fold_name(location.get("name")).replace("a", "")
+    return k if len(k) >= 3 else None
+
+
+def _same_unplaced_spelling(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two spellings of one village when the gazetteer knows at most one of them: same consonants, same
+    province (when both say), and close if both have a position."""
+    if a.get("gazetteer_id") and b.get("gazetteer_id"):
+        return False
+    ka, kb = skeleton_key(a), skeleton_key(b)
+    if not ka or ka != kb:
+        return False
+    pa, pb = fold_name(a.get("admin1")), fold_name(b.get("admin1"))
+    if pa and pb and pa != pb:
+        return False
+    if all(x.get("lat") is not None and x.get("lon") is not None for x in (a, b)):
+        return km_between(a["lat"], a["lon"], b["lat"], b["lon"]) <= SKELETON_KM
+    return True
 
 
 # ---- dates ------------------------------------------------------------------

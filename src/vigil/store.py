@@ -101,6 +101,7 @@ incident_claims = sa.Table(
     sa.Column("lat", sa.Float),
     sa.Column("lon", sa.Float),
     sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("skeleton_key", sa.String(200), index=True),
     sa.Index("ix_incident_claims_block", "type", "fuse_date"),
 )
 total_claims = sa.Table(
@@ -191,7 +192,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-SCHEMA_REVISION = "0003"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
+SCHEMA_REVISION = "0004"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -465,6 +466,7 @@ def _claim_columns(claim: dict[str, Any], published: str) -> dict[str, Any]:
         "matched_key": fuse.fold_name(loc.get("matched_name")) or None,
         "lat": loc.get("lat") if fuse.has_point(loc) else None,
         "lon": loc.get("lon") if fuse.has_point(loc) else None,
+        "skeleton_key": fuse.skeleton_key(loc),
     }
 
 
@@ -494,6 +496,7 @@ class _Q:
         sa.or_(incident_claims.c.gazetteer_id == sa.bindparam("gid"),
                incident_claims.c.name_key.in_(sa.bindparam("keys", expanding=True)),
                incident_claims.c.matched_key.in_(sa.bindparam("keys", expanding=True)),
+               incident_claims.c.skeleton_key == sa.bindparam("skel"),
                sa.and_(incident_claims.c.lat.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi")),
                        incident_claims.c.lon.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi")))))
     claims_of_incident = _claim_select().where(incident_claims.c.incident_id == sa.bindparam("iid"))
@@ -513,13 +516,14 @@ def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -
     """Stored claims that could be the same incident: same type, within a day, sharing a place key."""
     lo, hi = fuse.block_window(claim)
     keys = sorted(fuse.name_keys(claim.get("location") or {}))
-    if not (cols["gazetteer_id"] or keys or cols["lat"] is not None):
+    if not (cols["gazetteer_id"] or keys or cols["lat"] is not None or cols["skeleton_key"]):
         return []
     lat, lon = cols["lat"], cols["lon"]
     dlat = fuse.PLACE_KM / 110.5 + 1e-6
     dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
     return conn.execute(_Q.candidates, {
         "type": cols["type"], "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
+        "skel": cols["skeleton_key"],
         "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
         "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}).all()
 
