@@ -245,3 +245,10 @@ def test_toll_risen_facilities_compass_names_and_nationality_on_a_weapon():
     assert set(by_place(rep)) == {"Eastern Ghouta"}
     rep = run("Five people were killed in Turkish shelling on the village of Tal Tamr, a monitor said.", "2020-08-12")
     assert by_place(rep)["Tal Tamr"]["perpetrator"] == "Turkey"
+
+
+def test_an_earlier_attack_keeps_its_own_year():
+    rep = run("It was the deadliest attack since a 2014 bombing killed 30 people in the town of Kirkuk.",
+              "2021-03-09")
+    inc = by_place(rep)["Kirkuk"]
+    assert inc["date"] == "2014-01-01" and inc["date_precision"] == "year" and inc["killed"] == 30

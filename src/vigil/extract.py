@@ -382,6 +382,8 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
         ctx.victims = "civilians"
 
 
+_YEAR_OF_EVENT = re.compile(r"\b(?:a|an|the|in)\s+((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}?(?:attack|shooting|bombing|"
+                            r"strike|airstrike|massacre|blast|explosion|raid|offensive|assault|siege|uprising)s?\b")
 _DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier)\b(?!\s+yesterday)", re.I)
 
 
@@ -395,6 +397,9 @@ def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
 
 def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
+    past_event = _YEAR_OF_EVENT.search(s.text)
+    if past_event and not named:  # "since a 2008 shooting killed eight": that attack's year
+        return f"{past_event.group(1)}-01-01", "year"
     if _DAY_BEFORE.search(s.text):  # "condemned on Wednesday the raids the day before": Tuesday
         base = named[0].date if named else published
         return (base - timedelta(days=1)).isoformat(), "day"
