@@ -252,3 +252,14 @@ def test_an_earlier_attack_keeps_its_own_year():
               "2021-03-09")
     inc = by_place(rep)["Kirkuk"]
     assert inc["date"] == "2014-01-01" and inc["date_precision"] == "year" and inc["killed"] == 30
+
+
+def test_an_attack_told_at_a_place_is_an_incident_even_without_a_toll_there():
+    rep = run("Gunmen killed at least 25 people in eastern Congo on Thursday, officials said. Residents in Beni "
+              "have long called for more troops. The farmers had gone to their fields in Tingwe village when they "
+              "were attacked.", "2021-01-01")
+    assert [i["location"]["name"] for i in rep["incidents"]] == ["Tingwe"]
+    assert rep["incidents"][0]["killed"] == 25
+    rep = run("A suicide bomber blew himself up at a mosque on Tuesday, police said. The bombing took place in "
+              "Khyber, a district in the north-west.", "2023-07-25")
+    assert [i["location"]["name"] for i in rep["incidents"]] == ["Khyber"] and rep["reports_incident"]

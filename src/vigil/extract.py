@@ -597,12 +597,26 @@ def _add_place_only_mentions(report: Report, mentions: list[Incident]) -> None:
         for inc in report.incidents:  # "12 killed in Marib province ... in Al Jalwah district": the district holds it
             report.totals.insert(0, _as_total(inc))
         report.incidents = []
-    if report.incidents or not any(t.killed is not None for t in report.totals):
+    if report.incidents:
         return
     text = report.doc.text
-    best = max(mentions, key=lambda m: (_in_gazetteer(m.location.name, m.location.country),
+    told = [m for m in mentions if _ATTACK_TOLD.search(_sentence_of(text, m))]
+    if not any(t.killed is not None for t in report.totals) and not told:
+        return  # no toll to place and no attack told at a place: the report names no incident
+    best = max(mentions, key=lambda m: (m in told, _in_gazetteer(m.location.name, m.location.country),
                                         text.count(m.location.name), -m.location.span[0]))
     report.incidents.append(best)
+
+
+# A sentence that tells an attack happened somewhere (not one that only mentions attacks in general)
+_ATTACK_TOLD = re.compile(r"\b(?:were|was)\s+(?:attacked|shelled|bombed|struck|hit|targeted|ambushed|raided)\b|"
+                          r"\b(?:attacked|raided|stormed|struck|shelled|bombed|targeted)\s+(?:the\s+)?|"
+                          r"\b(?:attack|bombing|blast|explosion|strike|shooting)\s+(?:took place|happened|occurred)\b",
+                          re.I)
+
+
+def _sentence_of(text: str, inc: Incident) -> str:
+    return " ".join(text[a:b] for a, b in inc.evidence_spans)
 
 
 def _in_gazetteer(name: str, country: str | None) -> bool:
