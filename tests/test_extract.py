@@ -263,3 +263,11 @@ def test_an_attack_told_at_a_place_is_an_incident_even_without_a_toll_there():
     rep = run("A suicide bomber blew himself up at a mosque on Tuesday, police said. The bombing took place in "
               "Khyber, a district in the north-west.", "2023-07-25")
     assert [i["location"]["name"] for i in rep["incidents"]] == ["Khyber"] and rep["reports_incident"]
+
+
+def test_a_city_whose_neighbourhoods_are_named_holds_a_total():
+    rep = run("Air strikes killed 30 people in Aleppo city on Friday, the monitor said. The raids hit the "
+              "neighbourhoods of Sukkari, Ansari and Mashhad in Aleppo city.", "2016-09-24")
+    assert "Aleppo" not in by_place(rep)
+    assert any(t["killed"] == 30 for t in rep["totals"])
+    assert {"Sukkari", "Ansari", "Mashhad"} <= set(by_place(rep))

@@ -518,8 +518,19 @@ def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
                 if inc.killed is not None:
                     report.totals.append(_as_total(inc))
                 continue
+        elif len(_contained_in(inc, report.incidents)) >= 2:
+            if inc.killed is not None:  # "72 killed in Aleppo city ... in the neighbourhoods of A, B and C"
+                report.totals.append(_as_total(inc))
+            continue
         kept.append(inc)
     return kept
+
+
+def _contained_in(city: Incident, incidents: list[Incident]) -> list[Incident]:
+    """Incidents the report places inside this one's place (neighbourhoods of a city, villages of a district)."""
+    key = _fold(city.location.name)
+    return [o for o in incidents if o is not city and o.location.geo_precision is None
+            and key in (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))]
 
 
 def _as_total(inc: Incident) -> Total:
