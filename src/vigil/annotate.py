@@ -284,6 +284,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = "killed"
         elif c.noun is None and _BARE_COUNT_AT_PLACE.match(after) and _DEATH_NOUN.search(sentence):
             c.role = "killed"  # "the victims were distributed as follows: 8 in Kafrnabl, 5 in Heesh"
+            if prev_victims:
+                c.victims = prev_victims
         elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
             if c.noun is None and prev_victims:
