@@ -75,6 +75,7 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
 _VAGUE = {"dozens": 12, "a dozen": 12, "scores": 20, "tens": 10, "hundreds": 100, "a handful": 3,
           "a few": 2, "several": 2}
 _ARTICLE = r"(?:another|a single|one more|an|a)"
+_ARTICLE_RX = re.compile(_ARTICLE)
 
 _QUALIFIERS = [
     (r"at least|no (?:fewer|less) than|not less than|a minimum of|at a minimum", "at_least"),
@@ -135,7 +136,7 @@ def _number_value(token: str) -> int | None:
     t = token.lower().strip()
     if t in _VAGUE:
         return _VAGUE[t]
-    if re.fullmatch(_ARTICLE, t):
+    if _ARTICLE_RX.fullmatch(t):
         return 1
     if re.fullmatch(_DIGITS, t):
         return int(t.replace(",", ""))
@@ -178,7 +179,7 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
         if _NOT_A_COUNT_AFTER.match(text, m.end("num")) or _MONTH_BEFORE.search(text, max(0, at - 12), at):
             continue
         low = num.lower()
-        is_article = bool(re.fullmatch(_ARTICLE, low))
+        is_article = bool(_ARTICLE_RX.fullmatch(low))
         if is_article and (not noun or noun.lower().endswith("s") and noun.lower() not in ("mass",)
                            and not re.fullmatch(r"(?:policem[ae]n|gunm[ae]n|man|woman|child|body|corpse)", noun, re.I)):
             if not noun:
@@ -421,6 +422,7 @@ _DESCRIBES_NEXT = re.compile(r"\s+(?:port(?:\s+city)?|city|town|village|capital|
 _DATELINE = re.compile(r"[A-Z][A-Za-z'’ .-]{1,40}?(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?\s*(?:\([A-Za-z0-9 ]+\))?\s*[-–—:]\s+")
 
 
+@lru_cache(maxsize=4096)
 def dateline_end(sentence: str) -> int:
     """"KYIV, March 2 (Reuters) - ...": where the dateline ends (0 when there is none)."""
     m = _DATELINE.match(sentence)
@@ -645,15 +647,21 @@ perished murdered beheaded fatalities lives""".split())
 
 
 def speaks_of_casualties(sentence: str) -> bool:
-    return any(w in _CASUALTY_WORDS for w in _WORD.findall(sentence.lower()))
+    return not _CASUALTY_WORDS.isdisjoint(_words(sentence))
+
+
+@lru_cache(maxsize=256)
+def _words(sentence: str) -> tuple[str, ...]:
+    """The lower-case words of a sentence, shared by the word-list tests."""
+    return tuple(_WORD.findall(sentence.lower()))
 
 
 def is_violent(sentence: str) -> bool:
     """Does the sentence speak of violence at all? (the gate before the detailed finders)"""
-    lower = sentence.lower()
-    if "lost their lives" in lower:
+    words = _words(sentence)
+    if not _VIOLENT_WORDS.isdisjoint(words) or "lost their lives" in sentence.lower():
         return True
-    return any(w in _VIOLENT_WORDS or w.startswith(_VIOLENT_STEMS) for w in _WORD.findall(lower))
+    return any(w.startswith(_VIOLENT_STEMS) for w in words)
 
 
 # Words without which a sentence holds no date: most tolls ("12 people") need no date parsing.
