@@ -271,3 +271,13 @@ def test_a_city_whose_neighbourhoods_are_named_holds_a_total():
     assert "Aleppo" not in by_place(rep)
     assert any(t["killed"] == 30 for t in rep["totals"])
     assert {"Sukkari", "Ansari", "Mashhad"} <= set(by_place(rep))
+
+
+def test_one_truce_told_with_different_parties_and_a_date_range():
+    rep = run("Russia announced a truce in Idlib from Saturday. The ceasefire by government forces in Idlib "
+              "would hold from Saturday, officials said.", "2019-08-30")
+    assert len(rep["ceasefires"]) == 1
+    rep = run("Moscow declared a ceasefire along the front line in Ukraine from noon on January 6 to midnight on "
+              "January 7.", "2023-01-05")
+    cf, = rep["ceasefires"]
+    assert cf["effective_from"] == "2023-01-06" and cf["effective_until"] == "2023-01-07"

@@ -759,6 +759,7 @@ _ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|c
 _START_RX = re.compile(r"\b(?:as of|from|start(?:s|ed|ing)?(?: on)?|take effect|took effect|takes effect|go(?:es)? into "
                        r"effect|went into effect|came into (?:force|effect)|come into (?:force|effect)|began|begin(?:s)?|"
                        r"effective|in effect|in force|holding since|since)\b", re.I)
+_RANGE_END = re.compile(r"(?:\bto|[-–])\s*$", re.I)
 _UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed)? on|lasting until)\b", re.I)
 _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to)\b", re.I)
 
@@ -766,24 +767,28 @@ _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to s
 def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefire | None:
     """One ceasefire mention: who declared it, when it was announced, from and until when, where."""
     future = bool(_FUTURE_RX.search(s.text))
+    took_effect = re.search(r"\b(?:came|went|took|entered)\s+(?:into\s+)?(?:force|effect)\b", s.text, re.I)
+    just_agreed = bool(_ANNOUNCE_RX.search(s.text)) and not took_effect  # "announced a truce from Saturday"
     cf = Ceasefire(evidence_spans=[s.span])
     for past, ahead in _ceasefire_dates(s.text, doc.published):
         role = _date_role(s.text, past)
         # A truce's start or end may lie ahead of the report; its announcement does not.
         nearer_ahead = ahead is not None and (ahead.date - doc.published).days < (doc.published - past.date).days
+        coming = (re.search(r"midnight", past.text, re.I) or (just_agreed and past.kind == "weekday"))
         d = ahead if role in ("from", "until") and ahead is not None and (
-            future or (re.search(r"midnight", past.text, re.I) and nearer_ahead)
+            future or (coming and nearer_ahead)
             or ((doc.published - past.date).days > 300 and 0 <= (ahead.date - doc.published).days <= 60)) else past
         if role == "until":
             cf.effective_until = cf.effective_until or d.date.isoformat()
         elif role == "from":
             cf.effective_from = cf.effective_from or d.date.isoformat()
+            if d.kind == "range" and d.end_date and d.end_date != d.date:  # "from January 6 to January 7"
+                cf.effective_until = cf.effective_until or d.end_date.isoformat()
         else:
             cf.announced_on = cf.announced_on or d.date.isoformat()
     if cf.effective_from is None and _START_RX.search(s.text):
         if re.search(r"\b(?:at|from|since)\s+midnight\b|\btonight\b", s.text, re.I):
-            took_effect = re.search(r"\b(?:came|went|took|entered)\s+(?:into\s+)?(?:force|effect)\b", s.text, re.I)
-            coming = future or re.search(r"tonight", s.text, re.I) or (_ANNOUNCE_RX.search(s.text) and not took_effect)
+            coming = future or re.search(r"tonight", s.text, re.I) or just_agreed
             day = doc.published + timedelta(days=1 if coming else 0)  # "agreed ... from midnight": tonight's
             cf.effective_from = day.isoformat()
         elif re.search(r"\b(?:today|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)", s.text, re.I):
@@ -796,7 +801,7 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
     said_area = _TRUCE_AREA.search(s.text)
-    cf.area = said_area.group(1) if said_area else (area_names[0] if area_names else region)
+    cf.area = _plain_area(said_area.group(1)) if said_area else (area_names[0] if area_names else region)
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
@@ -807,12 +812,22 @@ _TRUCE_AREA = re.compile(r"(?i:cease-?fire|truce|cessation of hostilities|armist
                          r"([A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+)*)")
 
 
+def _plain_area(name: str) -> str:
+    """"Syria's Idlib" -> "Idlib"; "Syrian" -> "Syria"."""
+    from vigil.lexicon import canonical_country
+
+    name = re.split(r"['’]s\s+", name)[-1]
+    if " " in name or not re.search(r"(?:an|ese|i|ish)$", name):
+        return name  # "Gaza" stays Gaza; only a nationality word is read as its country
+    return canonical_country(name) or name
+
+
 def _date_role(text: str, d) -> str:
     """Is this date the truce's start, its end, or the day it was announced?"""
     before = text[max(0, d.start - 40):d.start]
     after = text[d.end:d.end + 30]
-    if _UNTIL_RX.search(before[-15:]):
-        return "until"
+    if _UNTIL_RX.search(before[-15:]) or (_RANGE_END.search(before[-8:]) and _START_RX.search(before)):
+        return "until"  # "until January 7", "from noon on January 6 to midnight on January 7"
     if _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|\d\s*[ap]\.?m",
                                                                                    d.text):
         return "from"
@@ -914,12 +929,20 @@ def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
     return out
 
 
+def fuzz_ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b)
+
+
 def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
     """Mentions of one truce: no conflicting dates, and shared declarers (or one mention names none)."""
     for attr in ("effective_from", "effective_until"):
         x, y = getattr(a, attr), getattr(b, attr)
         if x and y and x != y:
             return False
-    if a.declared_by and b.declared_by:
-        return bool(set(a.declared_by) & set(b.declared_by))
+    if a.declared_by and b.declared_by and not set(a.declared_by) & set(b.declared_by):
+        # Different parties named for one truce in one place ("Russia announced ..." / "a unilateral
+        # ceasefire by government forces"): the same truce when the report places both in one area.
+        return bool(a.area and b.area and fuzz_ratio(_fold(a.area), _fold(b.area)) >= 85)
     return True
