@@ -281,3 +281,12 @@ def test_one_truce_told_with_different_parties_and_a_date_range():
               "January 7.", "2023-01-05")
     cf, = rep["ceasefires"]
     assert cf["effective_from"] == "2023-01-06" and cf["effective_until"] == "2023-01-07"
+
+
+def test_claims_of_responsibility_and_named_attacks_name_the_attacker():
+    rep = run("At least 20 soldiers were killed in a series of Taliban attacks on Wednesday. In the town of Andkhoy, "
+              "militants stormed a checkpoint and killed seven policemen.", "2020-01-02")
+    assert by_place(rep)["Andkhoy"]["perpetrator"] == "Taliban"
+    rep = run("The group al-Shabaab claimed responsibility for the attack. Suicide attackers set off two car bombs "
+              "at a hotel in the town of Baidoa on Friday, killing 12 people.", "2018-11-10")
+    assert by_place(rep)["Baidoa"]["perpetrator"] == "al-Shabaab"

@@ -29,6 +29,9 @@ _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|woun
 _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
                             r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
                             r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out)\b", re.I)
+_CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)", re.I)
+_ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
+                                r"assaults?|bombardment|ambush)\b", re.I)
 _HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|captured|backed|supported|"
                             r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
@@ -54,6 +57,11 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
             continue  # "KYIV, March 2 (Reuters) -": where the story was filed
         before = text[max(0, m.start - base - 40):m.start - base]
         after = text[m.end - base:]
+        if m.text != m.canonical and any(p.start == m.start and p.level in ("locality", "area") for p in s.places):
+            continue  # "near the capital Damascus": the city, not its government
+        if _CLAIMED_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)):
+            agents.append(m)  # "al-Shabaab claimed responsibility", "a series of Taliban attacks"
+            continue
         if _SOURCE_BEFORE.search(before):
             continue
         if _SAID_AFTER.match(after) and not _AGENT_BEFORE.search(before):
@@ -110,8 +118,11 @@ def _resolved_actor(canonical: str, country: str | None) -> str | None:
 def _only_vague(perp: str | None) -> bool:
     from vigil.lexicon import actor_category
 
-    return bool(perp) and all(actor_category(p.strip()) in ("unknown", None) or p.strip()[:1].islower()
-                              for p in perp.split(";"))
+    def vague(name: str) -> bool:  # "gunmen", "militants"; not "al-Shabaab", which is lower-case but named
+        category = actor_category(name)
+        return category == "unknown" or (category is None and name.islower())
+
+    return bool(perp) and all(vague(p.strip()) for p in perp.split(";"))
 
 
 def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
