@@ -219,10 +219,6 @@ def gazetteer_list() -> None:
 # ---- end of geocoding commands --------------------------------------------
 
 
-def _store_commands_follow() -> None:
-    """Marker: the store commands (ingest, incidents, ceasefires, violations, correct) follow."""
-
-
 # ---- store commands (ingest, incidents, ceasefires, violations, correct) ---
 
 _DB_HELP = "Database URL (postgresql+psycopg://...) or SQLite file; default $VIGIL_DB or ./vigil.db."

@@ -6,8 +6,6 @@ state but the lazily loaded lexicons and gazetteer in each process.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
-
 from vigil.extract import extract
 from vigil.geocode import geocode_report
 from vigil.model import Document, Report
@@ -15,8 +13,3 @@ from vigil.model import Document, Report
 
 def process(doc: Document) -> Report:
     return geocode_report(extract(doc))
-
-
-def process_all(docs: Iterable[Document]) -> Iterator[Report]:
-    for doc in docs:
-        yield process(doc)
