@@ -352,3 +352,45 @@ def test_a_qualified_name_falls_back_to_the_bare_name_inside_the_province():
     assert near(best("West Kafr Taal", admin1="Aleppo"), KAFR_TAAL)
     assert best("Kafr Taal al-Gharbi village") is None  # no province: the bare name could be anywhere
     assert best("Kafr Taal al-Gharbi village", admin1="Idlib") is None
+
+
+# Invented villages (GeoNames dump layout) inside Hasakah's Al-Hasakah district, for namesake rules.
+def _import_villages(tmp_path, rows):
+    from vigil import gazetteer
+
+    lines = []
+    for gid, name, alternates, lat, lon in rows:
+        lines.append("\t".join([gid, name, name, alternates, lat, lon, "P", "PPL", "SY", "", "08", "", "", "",
+                                "0", "", "300", "Asia/Damascus", "2024-01-01"]))
+    f = tmp_path / "SY.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gazetteer.import_file(f)
+
+
+def test_a_place_under_its_own_name_beats_one_that_only_lists_it_as_an_alias(tmp_path):
+    _import_villages(tmp_path, [("91000001", "Tall Zaghrafiyah", "", "36.20000", "40.80000"),
+                                ("91000002", "Zaghraf", "Tall Zaghrafiyah,Zaghrafa", "36.55000", "40.60000")])
+    own, alias = resolve("Zaghraf", admin1="Hasakah")[0], resolve("Zaghrafa", admin1="Hasakah")[0]
+    assert own.admin2 == alias.admin2 == "Al-Hasakah"  # one district: nothing else tells them apart
+    c = best("Tall Zaghrafiyah village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000001"
+
+
+def test_between_namesakes_of_one_district_the_better_known_is_chosen(tmp_path):
+    _import_villages(tmp_path, [("91000003", "Umm Qushaybah", "", "36.20000", "40.80000"),
+                                ("91000004", "Umm Qushaybah", "Oumm Qouchaibe,أم قشيبة", "36.55000", "40.60000")])
+    c = best("Umm Qushaybah village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000004"
+
+
+def test_namesakes_known_under_as_many_names_still_abstain(tmp_path):
+    _import_villages(tmp_path, [("91000005", "Umm Qushaybah", "", "36.20000", "40.80000"),
+                                ("91000006", "Umm Qushaybah", "", "36.55000", "40.60000")])
+    assert best("Umm Qushaybah village", admin1="Hasakah", admin2="Al Hasakah district") is None
+
+
+def test_one_of_a_village_pair_is_found_under_the_bare_name(tmp_path):
+    _import_villages(tmp_path, [("91000007", "Jubb Nuwaysir Kabir", "", "36.40000", "40.70000"),
+                                ("91000008", "Jubb Nuwaysir as Saghir", "", "36.41500", "40.71000")])
+    c = best("Jubb Nuwaysir village", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id in ("geonames:91000007", "geonames:91000008")

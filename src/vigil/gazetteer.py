@@ -193,14 +193,27 @@ def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
             if key and key != "ar:" and key not in seen:
                 seen.add(key)
                 yield key, fold_key(v), place_id, int(i == 0), literal(v)
-            if v[:2].lower() == "kh":
-                words = v.split()
-                if len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
-                    rest = " ".join(words[1:])
-                    rkey = exact_key(rest)
-                    if len(rkey) >= 4 and rkey not in seen:
-                        seen.add(rkey)
-                        yield rkey, fold_key(rest), place_id, -1, literal(rest)
+            for rest in _derived_forms(v, kind):
+                rkey = exact_key(rest)
+                if len(rkey) >= 4 and rkey not in seen and rkey not in _GENERIC_KEYS:
+                    seen.add(rkey)
+                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
+
+
+_GENERIC_KEYS = frozenset(placename.GENERIC.values())
+
+
+def _derived_forms(form: str, kind: str) -> list[str]:
+    """Shorter names reports use for a place: "Khirbat Jadraya" -> "Jadraya" (the ruin/hamlet of X),
+    "Zifr Kabir" -> "Zifr" (one of a village pair)."""
+    out = []
+    words = form.split()
+    if form[:2].lower() == "kh" and len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
+        out.append(" ".join(words[1:]))
+    bare = placename.bare_name(form)
+    if bare and kind == "place" and not placename.is_arabic(form):
+        out.append(bare)
+    return out
 
 
 def _read_shipped_rows() -> Iterator[dict]:
@@ -347,6 +360,13 @@ class Gazetteer:
             if len(self._place_cache) < 200_000:
                 self._place_cache[place_id] = p
         return p
+
+    def name_count(self, place_id: int) -> int:
+        """How many distinct names (scripts, spellings) the gazetteer holds for a place: a proxy for how
+        well-known it is, where population figures are missing."""
+        schema = "user" if place_id < 0 else "main"
+        return self.con.execute(f"SELECT COUNT(*) FROM {schema}.names WHERE place = ? AND main >= 0",
+                                (abs(place_id),)).fetchone()[0]
 
     def block(self, cc: str | None, admin1: str | None) -> tuple[list[str], list[str], list[int]]:
         """Fold keys, light keys and place ids of every name inside a country / province, for fuzzy search."""

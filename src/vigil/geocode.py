@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from vigil import gazetteer
 from vigil.gazetteer import ADMIN_WORDS, DISTRICT_WORDS, Place
 from vigil.model import Location, Report
-from vigil.placename import exact_key, fold_key, literal
+from vigil.placename import bare_name, exact_key, fold_key, literal
 
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
@@ -53,7 +53,7 @@ HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or
 # the source's district and the gazetteer's (point in an older district outline) disagree near borders.
 DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
 FAR_DISTRICT_PENALTY, DISTRICT_EDGE_KM = 20.0, 10.0  # another district, and not just over its border
-DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 91.0, 4.0  # a near spelling, alone at the top inside the named district
+DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 87.0, 4.0  # a near spelling, alone at the top inside the named district
 BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
@@ -153,6 +153,8 @@ class Candidate:
     gazetteer_id: str
     population: int
     score: float
+    place_id: int = 0  # the gazetteer row (internal; 0 for areas made up from other places)
+    own_name: bool = False  # the report's spelling is the place's own name, not one of its aliases
 
 
 @dataclass(frozen=True)
@@ -209,21 +211,10 @@ def parse_query(name: str) -> _Query:
     return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city, n_main)
 
 
-# "Baghuz Tahtani" (lower), "West Farahaniah": a village pair's member, or a quarter, that the gazetteer may
-# list only under the bare name.
-_QUALIFIER = re.compile(r"(?:[\s\-]+(?:(?:al|as|ash|at|an|ar|az|ad|el|es)[\s\-]+|(?:al|as|ash|at|an|ar|az|ad)-)?"
-                        r"(?:kabir|kabirah|kabira|saghir|saghirah|saghira|tahtani|tahtaniyah|fawqani|fawqaniyah|"
-                        r"sharqi|sharqiyah|gharbi|gharbiyah|shamali|shamaliyah|janubi|janubiyah|qibli|qibliyah|"
-                        r"wusta|mezin|bichuk))+$", re.I)
-_QUALIFIER_BEFORE = re.compile(r"^(?:West|East|North|South|Upper|Lower)\s+(?=\S)")
-
-
 def _bare_name(alt: str) -> str | None:
-    m = _QUALIFIER.search(alt)
-    if m and m.start() > 0:
-        return alt[:m.start()]
-    m = _QUALIFIER_BEFORE.match(alt)
-    return alt[m.end():] if m else None
+    """ "Baghuz Tahtani" (lower), "West Farahaniah": a village pair's member, or a quarter, that the gazetteer
+    may list only under the bare name."""
+    return bare_name(alt)
 
 
 _HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
@@ -411,10 +402,10 @@ def _near_unit(lat: float, lon: float, column: str, unit: str, km: float = DISTR
                for dy in (-1, 0, 1) for dx in (-1, 0, 1) for la, lo in cells.get((cy + dy, cx + dx), ()))
 
 
-def _candidate(query: str, p: Place, score: float) -> Candidate:
+def _candidate(query: str, p: Place, score: float, own_name: bool = False) -> Candidate:
     return Candidate(name=query, matched_name=p.name, lat=p.lat, lon=p.lon, admin1=p.admin1, admin2=p.admin2,
                      country=p.country, feature=p.kind, precision=p.precision, gazetteer_id=p.gid,
-                     population=p.population, score=score)
+                     population=p.population, score=score, place_id=p.id, own_name=own_name)
 
 
 def _fold_base(query_key: str, form_key: str) -> float:
@@ -551,7 +542,7 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
             if i >= query.n_main and not (block_a1 and p.admin1 == block_a1 and p.kind == "place"):
                 continue  # a bare name counts only inside the hinted province
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
-            scored.append(_candidate(name, p, score))
+            scored.append(_candidate(name, p, score, exact_key(alt) == exact_key(p.name)))
     if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
         province = a1 or soft_a1
         scored = [c for c in scored if province and c.feature == "place" and c.admin1 == province]
@@ -643,13 +634,32 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
     for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
         if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
             return city
-    for other in cands[1:]:
-        if other.score <= top.score - AMBIGUITY_MARGIN:
-            break
-        if _km(top.lat, top.lon, other.lat, other.lon) > AMBIGUITY_KM and not _same_unit(top, other) \
-                and not _dominates(top, other):
-            return None
-    return top
+    rivals = [o for o in cands[1:] if o.score > top.score - AMBIGUITY_MARGIN
+              and _km(top.lat, top.lon, o.lat, o.lon) > AMBIGUITY_KM and not _same_unit(top, o)
+              and not _dominates(top, o)]
+    if not rivals:
+        return top
+    return _more_prominent(top, rivals)
+
+
+def _more_prominent(top: Candidate, rivals: list[Candidate]) -> Candidate | None:
+    """Among far-apart namesakes of one district that fit equally well, the one a report most likely means.
+
+    A place whose own name the report spells beats places that only list it as an alias
+    (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one the
+    gazetteer knows under more names (older maps, other scripts) is the better-known village.
+    """
+    group = [top] + rivals
+    if any(c.feature != "place" or not c.place_id for c in group) or len({c.admin2 for c in group}) > 1:
+        return None  # namesakes in different districts: too little to go on
+    own = [c for c in group if c.own_name]
+    if len(own) == 1:
+        return own[0]
+    pool = own or group
+    counts = sorted(((gazetteer.load().name_count(c.place_id), i) for i, c in enumerate(pool)), reverse=True)
+    if counts[0][0] > counts[1][0]:
+        return pool[counts[0][1]]
+    return None
 
 
 def _dominates(a: Candidate, b: Candidate) -> bool:

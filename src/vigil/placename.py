@@ -153,5 +153,23 @@ def literal(name: str) -> str:
     return " ".join(tokens(name))
 
 
+# Qualifiers that tell the two halves of a village pair apart ("Zifr Kabir" / "Zifr Saghir", "Baghuz
+# Tahtani", "Sarha ash Shamali"): reports often drop them, so the bare name is a fallback on both sides.
+_QUALIFIER = re.compile(r"(?:[\s\-]+(?:(?:al|as|ash|at|an|ar|az|ad|el|es)[\s\-]+|(?:al|as|ash|at|an|ar|az|ad)-)?"
+                        r"(?:kabir|kabirah|kabira|saghir|saghirah|saghira|tahtani|tahtaniyah|fawqani|fawqaniyah|"
+                        r"sharqi|sharqiyah|gharbi|gharbiyah|shamali|shamaliyah|janubi|janubiyah|qibli|qibliyah|"
+                        r"wusta|mezin|bichuk))+$", re.I)
+_QUALIFIER_BEFORE = re.compile(r"^(?:West|East|North|South|Upper|Lower)\s+(?=\S)")
+
+
+def bare_name(name: str) -> str | None:
+    """The name without its pair qualifier ("Zifr Kabir" -> "Zifr", "West Farahaniah" -> "Farahaniah")."""
+    m = _QUALIFIER.search(name)
+    if m and m.start() > 0:
+        return name[:m.start()]
+    m = _QUALIFIER_BEFORE.match(name)
+    return name[m.end():] if m else None
+
+
 def keys(name: str) -> tuple[str, str]:
     return exact_key(name), fold_key(name)
