@@ -394,3 +394,18 @@ def test_one_of_a_village_pair_is_found_under_the_bare_name(tmp_path):
                                 ("91000008", "Jubb Nuwaysir as Saghir", "", "36.41500", "40.71000")])
     c = best("Jubb Nuwaysir village", admin1="Hasakah")
     assert c is not None and c.gazetteer_id in ("geonames:91000007", "geonames:91000008")
+
+
+def test_the_better_known_of_three_namesakes_wins_even_when_two_lie_close_together(tmp_path):
+    _import_villages(tmp_path, [("91000009", "Umm Qushaybah", "", "36.20000", "40.80000"),
+                                ("91000010", "Umm Qushaybah", "", "36.55000", "40.60000"),
+                                ("91000011", "Umm Qushaybah", "Oumm Qouchaibe", "36.25000", "40.85000")])
+    c = best("Umm Qushaybah village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000011"
+
+
+def test_the_hamlet_of_a_village_is_found_under_the_village_name_inside_the_province(tmp_path):
+    _import_villages(tmp_path, [("91000012", "Qaysumah", "", "36.40000", "40.70000")])
+    c = best("Khirbat Qaysumah village", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id == "geonames:91000012"
+    assert best("Khirbat Qaysumah village", admin1="Idlib") is None

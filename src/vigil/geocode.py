@@ -211,10 +211,14 @@ def parse_query(name: str) -> _Query:
     return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city, n_main)
 
 
+_RUIN = re.compile(r"^(?:khirbat|khirbet|kherbet|khirbit|khurbat|khirbeh)[\s\-]+(?=\S{4})", re.I)
+
+
 def _bare_name(alt: str) -> str | None:
     """ "Baghuz Tahtani" (lower), "West Farahaniah": a village pair's member, or a quarter, that the gazetteer
-    may list only under the bare name."""
-    return bare_name(alt)
+    may list only under the bare name; "Khirbat Assan" (the hamlet of Assan) may be listed as "Assan"."""
+    m = _RUIN.match(alt)
+    return alt[m.end():] if m else bare_name(alt)
 
 
 _HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
@@ -639,17 +643,16 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
               and not _dominates(top, o)]
     if not rivals:
         return top
-    return _more_prominent(top, rivals)
+    return _more_prominent([c for c in cands if c.score > top.score - AMBIGUITY_MARGIN])
 
 
-def _more_prominent(top: Candidate, rivals: list[Candidate]) -> Candidate | None:
+def _more_prominent(group: list[Candidate]) -> Candidate | None:
     """Among far-apart namesakes of one district that fit equally well, the one a report most likely means.
 
     A place whose own name the report spells beats places that only list it as an alias
     (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one the
     gazetteer knows under more names (older maps, other scripts) is the better-known village.
     """
-    group = [top] + rivals
     if any(c.feature != "place" or not c.place_id for c in group) or len({c.admin2 for c in group}) > 1:
         return None  # namesakes in different districts: too little to go on
     own = [c for c in group if c.own_name]
