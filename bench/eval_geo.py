@@ -40,6 +40,7 @@ def main(path: str, show_errors: bool = False, use_admin2: bool = True) -> None:
     print(f"places {n}  answered {answered}  ({time.perf_counter() - t0:.2f} s)")
     print(f"within 10 km: {within10 / n:.1%}   within 25 km: {within25 / n:.1%}")
     print(f"answered >25 km off: {far / max(answered, 1):.1%}   abstained: {abstained / n:.1%}")
+    print(f"of answered places, within 10 km: {within10 / max(answered, 1):.1%}")
 
 
 if __name__ == "__main__":
