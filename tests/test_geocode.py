@@ -409,3 +409,11 @@ def test_the_hamlet_of_a_village_is_found_under_the_village_name_inside_the_prov
     c = best("Khirbat Qaysumah village", admin1="Hasakah")
     assert c is not None and c.gazetteer_id == "geonames:91000012"
     assert best("Khirbat Qaysumah village", admin1="Idlib") is None
+
+
+def test_a_town_read_as_its_sub_district_is_put_at_the_town():
+    # The Raheiba sub-district (OCHA) is named after Ar Ruhaybah (GeoNames, CC BY 4.0, 33.744 N 36.704 E);
+    # the sub-district's centre lies about 20 km away.
+    c = best("Raheiba town", admin1="Rif Dimashq")
+    assert c is not None and c.feature == "place" and c.precision == "place"
+    assert near(c, (33.744, 36.704), 2)

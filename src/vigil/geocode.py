@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from vigil import gazetteer
 from vigil.gazetteer import ADMIN_WORDS, DISTRICT_WORDS, Place
 from vigil.model import Location, Report
-from vigil.placename import bare_name, exact_key, fold_key, literal
+from vigil.placename import bare_name, is_arabic, exact_key, fold_key, literal
 
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
@@ -562,6 +562,8 @@ def _resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, coun
                     score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                     scored.append(_candidate(name, p, score))
     ranked = _dedupe(_prefer_seats(scored, query))
+    if ranked and ranked[0].feature == "admin3" and query.want == "place":
+        ranked[0] = _seat_of(ranked[0])
     if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
             and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - DISTRICT_FUZZY_MARGIN):
         # A close spelling that is clearly the best inside the named district counts as found.
@@ -589,6 +591,32 @@ def _in_city(ranked: list[Candidate], city_name: str, name: str, a1: str | None,
         return inside
     area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district")
     return [area]
+
+
+SEAT_KM = 30.0  # a sub-district's seat lies within this of the sub-district's centre
+
+
+def _seat_of(unit: Candidate) -> Candidate:
+    """For "Sabka town" read as the Sabka sub-district, the town the sub-district is named after.
+
+    The sub-district's names ("Al-Sabkhah") find its seat ("As Sabkhah") where the report's spelling does
+    not; its centre can lie 20 km from the town. Unchanged when no such town is found.
+    """
+    if unit.place_id <= 0:
+        return unit  # imported units: their names are not indexed apart
+    g = gazetteer.load()
+    seats = []
+    for (form,) in g.con.execute("SELECT lit FROM names WHERE place = ? AND main >= 0", (unit.place_id,)):
+        if not form or is_arabic(form):
+            continue
+        for p, _, _, same_key, _, _ in g.by_keys(exact_key(form), "\0"):
+            if p.kind == "place" and same_key and p.admin1 == unit.admin1 \
+                    and _km(p.lat, p.lon, unit.lat, unit.lon) <= SEAT_KM:
+                seats.append(p)
+    if not seats:
+        return unit
+    seat = min(seats, key=lambda p: (not p.fcode.startswith("PPLA"), _km(p.lat, p.lon, unit.lat, unit.lon)))
+    return replace(_candidate(unit.name, seat, unit.score), own_name=unit.own_name)
 
 
 def _prefer_seats(cands: list[Candidate], query: _Query) -> list[Candidate]:
