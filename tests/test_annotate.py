@@ -26,6 +26,13 @@ def test_breakdowns_are_not_separate_tolls():
     assert got[1][1] == 5 and got[1][3] == "children"
 
 
+def test_a_breakdown_between_commas_does_not_hide_the_verb():
+    got = counts("Monitors said some 17 people, four of them children, were killed in the raid.")
+    assert [(v, r) for _, v, _, r in got] == [(17, "killed"), (4, "children")]
+    got = counts("Nine people, 3 of whom were women, died when the shell hit.")
+    assert [(v, r) for _, v, _, r in got] == [(9, "killed"), (3, "women")]
+
+
 def test_including_women_breakdown():
     got = counts("Shelling killed 14 civilians, including three women, in the market.")
     assert [(v, r) for _, v, _, r in got] == [(14, "killed"), (3, "women")]

@@ -240,7 +240,8 @@ _OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
 
 
 _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
-                            r"most of them|all of them|some of them|one of them)\b[^,;–—]*(?:,|[-–—])")
+                            r"most of them|all of them|some of them|one of them|"
+                            r"(?:\d+|[a-z]+(?:-[a-z]+)?)\s+of\s+(?:them|whom))\b[^,;–—]*(?:,|[-–—])")
 
 
 _BARE_COUNT_AT_PLACE = re.compile(r"\s+(?:each\s+)?(?:in|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?[A-Z]")
