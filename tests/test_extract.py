@@ -99,6 +99,24 @@ def test_ceasefire_duration_sets_the_end():
     assert cf["announced_on"] == "2021-06-03"
 
 
+def test_ceasefire_ordered_today_with_its_hours_and_a_day_of_the_truce_said_apart():
+    rep = run("The Ethiopian prime minister has ordered a ceasefire in Tigray for the harvest. "
+              "The truce will be observed on the 12th of October as well. "
+              "His decree introduces a ceasefire regime from 06.00 on October 11, 2021 to 18.00 on "
+              "October 13, 2021.", "2021-10-08")
+    cf, = rep["ceasefires"]
+    assert cf["announced_on"] == "2021-10-08"  # not the 12th read as a past date
+    assert cf["effective_from"] == "2021-10-11" and cf["effective_until"] == "2021-10-13"
+
+
+def test_ceasefire_length_said_in_another_sentence():
+    rep = run("Mediators said the two armies had agreed a ceasefire that begins on March 3. "
+              "The ceasefire shall remain in force for ten days, the statement said.", "2021-03-01")
+    cf, = rep["ceasefires"]
+    assert cf["effective_from"] == "2021-03-03" and cf["effective_until"] == "2021-03-13"
+    assert len(cf["evidence_spans"]) == 2
+
+
 def test_ceasefire_starting_at_midnight_ahead_of_the_report():
     rep = run("Russia and Turkey said a truce across Syria would come into force at midnight.", "2021-03-05")
     cf, = rep["ceasefires"]

@@ -344,12 +344,15 @@ def extract_annotated(ann: Annotated) -> Report:
     region = main_province(ann) or country
     ctx = Context()
     mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
+    truce_sentences: list[Sentence] = []  # about a truce, but with no end date of their own
     for s in ann.sentences:
         _update_context(ctx, s, doc, country)
         if _CEASEFIRE_RX.search(s.text):
             cf = extract_ceasefire(s, doc, region)
             if cf:
                 report.ceasefires.append(cf)
+            if cf is None or cf.effective_until is None:
+                truce_sentences.append(s)
             if s.headline or not any(c.role == "killed" for c in s.counts):
                 continue
         if s.headline:
@@ -364,8 +367,25 @@ def extract_annotated(ann: Annotated) -> Report:
     _add_place_only_mentions(report, merge_incidents(mentions))
     _give_lead_toll_to_single_place(report)
     report.ceasefires = merge_ceasefires(report.ceasefires)
+    _end_from_later_duration(report.ceasefires, truce_sentences)
     report.reports_incident = bool(report.incidents)
     return report
+
+
+def _end_from_later_duration(ceasefires: list[Ceasefire], sentences: list[Sentence]) -> None:
+    """"The ceasefire shall remain in effect for seven days", said apart from its start date: with one
+    open-ended truce in the report, that is its length."""
+    open_ended = [cf for cf in ceasefires if cf.effective_from and cf.effective_until is None]
+    if len(open_ended) != 1:
+        return
+    cf = open_ended[0]
+    for s in sentences:
+        end = _end_from_duration(s.text, cf.effective_from)
+        if end:
+            cf.effective_until = end
+            if s.span not in cf.evidence_spans:
+                cf.evidence_spans.append(s.span)
+            return
 
 
 def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | None) -> None:
@@ -766,11 +786,15 @@ def _absorb(into: Incident, other: Incident) -> None:
 
 # --------------------------------------------------------------------------- ceasefires
 
-_ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|call(?:ed|s|ing)? for|unveil)", re.I)
+_ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|call(?:ed|s|ing)? for|unveil|"
+                          r"order(?:ed|s)\b)", re.I)
+_JUST_ANNOUNCED_RX = re.compile(r"\b(?:has|have)\s+(?:just\s+)?(?:announc|declar|agreed|reached|brokered|signed|"
+                                r"ordered|unveiled)", re.I)
 _START_RX = re.compile(r"\b(?:as of|from|start(?:s|ed|ing)?(?: on)?|take effect|took effect|takes effect|go(?:es)? into "
                        r"effect|went into effect|came into (?:force|effect)|come into (?:force|effect)|began|begin(?:s)?|"
                        r"effective|in effect|in force|holding since|since)\b", re.I)
-_RANGE_END = re.compile(r"(?:\bto|[-–])\s*$", re.I)
+_RANGE_END = re.compile(r"(?:\bto|[-–])\s*(?:(?:\d{1,2}[.:]\d\d|midnight|noon|\d{1,2}\s*[ap]\.?m\.?)\s*"
+                        r"(?:hrs?\s+|hours\s+)?(?:on\s+)?)?(?:the\s+)?$", re.I)
 _UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed)? on|lasting until)\b", re.I)
 _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to)\b", re.I)
 
@@ -783,6 +807,8 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
     cf = Ceasefire(evidence_spans=[s.span])
     for past, ahead in _ceasefire_dates(s.text, doc.published):
         role = _date_role(s.text, past)
+        if role == "announced" and future and not just_agreed and not _SAY_RX.search(s.text):
+            continue  # "the truce will be observed on January 7": a day of the truce, not of its announcement
         # A truce's start or end may lie ahead of the report; its announcement does not.
         nearer_ahead = ahead is not None and (ahead.date - doc.published).days < (doc.published - past.date).days
         coming = (re.search(r"midnight", past.text, re.I) or (just_agreed and past.kind == "weekday"))
@@ -806,8 +832,9 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
             cf.effective_from = cf.announced_on or doc.published.isoformat()
     if cf.effective_from and cf.effective_until is None:
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
-    if cf.announced_on is None and future and _ANNOUNCE_RX.search(s.text) and not s.dates:
-        cf.announced_on = doc.published.isoformat()
+    if cf.announced_on is None and not s.dates and (
+            (future and _ANNOUNCE_RX.search(s.text)) or _JUST_ANNOUNCED_RX.search(s.text)):
+        cf.announced_on = doc.published.isoformat()  # "has ordered a ceasefire": news of the day
     cf.declared_by = ceasefire_declarers(s)
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
@@ -835,9 +862,9 @@ def _plain_area(name: str) -> str:
 
 def _date_role(text: str, d) -> str:
     """Is this date the truce's start, its end, or the day it was announced?"""
-    before = text[max(0, d.start - 40):d.start]
+    before = text[max(0, d.start - 60):d.start]
     after = text[d.end:d.end + 30]
-    if _UNTIL_RX.search(before[-15:]) or (_RANGE_END.search(before[-8:]) and _START_RX.search(before)):
+    if _UNTIL_RX.search(before[-15:]) or (_RANGE_END.search(before[-22:]) and _START_RX.search(before)):
         return "until"  # "until January 7", "from noon on January 6 to midnight on January 7"
     if _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|\d\s*[ap]\.?m",
                                                                                    d.text):
