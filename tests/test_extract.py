@@ -109,6 +109,16 @@ def test_ceasefire_ordered_today_with_its_hours_and_a_day_of_the_truce_said_apar
     assert cf["effective_from"] == "2021-10-11" and cf["effective_until"] == "2021-10-13"
 
 
+def test_a_state_that_declares_a_truce_is_named_as_its_government_once():
+    rep = run("Syria, Russia and Turkey announced a nationwide ceasefire from midnight.", "2021-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["declared_by"] == ["Syrian government", "Russia", "Turkey"]
+    rep = run("The Yemeni government and the Houthis agreed a truce in Hodeidah on March 4. "
+              "Yemen and the rebels signed the truce in Stockholm, the UN said.", "2021-03-05")
+    cf, = rep["ceasefires"]
+    assert cf["declared_by"].count("Yemeni government") == 1 and "Yemen" not in cf["declared_by"]
+
+
 def test_ceasefire_length_said_in_another_sentence():
     rep = run("Mediators said the two armies had agreed a ceasefire that begins on March 3. "
               "The ceasefire shall remain in force for ten days, the statement said.", "2021-03-01")

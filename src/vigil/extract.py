@@ -949,7 +949,20 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                 if name not in found:
                     found.append(name)
                 last_end = m.end
-    return found
+    return _without_countries_named_by_government(found)
+
+
+def _without_countries_named_by_government(parties: list[str]) -> list[str]:
+    """A state that signs a truce is its government, named as perpetrators are ("Syria" -> "Syrian
+    government"), once ("the Yemeni government ... Yemen" is one party)."""
+    from vigil.lexicon import government_of
+
+    out: list[str] = []
+    for p in parties:
+        gov = government_of(p)
+        if gov not in out:
+            out.append(gov)
+    return out
 
 
 def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
@@ -962,7 +975,7 @@ def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
         for attr in ("announced_on", "effective_from", "effective_until", "area"):
             if getattr(same, attr) is None:
                 setattr(same, attr, getattr(cf, attr))
-        same.declared_by += [d for d in cf.declared_by if d not in same.declared_by]
+        same.declared_by = _without_countries_named_by_government(same.declared_by + cf.declared_by)
         same.evidence_spans += [sp for sp in cf.evidence_spans if sp not in same.evidence_spans]
     return out
 
