@@ -949,10 +949,10 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                 if name not in found:
                     found.append(name)
                 last_end = m.end
-    return _without_countries_named_by_government(found)
+    return _as_governments(found)
 
 
-def _without_countries_named_by_government(parties: list[str]) -> list[str]:
+def _as_governments(parties: list[str]) -> list[str]:
     """A state that signs a truce is its government, named as perpetrators are ("Syria" -> "Syrian
     government"), once ("the Yemeni government ... Yemen" is one party)."""
     from vigil.lexicon import government_of
@@ -975,7 +975,7 @@ def merge_ceasefires(cfs: list[Ceasefire]) -> list[Ceasefire]:
         for attr in ("announced_on", "effective_from", "effective_until", "area"):
             if getattr(same, attr) is None:
                 setattr(same, attr, getattr(cf, attr))
-        same.declared_by = _without_countries_named_by_government(same.declared_by + cf.declared_by)
+        same.declared_by = _as_governments(same.declared_by + cf.declared_by)
         same.evidence_spans += [sp for sp in cf.evidence_spans if sp not in same.evidence_spans]
     return out
 

@@ -59,8 +59,6 @@ COUNTRY_NAMES = {"PS": "Palestine", "CD": "Democratic Republic of the Congo", "C
 ADMIN_WORDS = frozenset("governorate province oblast region muhafazah wilayah state countryside".split())
 DISTRICT_WORDS = frozenset("district raion rayon subdistrict nahiya mintaqa".split())
 
-# "Khirbat X" (the ruin/hamlet of X) is often reported as plain "X": indexed as a derived name too.
-_RUIN_WORDS = frozenset(exact_key(w) for w in ("Khirbat", "Khirbet", "Kherbet", "Khirbit", "Khurbat"))
 
 PRECISION = {"place": "place", "admin1": "province", "admin2": "district", "admin3": "district",
              "country": "country"}
@@ -207,9 +205,9 @@ def _derived_forms(form: str, kind: str) -> list[str]:
     """Shorter names reports use for a place: "Khirbat Jadraya" -> "Jadraya" (the ruin/hamlet of X),
     "Zifr Kabir" -> "Zifr" (one of a village pair)."""
     out = []
-    words = form.split()
-    if form[:2].lower() == "kh" and len(words) > 1 and exact_key(words[0]) in _RUIN_WORDS:
-        out.append(" ".join(words[1:]))
+    hamlet = placename.hamlet_name(form)
+    if hamlet:
+        out.append(hamlet)
     bare = placename.bare_name(form)
     if bare and kind == "place" and not placename.is_arabic(form):
         out.append(bare)
@@ -361,12 +359,11 @@ class Gazetteer:
                 self._place_cache[place_id] = p
         return p
 
-    def name_count(self, place_id: int) -> int:
-        """How many distinct names (scripts, spellings) the gazetteer holds for a place: a proxy for how
-        well-known it is, where population figures are missing."""
+    def name_keys(self, place_id: int) -> list[str]:
+        """The light key of every distinct name (script, spelling) of a place, derived short forms aside."""
         schema = "user" if place_id < 0 else "main"
-        return self.con.execute(f"SELECT COUNT(*) FROM {schema}.names WHERE place = ? AND main >= 0",
-                                (abs(place_id),)).fetchone()[0]
+        return [k for (k,) in self.con.execute(f"SELECT key FROM {schema}.names WHERE place = ? AND main >= 0",
+                                               (abs(place_id),))]
 
     def block(self, cc: str | None, admin1: str | None) -> tuple[list[str], list[str], list[int]]:
         """Fold keys, light keys and place ids of every name inside a country / province, for fuzzy search."""

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from vigil import gazetteer
 from vigil.gazetteer import ADMIN_WORDS, DISTRICT_WORDS, Place
 from vigil.model import Location, Report
-from vigil.placename import bare_name, is_arabic, exact_key, fold_key, literal
+from vigil.placename import bare_name, exact_key, fold_key, hamlet_name, literal
 
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
@@ -211,14 +211,10 @@ def parse_query(name: str) -> _Query:
     return _Query(tuple(alternatives), want, town, n_clean, facility, landmark, city, n_main)
 
 
-_RUIN = re.compile(r"^(?:khirbat|khirbet|kherbet|khirbit|khurbat|khirbeh)[\s\-]+(?=\S{4})", re.I)
-
-
 def _bare_name(alt: str) -> str | None:
     """ "Baghuz Tahtani" (lower), "West Farahaniah": a village pair's member, or a quarter, that the gazetteer
     may list only under the bare name; "Khirbat Assan" (the hamlet of Assan) may be listed as "Assan"."""
-    m = _RUIN.match(alt)
-    return alt[m.end():] if m else bare_name(alt)
+    return hamlet_name(alt) or bare_name(alt)
 
 
 _HOOD = r"(?:neighbou?rhoods?|quarter|district|area|suburb)"
@@ -602,14 +598,10 @@ def _seat_of(unit: Candidate) -> Candidate:
     The sub-district's names ("Al-Sabkhah") find its seat ("As Sabkhah") where the report's spelling does
     not; its centre can lie 20 km from the town. Unchanged when no such town is found.
     """
-    if unit.place_id <= 0:
-        return unit  # imported units: their names are not indexed apart
     g = gazetteer.load()
     seats = []
-    for (form,) in g.con.execute("SELECT lit FROM names WHERE place = ? AND main >= 0", (unit.place_id,)):
-        if not form or is_arabic(form):
-            continue
-        for p, _, _, same_key, _, _ in g.by_keys(exact_key(form), "\0"):
+    for key in g.name_keys(unit.place_id):
+        for p, _, _, same_key, _, _ in g.by_keys(key, "\0"):
             if p.kind == "place" and same_key and p.admin1 == unit.admin1 \
                     and _km(p.lat, p.lon, unit.lat, unit.lon) <= SEAT_KM:
                 seats.append(p)
@@ -687,7 +679,7 @@ def _more_prominent(group: list[Candidate]) -> Candidate | None:
     if len(own) == 1:
         return own[0]
     pool = own or group
-    counts = sorted(((gazetteer.load().name_count(c.place_id), i) for i, c in enumerate(pool)), reverse=True)
+    counts = sorted(((len(gazetteer.load().name_keys(c.place_id)), i) for i, c in enumerate(pool)), reverse=True)
     if counts[0][0] > counts[1][0]:
         return pool[counts[0][1]]
     return None

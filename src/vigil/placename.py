@@ -171,5 +171,15 @@ def bare_name(name: str) -> str | None:
     return name[m.end():] if m else None
 
 
+def hamlet_name(name: str) -> str | None:
+    """The village a ruin or hamlet is named after ("Khirbat Jadraya" -> "Jadraya"): reports use either."""
+    if name[:2].lower() != "kh":
+        return None
+    words = name.split(maxsplit=1)
+    if len(words) == 2 and exact_key(words[0]) == GENERIC["khirbat"] and len(exact_key(words[1])) >= 4:
+        return words[1]
+    return None
+
+
 def keys(name: str) -> tuple[str, str]:
     return exact_key(name), fold_key(name)
