@@ -1,4 +1,4 @@
-"""SQLite and PostgreSQL give the same answers; the migrations build exactly the schema store.py uses."""
+"""SQLite and PostgreSQL give the same answers; the migrations build exactly the schema vigil.store uses."""
 from __future__ import annotations
 
 import json

@@ -1,0 +1,99 @@
+"""Opening a store: the URL, SQLite pragmas, migrations on open, and the one-writer lock."""
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+DEFAULT_URL = "sqlite:///vigil.db"
+if TYPE_CHECKING:
+    from vigil.store.ingest import IngestSummary
+
+WRITER_LOCK = 0x5617_11  # PostgreSQL advisory lock key held by each writing transaction
+
+
+def database_url(db: str | None = None) -> str:
+    """`--db`, else `VIGIL_DB`, else ./vigil.db; a bare path means a SQLite file."""
+    url = db or os.environ.get("VIGIL_DB") or DEFAULT_URL
+    return url if "://" in url else f"sqlite:///{url}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the ingest writer
+    cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; one fsync per report is the bottleneck otherwise
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+SCHEMA_REVISION = "0004"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision shipped in the package
+    (a quick version check first, so opening an up-to-date store costs one query)."""
+    if _current_revision(engine) == SCHEMA_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("vigil") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """An open incident database (see `open_store`)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # the public operations are module functions taking the store first; these are conveniences
+    def ingest(self, reports_: Iterable[dict[str, Any]], **kw) -> "IngestSummary":
+        from vigil.store.ingest import ingest_reports  # ingest builds on this module
+
+        return ingest_reports(self, reports_, **kw)
+
+
+def open_store(db: str | None = None) -> Store:
+    """Open (and migrate) the database named by `db` / `VIGIL_DB` / ./vigil.db."""
+    url = database_url(db)
+    engine = sa.create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    migrate(engine)
+    return Store(engine)
+
+
+def _lock_writers(conn: Connection, durable: bool = True) -> None:
+    """One writer at a time on PostgreSQL (a transaction-scoped advisory lock): fusion reads then
+    writes, so two concurrent ingests could otherwise each create half of one incident. Extraction
+    can run in parallel; only the short store transactions queue. SQLite serialises writers itself."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%d)" % WRITER_LOCK)
+        if not durable:
+            # A crash may lose the last few commits but never corrupts; re-running ingest restores
+            # them (reports are identified by content), so waiting for the WAL flush buys nothing.
+            # Corrections are an analyst's work and stay durable.
+            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")

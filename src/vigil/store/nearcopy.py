@@ -1,0 +1,110 @@
+"""Syndicated near-copies: MinHash signatures and LSH band buckets kept in the database."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from vigil.store.schema import incident_claims, near_copies, report_bands, reports
+
+NEAR_COPY_THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; a lightly edited reprint scores ~0.7
+NUM_PERM = 128
+MINHASH_SCHEME = "affine32"  # stored signatures are only comparable within one datasketch scheme
+SHINGLE = 3
+
+
+@lru_cache(maxsize=1)
+def _lsh_ranges() -> list[tuple[int, int]]:
+    """Band boundaries datasketch picks for the threshold (25 bands of 5 rows for 0.5 / 128)."""
+    from datasketch import MinHashLSH
+
+    return list(MinHashLSH(threshold=NEAR_COPY_THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
+def _shingles(text: str) -> set[bytes]:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < SHINGLE:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+
+
+def signature(text: str):
+    """MinHash of the text's word 3-shingles, or None for an empty text."""
+    sh = _shingles(text)
+    if not sh:
+        return None
+    m = _empty_minhash().copy()  # copying skips regenerating the 128 permutations
+    m.update_batch(list(sh))
+    return m
+
+
+@lru_cache(maxsize=1)
+def _empty_minhash():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
+
+
+def _band_buckets(mh) -> list[tuple[int, int]]:
+    out = []
+    for band, (a, b) in enumerate(_lsh_ranges()):
+        digest = hashlib.blake2b(mh.hashvalues[a:b].tobytes(), digest_size=8).digest()
+        out.append((band, int.from_bytes(digest, "big", signed=True)))
+    return out
+
+
+def _jaccard(mh, blob: bytes) -> float:
+    """Estimated Jaccard similarity against a stored signature: the share of equal minima,
+    as `MinHash.jaccard` computes it, without rebuilding a MinHash object."""
+    from array import array
+
+    other = array("I", blob)  # affine32 signatures are uint32
+    mine = mh.hashvalues.tolist()
+    if len(other) != len(mine):
+        return 0.0
+    return sum(a == b for a, b in zip(mine, other)) / len(mine)
+
+
+class _Q:
+    bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id)
+                       .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True))))
+
+
+def _link_near_copies(conn: Connection, report_id: int, h: str, published: date, mh) -> tuple[bool, set[str]]:
+    """Persist the LSH bands; link the report to stored reports it nearly copies and merge their copy groups.
+    Returns (is a near-copy, incidents whose independence count may have changed)."""
+    buckets = _band_buckets(mh)
+    wanted = set(buckets)
+    cand_ids = {r.report_id for r in conn.execute(_Q.bands_by_bucket, {"buckets": [k for _, k in buckets]})
+                if (r.band, r.bucket) in wanted}
+    conn.execute(sa.insert(report_bands), [{"band": b, "bucket": k, "report_id": report_id} for b, k in buckets])
+    if not cand_ids:
+        return False, set()
+    rows = conn.execute(sa.select(reports.c.id, reports.c.minhash, reports.c.copy_group, reports.c.published,
+                                  reports.c.content_hash).where(reports.c.id.in_(cand_ids))).all()
+    matches = [(r, _jaccard(mh, r.minhash)) for r in rows if r.minhash is not None]
+    matches = [(r, j) for r, j in matches if j >= NEAR_COPY_THRESHOLD]
+    if not matches:
+        return False, set()
+    conn.execute(sa.insert(near_copies), [{"report_id": report_id, "other_id": r.id, "similarity": j}
+                                          for r, j in matches])
+    original = min((r for r, _ in matches), key=lambda r: (r.published, r.content_hash))
+    conn.execute(sa.update(reports).where(reports.c.id == report_id).values(near_copy_of=original.id))
+    old_groups = {r.copy_group for r, _ in matches}
+    group = min(old_groups | {h})
+    first_before = conn.execute(sa.select(sa.func.min(reports.c.published)).where(
+        reports.c.copy_group.in_(old_groups))).scalar()
+    conn.execute(sa.update(reports).where(reports.c.copy_group.in_(old_groups | {h})).values(copy_group=group))
+    if len(old_groups) == 1 and first_before is not None and published > first_before:
+        # A later copy joining one group: the group's other incidents keep their sources and original;
+        # only the incidents this report's own claims touch (refreshed by the caller) change.
+        return True, set()
+    members = sa.select(reports.c.id).where(reports.c.copy_group == group)
+    touched = {r[0] for r in conn.execute(
+        sa.select(incident_claims.c.incident_id).where(incident_claims.c.report_id.in_(members),
+                                                       incident_claims.c.incident_id.is_not(None)).distinct())}
+    return True, touched

@@ -1,0 +1,116 @@
+"""The store's tables (the Alembic migrations build exactly these; a test compares the two)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+reports = sa.Table(
+    "reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("doc_id", sa.String(512)),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date, nullable=False),
+    sa.Column("reports_incident", sa.Boolean),
+    sa.Column("copy_group", sa.String(64), nullable=False, index=True),
+    sa.Column("near_copy_of", sa.Integer, sa.ForeignKey("reports.id")),
+    sa.Column("minhash", sa.LargeBinary),
+    sa.Column("ingested_at", sa.DateTime(timezone=True)),
+    sa.Column("payload", sa.JSON),
+)
+report_bands = sa.Table(
+    "report_bands", metadata,
+    sa.Column("band", sa.Integer, primary_key=True),
+    sa.Column("bucket", sa.BigInteger, primary_key=True),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+    sa.Index("ix_report_bands_bucket", "bucket"),
+)
+near_copies = sa.Table(
+    "near_copies", metadata,
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+    sa.Column("other_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
+    sa.Column("similarity", sa.Float),
+)
+incident_claims = sa.Table(
+    "incident_claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_key", sa.String(20), nullable=False, unique=True),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False, index=True),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("incident_id", sa.String(16), index=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("fuse_date", sa.Date, nullable=False),
+    sa.Column("gazetteer_id", sa.String(64), index=True),
+    sa.Column("name_key", sa.String(200), index=True),
+    sa.Column("matched_key", sa.String(200), index=True),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("skeleton_key", sa.String(200), index=True),
+    sa.Index("ix_incident_claims_block", "type", "fuse_date"),
+)
+total_claims = sa.Table(
+    "total_claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False, index=True),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+)
+incidents = sa.Table(
+    "incidents", metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("date", sa.Date),
+    sa.Column("type", sa.String(32)),
+    sa.Column("country_key", sa.String(100)),
+    sa.Column("admin1_key", sa.String(100)),
+    sa.Column("perpetrator_key", sa.String(100)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("killed", sa.Integer),
+    sa.Column("grade", sa.String(16)),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("cell", sa.Integer),  # 0.1-degree grid cell (see grid_cell), for --near
+    sa.Index("ix_incidents_date", "date"),
+    sa.Index("ix_incidents_country_date", "country_key", "date"),
+    sa.Index("ix_incidents_admin1_date", "admin1_key", "date"),
+    sa.Index("ix_incidents_perpetrator_date", "perpetrator_key", "date"),
+    sa.Index("ix_incidents_type_date", "type", "date"),
+    sa.Index("ix_incidents_lat_lon", "lat", "lon"),
+    sa.Index("ix_incidents_cell_date", "cell", "date"),
+)
+corrections = sa.Table(
+    "corrections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("anchor_claim", sa.String(20), nullable=False, index=True),
+    sa.Column("incident_id", sa.String(16), nullable=False),
+    sa.Column("field", sa.String(64), nullable=False),
+    sa.Column("value", sa.JSON),
+    sa.Column("by", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+ceasefire_claims = sa.Table(
+    "ceasefire_claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_key", sa.String(20), nullable=False, unique=True),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False, index=True),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("ceasefire_id", sa.String(16), index=True),
+    sa.Column("start", sa.Date, index=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+)
+ceasefires = sa.Table(
+    "ceasefires", metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("start", sa.Date, index=True),
+    sa.Column("until", sa.Date),
+    sa.Column("record", sa.JSON, nullable=False),
+)
+violations = sa.Table(
+    "violations", metadata,
+    sa.Column("ceasefire_id", sa.String(16), primary_key=True),
+    sa.Column("incident_id", sa.String(16), primary_key=True, index=True),
+    sa.Column("by_declarer", sa.Boolean, nullable=False),
+)
+
