@@ -1,0 +1,62 @@
+"""Extract stage: from annotated sentences to incidents, totals and ceasefires.
+
+The codebook's incident is one act at one place on one day, so extraction
+is organised around places: a sentence that tells of violence and names
+localities yields one incident per locality. Counts are paired with places
+by their order in the sentence ("nine in A, eight in B, two each in C and
+D"); a count that belongs to no single place becomes a report-level total.
+What a sentence leaves unsaid (who did it, who reported it, when, with what)
+is carried over from the sentences before it, the way a reader does.
+"""
+from __future__ import annotations
+
+from vigil.annotate import Annotated, Sentence, annotate
+from vigil.extract.assemble import (_add_place_only_mentions, _drop_areas_detailed_elsewhere,
+                                    _give_lead_toll_to_single_place, merge_incidents)
+from vigil.extract.ceasefires import _CEASEFIRE_RX, _end_from_later_duration, extract_ceasefire, merge_ceasefires
+from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
+                                     main_province, report_country, sentence_incidents)
+from vigil.model import Document, Incident, Report
+
+__all__ = ["extract", "extract_annotated"]
+
+
+def extract(doc: Document) -> Report:
+    return extract_annotated(annotate(doc))
+
+
+def extract_annotated(ann: Annotated) -> Report:
+    doc = ann.doc
+    report = Report(doc=doc)
+    country = report_country(ann)
+    region = main_province(ann) or country
+    ctx = Context()
+    mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
+    truce_sentences: list[Sentence] = []  # about a truce, but with no end date of their own
+    for s in ann.sentences:
+        _update_context(ctx, s, doc, country)
+        if _CEASEFIRE_RX.search(s.text):
+            cf = extract_ceasefire(s, doc, region)
+            if cf:
+                report.ceasefires.append(cf)
+            if cf is None or cf.effective_until is None:
+                truce_sentences.append(s)
+            if s.headline or not any(c.role == "killed" for c in s.counts):
+                continue
+        if s.headline:
+            continue
+        if _breakdown_of_earlier_toll(s, report.incidents):
+            continue
+        weak = _weak_sentence(s)
+        incidents, totals = sentence_incidents(s, ctx, country, doc)
+        (mentions if weak else report.incidents).extend(incidents)
+        report.totals.extend(totals)
+    report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
+    _add_place_only_mentions(report, merge_incidents(mentions))
+    _give_lead_toll_to_single_place(report)
+    report.ceasefires = merge_ceasefires(report.ceasefires)
+    _end_from_later_duration(report.ceasefires, truce_sentences)
+    report.reports_incident = bool(report.incidents)
+    return report
+
+

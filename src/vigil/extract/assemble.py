@@ -1,0 +1,134 @@
+"""Document-level assembly: sentence frames joined into the report's incidents."""
+from __future__ import annotations
+
+import re
+
+from vigil.model import Incident, Report, Total
+from vigil.extract.places import _fold, _in_gazetteer
+
+def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
+    """A province-level toll whose villages the report names is a total, not an incident."""
+    kept = []
+    for inc in report.incidents:
+        if inc.location.geo_precision == "province":
+            inside = [o for o in report.incidents if o.location.geo_precision is None and _fold(inc.location.name)
+                      in (_fold(o.location.admin1 or o.location.context_admin1 or ""), _fold(o.location.admin2 or ""))]
+            named_with_it = any(inc.location.name in report.doc.text[a:b] for o in inside for a, b in o.evidence_spans)
+            sum_inside = sum(o.killed or 0 for o in inside)
+            detailed = named_with_it or (inc.killed is not None and 0 < sum_inside <= inc.killed)
+            if detailed:
+                if inc.killed is not None:
+                    report.totals.append(_as_total(inc))
+                continue
+        elif len(_contained_in(inc, report.incidents)) >= 2:
+            if inc.killed is not None:  # "72 killed in Aleppo city ... in the neighbourhoods of A, B and C"
+                report.totals.append(_as_total(inc))
+            continue
+        kept.append(inc)
+    return kept
+
+
+def _contained_in(city: Incident, incidents: list[Incident]) -> list[Incident]:
+    """Incidents the report places inside this one's place (neighbourhoods of a city, villages of a district)."""
+    key = _fold(city.location.name)
+    return [o for o in incidents if o is not city and o.location.geo_precision is None
+            and key in (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))]
+
+
+def _as_total(inc: Incident) -> Total:
+    return Total(killed=inc.killed, killed_qualifier=inc.killed_qualifier, injured=inc.injured,
+                 victims=inc.victims, area=inc.location.name, period_start=inc.date, period_end=inc.date,
+                 sources=list(inc.sources), evidence_spans=list(inc.evidence_spans))
+
+
+def _give_lead_toll_to_single_place(report: Report) -> None:
+    """A report about one place often gives the toll in a sentence that names only the region:
+    "At least 12 people were killed in Yemen's Marib province ... in Al Jalwah district"."""
+    places = {_fold(i.location.name) for i in report.incidents}
+    if len(places) != 1 or not report.totals or any(i.killed is not None for i in report.incidents):
+        return
+    total = report.totals[0]
+    inc = report.incidents[0]
+    if total.killed is None or set(total.evidence_spans) & set(inc.evidence_spans):
+        return  # the sentence that names the place gave its toll to a region on purpose
+    inc.killed, inc.killed_qualifier = total.killed, total.killed_qualifier
+    if total.victims != "unknown":
+        inc.victims = total.victims
+    if inc.injured is None:
+        inc.injured = total.injured
+    inc.evidence_spans = sorted(set(inc.evidence_spans) | set(total.evidence_spans))
+    report.totals.pop(0)
+
+
+def _add_place_only_mentions(report: Report, mentions: list[Incident]) -> None:
+    """Keep a place-only mention when it adds evidence to a known incident, or when the report names
+    no other place for the toll it gives ("At least 19 were killed ... The attack took place in Oicha")."""
+    if not mentions:
+        return
+    known = {_fold(i.location.name): i for i in report.incidents}
+    for m in mentions:
+        if _fold(m.location.name) in known:
+            _absorb(known[_fold(m.location.name)], m)
+    if report.incidents and all(i.location.geo_precision == "province" for i in report.incidents):
+        for inc in report.incidents:  # "12 killed in Marib province ... in Al Jalwah district": the district holds it
+            report.totals.insert(0, _as_total(inc))
+        report.incidents = []
+    if report.incidents:
+        return
+    text = report.doc.text
+    told = [m for m in mentions if _ATTACK_TOLD.search(_sentence_of(text, m))]
+    if not any(t.killed is not None for t in report.totals) and not told:
+        return  # no toll to place and no attack told at a place: the report names no incident
+    best = max(mentions, key=lambda m: (m in told, _in_gazetteer(m.location.name, m.location.country),
+                                        text.count(m.location.name), -m.location.span[0]))
+    report.incidents.append(best)
+
+
+# A sentence that tells an attack happened somewhere (not one that only mentions attacks in general)
+_ATTACK_TOLD = re.compile(r"\b(?:were|was)\s+(?:attacked|shelled|bombed|struck|hit|targeted|ambushed|raided)\b|"
+                          r"\b(?:attacked|raided|stormed|struck|shelled|bombed|targeted)\s+(?:the\s+)?|"
+                          r"\b(?:attack|bombing|blast|explosion|strike|shooting)\s+(?:took place|happened|occurred)\b",
+                          re.I)
+
+
+def _sentence_of(text: str, inc: Incident) -> str:
+    return " ".join(text[a:b] for a, b in inc.evidence_spans)
+
+
+# --------------------------------------------------------------------------- merging within a report
+
+
+def merge_incidents(incidents: list[Incident]) -> list[Incident]:
+    """Several sentences about one place, day and method are one incident; keep the lowest toll."""
+    out: list[Incident] = []
+    for inc in incidents:
+        same = next((o for o in out if _fold(o.location.name) == _fold(inc.location.name)
+                     and o.date == inc.date and (o.type == inc.type or "other" in (o.type, inc.type))), None)
+        if same is None:
+            out.append(inc)
+            continue
+        _absorb(same, inc)
+    return out
+
+
+def _absorb(into: Incident, other: Incident) -> None:
+    if other.killed is not None:
+        if into.killed is None:
+            into.killed, into.killed_qualifier = other.killed, other.killed_qualifier
+            into.victims = other.victims
+        elif other.killed != into.killed:
+            hi = max(into.killed, other.killed, into.killed_high or 0)
+            if other.killed < into.killed:
+                into.killed, into.killed_qualifier = other.killed, other.killed_qualifier
+            into.killed_high = hi
+    for attr in ("injured", "children_killed", "women_killed", "perpetrator", "location"):
+        if getattr(into, attr) is None:
+            setattr(into, attr, getattr(other, attr))
+    if into.type == "other":
+        into.type = other.type
+    for src in other.sources:
+        if src not in into.sources:
+            into.sources.append(src)
+    into.evidence_spans.extend(sp for sp in other.evidence_spans if sp not in into.evidence_spans)
+
+

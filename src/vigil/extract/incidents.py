@@ -1,0 +1,280 @@
+"""Sentence frames: the incidents and totals one sentence tells, with what earlier sentences left to it."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import timedelta
+from dataclasses import dataclass, field
+
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type
+from vigil.model import Document, Incident, Location, Total
+from vigil.extract.places import _ORG_WORDS, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
+from vigil.extract.roles import _only_vague, agent_actors, reporting_sources
+
+
+@dataclass
+class Context:
+    """What a reader remembers from earlier sentences: actor, sources, date, type, country."""
+
+    perpetrator: str | None = None
+    sources: list[str] = field(default_factory=list)
+    date: tuple[str, str] | None = None  # (iso date, precision)
+    type: str | None = None
+    victims: str | None = None
+    admin1: str | None = None
+
+
+def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | None) -> None:
+    if s.headline:
+        return
+    if not (s.violent or s.counts):
+        if s.sources and not ctx.sources:
+            ctx.sources = reporting_sources(s, country)
+        return
+    agents = agent_actors(s, country)
+    if agents and ctx.perpetrator is None and not _only_vague("; ".join(agents)):
+        ctx.perpetrator = "; ".join(agents)  # the lead's attribution covers the strikes told after it
+    srcs = reporting_sources(s, country)
+    if srcs:
+        ctx.sources = srcs
+    d = _sentence_date(s, doc.published)
+    if d and s.places and not _weak_sentence(s):
+        ctx.date = d  # only a sentence about an attack dates the ones told after it
+    admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
+    if admin:
+        ctx.admin1 = admin
+    if s.types:
+        ctx.type = s.types[0]
+    if ctx.victims is None and re.search(r"\bcivilians?\b", s.text, re.I):
+        ctx.victims = "civilians"
+
+
+_YEAR_OF_EVENT = re.compile(r"\b(?:a|an|the|in)\s+((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}?(?:attack|shooting|bombing|"
+                            r"strike|airstrike|massacre|blast|explosion|raid|offensive|assault|siege|uprising)s?\b")
+_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier)\b(?!\s+yesterday)", re.I)
+
+
+def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
+    """The day a sentence puts its events on: a named day wins over "overnight" ("attacks overnight and on
+    Wednesday killed ..."), a single date over a range."""
+    if "date" not in s.memo:
+        s.memo["date"] = _work_out_sentence_date(s, published)
+    return s.memo["date"]
+
+
+def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
+    named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
+    past_event = _YEAR_OF_EVENT.search(s.text)
+    if past_event and not named:  # "since a 2008 shooting killed eight": that attack's year
+        return f"{past_event.group(1)}-01-01", "year"
+    if _DAY_BEFORE.search(s.text):  # "condemned on Wednesday the raids the day before": Tuesday
+        base = named[0].date if named else published
+        return (base - timedelta(days=1)).isoformat(), "day"
+    if named:
+        return named[0].date.isoformat(), named[0].precision
+    for d in s.dates:
+        if d.date is not None and d.kind != "range":
+            return d.date.isoformat(), d.precision
+    for d in s.dates:
+        if d.date is not None:
+            return (d.end_date or d.date).isoformat(), "day"
+    return None
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|of|throughout|inside|into|from|northern|southern|eastern|western|"
+                              r"central|north-?western|north-?eastern|south-?western|south-?eastern|war-torn)\s+$", re.I)
+
+
+def report_country(ann: Annotated) -> str | None:
+    """Where the report's events happen: countries named as places, and the countries of the places named.
+
+    Nationality words count little: "Russian warplanes" in a report from Idlib says who, not where."""
+    from vigil.geocode import country_of_place
+
+    counts: Counter = Counter()
+    for i, s in enumerate(ann.sentences):
+        lead = 2 if i < 3 else 1
+        for m in s.countries:
+            if m.text != m.canonical:
+                if not _overlaps(m.start, m.end, s.actors):  # "Israeli drone": who, not where
+                    counts[m.canonical] += 0.25 * lead
+            elif _LOCATIVE_BEFORE.search(s.text, 0, m.start - s.start):
+                counts[m.canonical] += 3 * lead
+            else:
+                counts[m.canonical] += lead
+        if s.violent:
+            for p in s.places:
+                c = country_of_place(p.name)
+                if c:
+                    counts[c] += 2 * lead
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def main_province(ann: Annotated) -> str | None:
+    """The province the report is most about, for a truce whose sentence names no place."""
+    counts: Counter = Counter()
+    for s in ann.sentences:
+        for p in s.places:
+            if is_admin1(p.name):
+                counts[p.name] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Document
+                       ) -> tuple[list[Incident], list[Total]]:
+    killed_counts = [c for c in s.counts if c.role == "killed"]
+    has_casualties = bool(killed_counts) or any(c.role == "injured" for c in s.counts)
+    if not (s.violent or has_casualties):
+        return [], []
+    localities, areas = incident_places(s)
+    places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
+    blockers = _toll_blockers(s, areas, places)
+    killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
+    nobody_killed = bool(_NOBODY_KILLED.search(s.text)) and not killed_counts
+    if places and not localities and loose_killed and not killed_by_place:
+        places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
+    injured_by_place, _ = pair_counts(s, places, "injured")
+    date, precision = _sentence_date(s, doc.published) or ctx.date or (doc.published.isoformat(), "day")
+    kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
+    perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
+    if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
+        perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
+    sources = reporting_sources(s, country) or list(ctx.sources)
+    provinces = [a for a in areas if is_admin1(a.name)]
+    incidents = []
+    for i, p in enumerate(places):
+        k = killed_by_place.get(i)
+        inj = injured_by_place.get(i)
+        inc = Incident(
+            location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
+                              else _province_of(p, provinces), admin2=p.container if p.container and not is_admin1(p.container)
+                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1,
+                              feature_hint=_feature_named(s, p)),
+            date=date, date_precision=precision, type=kind, perpetrator=perp,
+            killed=k.value if k else (0 if nobody_killed else None),
+            killed_qualifier=k.qualifier if k else ("exact" if nobody_killed else None),
+            injured=inj.value if inj else None,
+            victims=_victims(k, ctx, s) if k else (inj.victims if inj else "unknown"),
+            children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
+            sources=sources, evidence_spans=[s.span],
+        )
+        if not localities:
+            inc.location.geo_precision = "province"
+        incidents.append(inc)
+    totals = []
+    for c in loose_killed:
+        area = (areas[0].name if areas else None) or (localities and ", ".join(p.name for p in localities)) or country
+        strikes = next((x.value for x in s.counts if x.role == "strikes"), None)
+        totals.append(Total(killed=c.value, killed_qualifier=c.qualifier, strikes=strikes,
+                            victims=c.victims, area=area or None, period_start=date, period_end=date,
+                            sources=sources, evidence_spans=[s.span]))
+    return incidents, totals
+
+
+_DEATH_WORD = re.compile(r"\b(?:kill|dead|died|death|wound|injur|casualt|bod(?:y|ies)|victims?|"
+                         r"hit|struck|targeted|pounded|shelled|bombed|explo|destroy|damag)", re.I)
+_STRUCK_PLACE = re.compile(r"\b(?:hit|struck|targeted|pounded|shelled|bombed|raided|stormed)\s+(?:the\s+)?"
+                           r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I)
+
+
+def _breakdown_of_earlier_toll(s: Sentence, incidents: list[Incident]) -> bool:
+    """"The monitor said 14 of the dead were children": a breakdown of the toll just given, not a new toll."""
+    roles = {c.role for c in s.counts}
+    if not roles or not roles <= {"children", "women", "other", "strikes"} or s.places or not incidents:
+        return False
+    last = incidents[-1]
+    if last.killed is None:
+        return False
+    for c in s.counts:
+        if c.role == "children" and last.children_killed is None and c.value <= last.killed:
+            last.children_killed = c.value
+        elif c.role == "women" and last.women_killed is None and c.value <= last.killed:
+            last.women_killed = c.value
+        else:
+            continue
+        last.evidence_spans.append(s.span)
+    return True
+
+
+def _weak_sentence(s: Sentence) -> bool:
+    """No toll, and no weapon striking something: the sentence may only be locating an attack told elsewhere."""
+    if "weak" not in s.memo:
+        s.memo["weak"] = _is_weak(s)
+    return s.memo["weak"]
+
+
+def _is_weak(s: Sentence) -> bool:
+    has_casualties = any(c.role in ("killed", "injured") for c in s.counts)
+    return not has_casualties and not (s.types and _DEATH_WORD.search(s.text) or _STRUCK_PLACE.search(s.text))
+
+
+_HOOD_BEFORE = re.compile(r"\bneighbou?rhoods?\s+of\s+(?:the\s+)?[^.;:]*$", re.I)
+_HOOD_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|quarter)\b", re.I)
+
+
+def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
+    """"the neighbourhoods of A, B and C", "the D neighbourhood": the report calls the place a neighbourhood."""
+    a, b = p.start - s.start, p.end - s.start
+    if _HOOD_AFTER.match(s.text, b) or (p.container and _HOOD_BEFORE.search(s.text, 0, a)):
+        return "neighbourhood"
+    return None
+
+
+_NOBODY_KILLED = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:one\s+)?(?:was|were)\s+(?:killed|hurt|injured)|"
+                            r"no\s+(?:casualties|deaths|fatalities|injuries)|without\s+casualties)\b", re.I)
+
+
+def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
+    """The province a sentence puts the place in: itself, else the nearest named after it, else before it."""
+    if any(q is p for q in provinces):
+        return p.name
+    after = [q for q in provinces if q.start >= p.end]
+    before = [q for q in provinces if q.end <= p.start]
+    return after[0].name if after else (before[-1].name if before else None)
+
+
+def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:
+    """A province or region stands for the place when nothing finer is named ("in Balkh, militants ...")."""
+    return [a for a in areas if a.level != "container" and not _overlaps(a.start, a.end, s.countries)
+            and not _ORG_WORDS.search(a.name)]
+
+
+_AGGREGATE = re.compile(r"\b(?:since|so far this|this year|last year|past (?:year|month|week)s?|in (?:January|February|"
+                        r"March|April|May|June|July|August|September|October|November|December)\b|during (?:the )?"
+                        r"(?:month|year|war|conflict)|over the past|monthly|documented the death of|total of|"
+                        r"in total|overall|across the country)", re.I)
+
+
+def _aggregate(s: Sentence) -> bool:
+    many_strikes = any(c.role == "strikes" and c.value > 3 for c in s.counts)
+    return many_strikes or bool(_AGGREGATE.search(s.text))
+
+
+def _victims(k: Count, ctx: Context, s: Sentence | None = None) -> str:
+    if k.victims != "unknown":
+        return k.victims
+    if s is not None and (_breakdown(s, k, "children") or _breakdown(s, k, "women")):
+        return "civilians"  # "23 people, including three children"
+    return ctx.victims or "unknown"
+
+
+def _breakdown(s: Sentence, k: Count | None, what: str) -> int | None:
+    if k is None:
+        return None
+    noun = (k.noun or "").lower()
+    if what == "children" and re.match(r"child|kid|minor|boy|girl|infant|bab", noun):
+        return k.value
+    if what == "women" and re.match(r"wom[ae]n", noun):
+        return k.value
+    before = [c for c in s.counts if c.end <= k.start and c.role == what]
+    if before and re.search(r"\bamong\s+(?:the\s+)?$", s.text[:k.start - s.start]):
+        return before[-1].value  # "Three children were among 11 people killed"
+    after = [c for c in s.counts if c.start > k.start]
+    for c in after:
+        if c.role in ("killed", "injured"):
+            break
+        if c.role == what:
+            return c.value
+    return None
+
+

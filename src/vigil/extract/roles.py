@@ -1,0 +1,162 @@
+"""Roles of the actors a sentence names: who attacked, who reported it."""
+from __future__ import annotations
+
+import re
+
+from vigil.annotate import Sentence, dateline_end
+from vigil.extract.places import _overlaps
+
+# --------------------------------------------------------------------------- roles of actors
+
+_SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|reported|claimed|stated|told|confirmed|"
+                         r"denied|accused|blamed|documented|added|noted)\b", re.I)
+_SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
+_VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
+                            r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
+                            r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
+                            r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out)\b", re.I)
+_CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)", re.I)
+_ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
+                                r"assaults?|bombardment|ambush)\b", re.I)
+_HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|captured|backed|supported|"
+                            r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+
+
+def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
+    """Actors the sentence presents as carrying out the violence, in text order (joint attacks kept).
+
+    Vague names are settled by the report's country ("government forces" in Syria, "the coalition"
+    in Yemen)."""
+    key = ("agents", country)
+    if key not in s.memo:
+        s.memo[key] = _agent_actors(s, country)
+    return list(s.memo[key])
+
+
+def _agent_actors(s: Sentence, country: str | None) -> list[str]:
+    text, base = s.text, s.start
+    agents: list = []
+    dateline = s.start + dateline_end(s.text)
+    for m in s.actors:
+        if m.start < dateline:
+            continue  # "KYIV, March 2 (Reuters) -": where the story was filed
+        before = text[max(0, m.start - base - 40):m.start - base]
+        after = text[m.end - base:]
+        if m.text != m.canonical and any(p.start == m.start and p.level in ("locality", "area") for p in s.places):
+            continue  # "near the capital Damascus": the city, not its government
+        if _CLAIMED_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)):
+            agents.append(m)  # "al-Shabaab claimed responsibility", "a series of Taliban attacks"
+            continue
+        if _SOURCE_BEFORE.search(before):
+            continue
+        if _SAID_AFTER.match(after) and not _AGENT_BEFORE.search(before):
+            continue
+        if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before):
+            continue
+        if any(c.start <= m.start and m.end <= c.end for c in s.counts):
+            continue  # "Thirty-three Turkish soldiers were killed": the counted, not the attacker
+        if _HOLDER_BEFORE.search(before):
+            continue
+        if m.category in ("weapon_hint",) and agents:
+            continue
+        if m.category == "unknown" and not (_AGENT_BEFORE.search(before) or _ATTACKS_AFTER.match(after)):
+            continue  # "Police found a body": a vague name acts only when the sentence says it attacked
+        agents.append(m)
+    names = [_resolved_actor(m.canonical, country) for m in agents]
+    agents = [m for m, n in zip(agents, names) if n]
+    names = [n for n in names if n]
+    if not agents:
+        return _nationality_with_weapon(s)
+    out = [names[0]]
+    for prev, m, name in zip(agents, agents[1:], names[1:]):
+        gap = text[prev.end - base:m.start - base]
+        if len(gap) <= 25 and re.search(r"\band\b|&|,|\bbacked\b|\bwith\b|\ballied\b", gap):
+            if name not in out:
+                out.append(name)
+        else:
+            break
+    return sorted(out, key=lambda a: 0 if re.search(r"government|army|forces", a, re.I) else 1)
+
+
+_WEAPON_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:shelling|shells|artillery|air\s*strikes?|airstrikes?|strikes?|"
+                           r"drones?|warplanes?|jets?|missiles?|rockets?|bombardment|raids?|aircraft|helicopters?|"
+                           r"gunboats?|tanks?)\b", re.I)
+
+
+def _nationality_with_weapon(s: Sentence) -> list[str]:
+    """"Turkish shelling", "Israeli jets": a nationality on a weapon names the state that fired it."""
+    from vigil.lexicon import government_of
+
+    for m in s.countries:
+        if m.text != m.canonical and _WEAPON_AFTER.match(s.text, m.end - s.start) \
+                and not _SOURCE_BEFORE.search(s.text, max(0, m.start - s.start - 25), m.start - s.start):
+            return [government_of(m.canonical)]
+    return []
+
+
+def _resolved_actor(canonical: str, country: str | None) -> str | None:
+    from vigil.lexicon import resolve_actor
+
+    return resolve_actor(canonical, country)
+
+
+def _only_vague(perp: str | None) -> bool:
+    from vigil.lexicon import actor_category
+
+    def vague(name: str) -> bool:  # "gunmen", "militants"; not "al-Shabaab", which is lower-case but named
+        category = actor_category(name)
+        return category == "unknown" or (category is None and name.islower())
+
+    return bool(perp) and all(vague(p.strip()) for p in perp.split(";"))
+
+
+def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
+    """Who the sentence says reported it: organisations from the sources table, and named officials."""
+    key = ("sources", country)
+    if key not in s.memo:
+        s.memo[key] = _reporting_sources(s, country)
+    return list(s.memo[key])
+
+
+def _reporting_sources(s: Sentence, country: str | None) -> list[str]:
+    from vigil.lexicon import resolve_source
+
+    out: list[str] = []
+    dateline = s.start + dateline_end(s.text)
+    for m in s.sources:
+        if m.start < dateline:
+            continue  # "(Reuters) -" names the agency that filed the story, not who reported the toll
+        name = resolve_source(m.canonical, country)
+        if name not in out:
+            out.append(name)
+    for name in named_officials(s):
+        if name not in out:
+            out.append(name)
+    return out
+
+
+_PERSON = r"[A-Z][a-z'’]+(?:\s+(?:(?:al|el|bin|ibn|abu|abdel|abdul|de|van)[-\s])?[A-Z][\w'’-]+){1,3}"
+_TITLE = (r"(?:spokes(?:man|woman|person)|governor|mayor|chief|head|minister|official|commander|director|doctor|"
+          r"Dr\.?|colonel|general|captain|leader|representative|administrator|coordinator|activist|witness|"
+          r"resident|journalist|correspondent|medic|physician|surgeon)")
+_OFFICIAL_BEFORE_NAME = re.compile(rf"\b{_TITLE}\s+(?P<name>{_PERSON})")
+_NAME_THEN_TITLE = re.compile(rf"(?P<name>{_PERSON}),\s+(?:an?\s+|the\s+)?[^,]{{0,60}}?\b{_TITLE}\b[^,]{{0,60}},")
+_SAYS = re.compile(r"\b(?:said|says|told|wrote|stated|reported|added|confirmed|announced)\b|according to", re.I)
+
+
+def named_officials(s: Sentence) -> list[str]:
+    """People the sentence quotes by name and office ("provincial police chief Ajmal Fayez said")."""
+    if not _SAYS.search(s.text):
+        return []
+    names = []
+    for rx in (_OFFICIAL_BEFORE_NAME, _NAME_THEN_TITLE):
+        for m in rx.finditer(s.text):
+            name = m.group("name")
+            at = s.start + m.start("name")
+            if not _overlaps(at, at + len(name), s.actors) and not _overlaps(at, at + len(name), s.places):
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
