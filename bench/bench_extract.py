@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # run from
 
 from vigil.model import Document  # noqa: E402
 from vigil.extract import extract  # noqa: E402
-from vigil.geocode import geocode_report  # noqa: E402
+from vigil.geo import geocode_report  # noqa: E402
 from vigil.pipeline import process  # noqa: E402
 from vigil.read import ReadError, parse_txt, read_paths  # noqa: E402
 

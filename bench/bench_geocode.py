@@ -30,7 +30,8 @@ def names_from(path: str | None) -> list[tuple[str, str | None, str | None, str 
 
 
 def main() -> None:
-    from vigil import gazetteer, geocode
+    from vigil.geo import resolver as geocode
+    from vigil.geo import gazetteer
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIGIL_CACHE"] = tmp
@@ -55,7 +56,7 @@ def main() -> None:
                                  ("repeated names (memo warm)", names, 20)):
         rates = []
         for _ in range(3):  # median of three rounds
-            geocode._resolve_cached.cache_clear()  # forget answers, keep the loaded indexes
+            geocode.resolve_cached.cache_clear()  # forget answers, keep the loaded indexes
             if repeat > 1:
                 for name, admin1, country, admin2 in batch:
                     geocode.best(name, admin1=admin1, country=country, admin2=admin2)

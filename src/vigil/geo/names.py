@@ -1,7 +1,20 @@
-"""Place-name normalisation shared by the gazetteer index and the resolver.
+"""Place-name spelling keys: the one home of place-name folding, used by every stage.
 
 Reports spell one Arabic, Ukrainian or Pashto name many ways (Kafr Taal, Kfar
-Ta'al, Kafartaal, Kefer Teal, كفر تعال). Two keys absorb that variation:
+Ta'al, Kafartaal, Kefer Teal, كفر تعال). Each key below absorbs that variation
+to the degree its user needs:
+
+- `exact_key` / `fold_key`: the gazetteer index and the resolver (below).
+- `match_key`: whether two claims from different reports name one place
+  (fusion, the store's `name_key` column, ceasefire areas); heavier than
+  `exact_key` (vowels, q/k, kh/k) because no gazetteer checks it.
+- `scoring_key`: the codebook's name comparison when scoring output against
+  gold (`vigil eval`); generic words ("the village of") dropped, vowels kept.
+- `merge_key`: two mentions in one report are one place (the extractor's
+  merging); the lightest, since one author spells a name one way.
+- `skeleton`: consonants only, for near places only.
+
+The keys used by the index:
 
 - `exact_key`: a light key (ASCII, lower case, no punctuation, no articles,
   generic words such as kafr/kfar/kefer folded to one spelling, no spaces).
@@ -13,6 +26,8 @@ Ta'al, Kafartaal, Kefer Teal, كفر تعال). Two keys absorb that variation:
 
 Both keys are computed when the gazetteer index is built, so changing this
 module changes the index: the cache key includes this file's bytes.
+The other keys are stored too (the store's `name_key`): change them only with
+a migration that recomputes the column.
 """
 from __future__ import annotations
 
@@ -183,3 +198,98 @@ def hamlet_name(name: str) -> str | None:
 
 def keys(name: str) -> tuple[str, str]:
     return exact_key(name), fold_key(name)
+
+
+_VOWELS = str.maketrans("", "", "aeiouyw")
+
+
+def skeleton(key: str) -> str:
+    """Consonants only: 'jidarya' and 'jadraya' both give 'jdr'. Too loose alone; used only near known places."""
+    return key.translate(_VOWELS)
+
+
+# ---------------------------------------------------------------- keys of the other stages
+
+_MATCH_APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bf\u02be\u00b4]")
+_MATCH_ARTICLES = frozenset("al el il ul ar er as es ash esh ad ed adh az ez at et an en".split())
+_MATCH_KAFR = re.compile(r"\b(?:kafr|kfar|kefer|kafar|kfr|kefr|kufr|kafer)\b")
+_MATCH_GENERIC = frozenset("village town city province provinces governorate governorates district districts "
+                           "subdistrict countryside area areas region regions camp neighbourhood neighborhood "
+                           "of the".split())
+
+
+@lru_cache(maxsize=100_000)
+def match_key(name: str | None) -> str:
+    """Whether two reports name one place: "Kfar Ta'al", "Kafr Taal" and "Kefer Teal" give one key
+    (transliterations of one Arabic name differ mostly in vowels, doubled letters, articles, apostrophes)."""
+    if not name:
+        return ""
+    s = unidecode(unicodedata.normalize("NFKC", name)).lower()
+    s = _MATCH_APOSTROPHES.sub("", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    s = _MATCH_KAFR.sub("kfr", s)
+    words = [re.sub(r"(?<=[aeiou])h$", "", w) for w in s.split()
+             if w not in _MATCH_ARTICLES and w not in _MATCH_GENERIC]
+    s = " ".join(words) if words else s.strip()
+    s = s.replace("ou", "u").replace("q", "k").replace("dh", "d").replace("kh", "k")
+    s = re.sub(r"(?<=[aeiouy])w", "u", s)
+    s = re.sub(r"[aeiouy]+", "a", s)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s.replace(" ", "")
+
+
+_SCORING_APOSTROPHES = re.compile(r"[\'`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4]")
+_SCORING_ARTICLES = frozenset("al el ad ar as ash at az an ez es en ed er the".split())
+_SCORING_GENERIC = frozenset("village town city hamlet neighbourhood neighborhood district camp".split())
+_SCORING_VARIANTS = {
+    "kafr": "kafr", "kfar": "kafr", "kefer": "kafr", "kafar": "kafr", "kfr": "kafr", "kafer": "kafr",
+    "kefr": "kafr", "kfer": "kafr", "kufr": "kafr",
+    "tal": "tal", "tel": "tal", "tell": "tal", "til": "tal",
+    "jabal": "jabal", "jebel": "jabal", "jabel": "jabal", "jbel": "jabal",
+    "ain": "ayn", "ayn": "ayn", "ein": "ayn", "ayin": "ayn",
+    "deir": "dayr", "dayr": "dayr", "dair": "dayr", "der": "dayr",
+    "maarat": "maarat", "maaret": "maarat", "marat": "maarat", "maarrat": "maarat", "maarra": "maarat",
+}
+_SCORING_KAFR_PREFIX = re.compile(r"^(?:kafar|kafer|kefer|kfar|kefr|kfer|kufr)(?=[a-z]{3})")
+
+
+def scoring_key(name: str | None) -> str:
+    """The codebook's name comparison: "the village of Kfar-Ta'al" -> "kafrtal" (vowels kept: scoring
+    must not call two different villages one)."""
+    if not name:
+        return ""
+    s = _SCORING_APOSTROPHES.sub("", unidecode(str(name)).lower())
+    toks = [t for t in re.split(r"[^a-z0-9]+", s) if t]
+    toks = _drop_generic_words(toks)
+    toks = [_SCORING_VARIANTS.get(t, t) for t in toks]
+    toks = [_SCORING_KAFR_PREFIX.sub("kafr", t) for t in toks]
+    key = "".join(toks).replace("ou", "u")
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def _drop_generic_words(toks: list[str]) -> list[str]:
+    """Drop articles and words like "village"/"town of" that say what a place is, not which one."""
+    kept: list[str] = []
+    skip_of = False
+    for t in toks:
+        if t in _SCORING_GENERIC:
+            skip_of = True
+            continue
+        if t == "of" and skip_of:
+            skip_of = False
+            continue
+        skip_of = False
+        if t in _SCORING_ARTICLES:
+            continue
+        kept.append(t)
+    return kept or toks
+
+
+@lru_cache(maxsize=65536)
+def merge_key(name: str) -> str:
+    """Two mentions in one report name one place ("al-Bab", "Al Bab", "Albab"): case, accents, spaces,
+    hyphens, apostrophes, a leading article and doubled letters ignored."""
+    s = unidecode(name).lower()
+    s = re.sub(r"['`’\-\s]+", "", s)
+    s = re.sub(r"^(?:al|el|ad|as|ar|at)", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)

@@ -1,4 +1,4 @@
-from vigil.placename import exact_key, fold_key
+from vigil.geo.names import exact_key, fold_key
 
 
 def test_kafr_spellings_share_the_light_key():
@@ -25,3 +25,28 @@ def test_arabic_script_key_ignores_hamza_and_article():
 def test_distinct_names_stay_distinct():
     assert exact_key("Kafr Nuran") != exact_key("Kafr Naha")
     assert fold_key("Aleppo") != fold_key("Idlib")
+
+
+def test_every_stage_folds_place_names_here():
+    from vigil import evaluate, fuse
+    from vigil.extract import places
+    from vigil.geo import names
+
+    assert fuse.fold_name is names.match_key
+    assert evaluate.fold_name is names.scoring_key
+    assert places._fold is names.merge_key
+
+
+def test_match_key_merges_vowel_and_article_variants_across_reports():
+    from vigil.geo.names import match_key
+
+    assert match_key("Kfar Ta'al") == match_key("Kefer Teal") == match_key("the village of Kafr Taal")
+    assert match_key("Qamhana") == match_key("Kamhana")
+    assert match_key("Kafr Nuran") != match_key("Kafr Naha")
+
+
+def test_merge_key_is_light():
+    from vigil.geo.names import merge_key
+
+    assert merge_key("al-Bab") == merge_key("Al Bab") == merge_key("Albab")
+    assert merge_key("Kafr Taal") != merge_key("Kefer Teal")

@@ -3,9 +3,10 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from vigil import gazetteer
+from vigil.geo import gazetteer
+from vigil.geo.imports import import_file
 from vigil.cli import app
-from vigil.geocode import best, known_place
+from vigil.geo import best, known_place
 
 # Invented places in the GeoNames 19-column layout (no header).
 GEONAMES_ROWS = [
@@ -42,7 +43,7 @@ def test_import_geonames_dump_is_used_by_the_resolver(tmp_path):
     assert not known_place("Zaqqurat Wadiyah")
     f = tmp_path / "SY.txt"
     write_geonames(f, GEONAMES_ROWS)
-    info = gazetteer.import_file(f)
+    info = import_file(f)
     assert info.rows == 2 and info.countries == "SY"
     assert known_place("Zaqqurat Wadiyah", country="Syria")
     c = best("Zakkourat Wadieh village", country="Syria")
@@ -57,7 +58,7 @@ def test_import_ocha_csv_detects_columns(tmp_path):
     f.write_text("admin1Name_en,admin2Name_en,admin4Name_en,admin4Name_ar,admin4Pcode,latitude,longitude\n"
                  "#adm1+name,#adm2+name,#loc+name,#loc+name+i_ar,#loc+code,#geo+lat,#geo+lon\n"
                  "Hama,Hama,Tell Qurqush,تل قرقوش,C9999,35.3,36.9\n", encoding="utf-8")
-    info = gazetteer.import_file(f, country="SY")
+    info = import_file(f, country="SY")
     assert info.rows == 1
     c = best("Tal Qurqoush", admin1="Hama", country="Syria")
     assert c and c.gazetteer_id == "user:C9999" and c.admin1 == "Hama"
@@ -66,13 +67,13 @@ def test_import_ocha_csv_detects_columns(tmp_path):
 def test_malformed_import_names_the_line_and_changes_nothing(tmp_path):
     good = tmp_path / "SY.txt"
     write_geonames(good, GEONAMES_ROWS[:1])
-    gazetteer.import_file(good)
+    import_file(good)
     bad = tmp_path / "bad.txt"
     broken = list(GEONAMES_ROWS[1])
     broken[4] = "north"
     write_geonames(bad, [GEONAMES_ROWS[1], broken])
     with pytest.raises(gazetteer.GazetteerImportError) as e:
-        gazetteer.import_file(bad)
+        import_file(bad)
     assert "bad.txt:2" in str(e.value) and "latitude" in str(e.value)
     con = sqlite3.connect(gazetteer.user_db_path())
     assert con.execute("SELECT count(*) FROM places").fetchone() == (1,)
@@ -83,7 +84,7 @@ def test_csv_without_coordinates_is_rejected(tmp_path):
     f = tmp_path / "places.csv"
     f.write_text("name,province\nSomewhere,Hama\n", encoding="utf-8")
     with pytest.raises(gazetteer.GazetteerImportError, match="places.csv:1: no latitude/longitude"):
-        gazetteer.import_file(f)
+        import_file(f)
 
 
 def test_cli_import_and_list(tmp_path):
@@ -106,7 +107,7 @@ def test_cli_import_of_a_broken_file_fails_clearly(tmp_path):
 
 
 def _lat_of(name):
-    from vigil.geocode import best
+    from vigil.geo import best
 
     c = best(name, admin1="Aleppo")
     return c and round(c.lat, 2)

@@ -3,7 +3,8 @@ from datetime import date
 from typer.testing import CliRunner
 
 from vigil.cli import app
-from vigil.geocode import _km, admin1_of, admin2_of, best, country_of_place, geocode_report, known_place, resolve
+from vigil.geo import admin1_of, admin2_of, best, country_of_place, geocode_report, known_place, resolve
+from vigil.geo.admin import km as _km
 from vigil.model import Document, Incident, Location, Report
 
 KAFR_TAAL = (36.154, 36.894)  # GeoNames, CC BY 4.0
@@ -356,7 +357,7 @@ def test_a_qualified_name_falls_back_to_the_bare_name_inside_the_province():
 
 # Invented villages (GeoNames dump layout) inside Hasakah's Al-Hasakah district, for namesake rules.
 def _import_villages(tmp_path, rows):
-    from vigil import gazetteer
+    from vigil.geo.imports import import_file
 
     lines = []
     for gid, name, alternates, lat, lon in rows:
@@ -364,7 +365,7 @@ def _import_villages(tmp_path, rows):
                                 "0", "", "300", "Asia/Damascus", "2024-01-01"]))
     f = tmp_path / "SY.txt"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    gazetteer.import_file(f)
+    import_file(f)
 
 
 def test_a_place_under_its_own_name_beats_one_that_only_lists_it_as_an_alias(tmp_path):

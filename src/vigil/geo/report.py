@@ -1,0 +1,301 @@
+"""Report-level geocoding: every incident location of a report, placed with the report's context.
+
+The words around each name (the province named next to it, "X district", "neighbourhood of Y city"),
+the extractor's hints, the report's country, and the report's other places (a joint choice: a second
+pass prefers readings close to the places already pinned confidently).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from vigil.geo import gazetteer
+from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES
+from vigil.geo.admin import admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code, country_codes, km
+from vigil.geo.query import parse_query
+from vigil.geo.resolver import EXACT, Candidate, choose, near_key, resolve_cached
+from vigil.geo.names import exact_key
+from vigil.model import Location, Report
+
+DEMONYMS = {"Syrian": "SY", "Iraqi": "IQ", "Yemeni": "YE", "Afghan": "AF", "Ukrainian": "UA", "Libyan": "LY",
+            "Lebanese": "LB", "Somali": "SO", "Malian": "ML", "Nigerian": "NG", "Congolese": "CD",
+            "Palestinian": "PS", "Israeli": "IL", "Pakistani": "PK", "Burkinabe": "BF", "Sudanese": "SD"}
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"“])|\n\s*\n")
+
+
+def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
+    """Province mentions in the text: (start, end, canonical admin1, country code)."""
+    out = []
+    for m in re.finditer(r"[A-Z][\w’'`\-]*(?:\s+[A-Z][\w’'`\-]*){0,3}", text):
+        words = m.group(0).split()
+        # try the longest run first: "Deir ez-Zor", "Rif Dimashq", "Kharkiv Oblast"
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[:n])
+            a1 = admin1_exact(phrase, cc) if len(phrase) > 2 else None
+            if a1 and admin1_cc(a1) != "US":  # "Washington" in a conflict report is the government
+                start = m.start()
+                before = text[max(0, start - 25):start].lower()
+                if "damascus" in phrase.lower() and re.search(r"(countryside of|rural)\s*(the\s*)?$", before):
+                    a1 = admin1_of("Rif Dimashq", "SY") or a1
+                out.append((start, start + len(phrase), a1, admin1_cc(a1)))
+                break
+    return out
+
+
+def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -> str | None:
+    """The report's country: the extractor's hints, where its place names exist, the provinces and countries it names."""
+    votes: Counter[str] = Counter()
+    g = gazetteer.load()
+    for name in {inc.location.name for inc in report.incidents if inc.location.name}:
+        for alt in parse_query(name).alternatives[:1]:
+            ccs = {p.cc for p, _, derived, same, _, _ in g.by_keys(exact_key(alt), "\0") if same and not derived}
+            for cc in ccs:
+                votes[cc] += 2.0 / len(ccs)
+    for inc in report.incidents:
+        cc = country_code(inc.location.country)
+        if cc:
+            votes[cc] += 3
+    for *_, cc in mentions:
+        if cc:
+            votes[cc] += 0.5
+    demonym_votes: Counter[str] = Counter()
+    for word in re.findall(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", report.doc.text):
+        cc = country_codes().get(exact_key(word))
+        if cc:
+            votes[cc] += 0.5
+        elif word in DEMONYMS:
+            demonym_votes[DEMONYMS[word]] += 0.25
+    for cc, v in demonym_votes.items():
+        votes[cc] += min(1.0, v)  # demonyms also name perpetrators ("Russian jets"): capped
+    if not votes:
+        return None
+    for cc in VILLAGE_GAZETTEER_COUNTRIES:  # ties go to the countries Vigil knows village by village
+        if cc in votes:
+            votes[cc] += 0.1
+    return votes.most_common(1)[0][0]
+
+
+def _name_span(text: str, loc: Location) -> tuple[int, int] | None:
+    if loc.span:
+        return loc.span
+    i = text.find(loc.name)
+    return (i, i + len(loc.name)) if i >= 0 else None
+
+
+def _context_admin1(text: str, span: tuple[int, int] | None,
+                    mentions: list[tuple[int, int, str, str]]) -> str | None:
+    """The province named nearest the place, inside its sentence ("Idlib's Bara", "countryside of Aleppo")."""
+    if span is None:
+        return None
+    a, b = span
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+    nxt = _SENTENCE_END.search(text, b)
+    right = nxt.start() + 1 if nxt else len(text)
+    best_m, best_d = None, 10**9
+    for s, e, a1, _ in mentions:
+        if s >= a and e <= b:  # the place itself ("Idlib" as a city)
+            continue
+        if left <= s and e <= right:
+            d = a - e if e <= a else s - b
+            if d < best_d:
+                best_m, best_d = a1, d
+    return best_m
+
+
+def _canonical_hints(loc: Location) -> None:
+    """The extractor's hints in Vigil's spelling ('Idleb' -> 'Idlib', 'SY' -> 'Syria'); unknown ones kept."""
+    cc = country_code(loc.country)
+    if cc:
+        loc.country = gazetteer.country_name(cc)
+    if loc.admin1:
+        loc.admin1 = admin1_of(loc.admin1, cc) or loc.admin1
+
+
+def _fill(loc: Location, c: Candidate | None, admin1: str | None, country: str | None) -> None:
+    if c is None:
+        loc.admin1 = loc.admin1 or admin1
+        loc.country = loc.country or country
+        return
+    loc.matched_name, loc.gazetteer_id = c.matched_name or None, c.gazetteer_id or None
+    loc.lat, loc.lon = round(c.lat, 5), round(c.lon, 5)
+    loc.geo_precision = c.precision
+    loc.admin1 = loc.admin1 or c.admin1  # an extractor's hint wins over the gazetteer
+    loc.admin2 = c.admin2 if c.admin1 == loc.admin1 or loc.admin1 is None else loc.admin2
+    loc.country = loc.country or c.country
+
+
+@dataclass
+class _LocQuery:
+    """One incident location and the hints gathered for it."""
+
+    loc: Location
+    admin1: str | None  # the extractor's (strong)
+    soft_admin1: str | None  # the province named next to it in the text
+    country: str | None  # the extractor's, or the country of its admin1 hint (strong)
+    soft_country: str | None  # from the nearby province or the report as a whole
+    admin2: str | None = None  # a district the extractor gave (a city there is not a district hint)
+    name: str = ""  # what is resolved: the report's name, or "X neighbourhood of Y city" when the text says so
+
+
+def geocode_report(report: Report) -> Report:
+    """Fill lat/lon/admin fields of every incident location in place; abstain when unsure.
+
+    Pure in the report: context is the text around each name, the extractor's
+    hints and the other places of the same report (a joint choice: a second
+    pass prefers readings close to the places already pinned confidently).
+    """
+    locs = [inc.location for inc in report.incidents if inc.location and inc.location.name]
+    if not locs:
+        return report
+    text = report.doc.text or ""
+    mentions = _mentions(text, None)
+    report_cc = _report_country(report, mentions)
+    queries = [_hints_for(loc, text, mentions, report_cc) for loc in locs]
+    first = _choose_all(queries, lambda i: ())
+    anchors = [(c.lat, c.lon, q.loc.name) if c and c.precision == "place" and c.score >= EXACT else None
+               for q, c in zip(queries, first)]
+
+    def near_for(i: int) -> tuple[tuple[float, float], ...]:
+        return near_key([(a[0], a[1]) for j, a in enumerate(anchors)
+                          if a and j != i and a[2] != queries[i].loc.name])
+
+    chosen = _choose_all(queries, near_for) if any(anchors) else first
+    chosen = _sibling_areas(queries, chosen, text)
+    for q, c in zip(queries, chosen):
+        country = q.country or gazetteer.country_name(q.soft_country)
+        _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
+    return report
+
+
+SIBLING_KM = 30.0  # list-mates this close together stand for the area an unresolved list-mate lies in
+
+
+def _sentence_bounds(text: str, a: int, b: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, a)), default=0)
+    nxt = _SENTENCE_END.search(text, b)
+    return left, (nxt.start() + 1 if nxt else len(text))
+
+
+def _sibling_areas(queries: list[_LocQuery], chosen: list[Candidate | None], text: str) -> list[Candidate | None]:
+    """An unresolved place listed with others ("nine in A, eight in B, two each in C and D") lies among them.
+
+    When at least two of its list-mates in the same sentence are pinned to places, in one province and
+    within SIBLING_KM of each other, it gets their centroid as an area ("district" precision, no gazetteer
+    entry): a ceasefire check needs a position, and places listed together are close.
+    """
+    out = list(chosen)
+    spans = [_name_span(text, q.loc) for q in queries]
+    for i, (q, c) in enumerate(zip(queries, chosen)):
+        if c is not None or spans[i] is None or q.loc.geo_precision or parse_query(q.loc.name).want != "place":
+            continue
+        lo, hi = _sentence_bounds(text, *spans[i])
+        mates: dict[str, Candidate] = {}
+        for j, m in enumerate(chosen):
+            if j != i and m is not None and m.feature == "place" and spans[j] and lo <= spans[j][0] < hi \
+                    and queries[j].loc.name != q.loc.name:
+                mates.setdefault(m.gazetteer_id, m)
+        sibs = list(mates.values())
+        if len(sibs) < 2 or len({m.admin1 for m in sibs}) != 1 or len({m.country for m in sibs}) != 1:
+            continue
+        a1 = sibs[0].admin1
+        if (q.admin1 and admin1_of(q.admin1) not in (None, a1)) or \
+                max(km(x.lat, x.lon, y.lat, y.lon) for x in sibs for y in sibs) > SIBLING_KM:
+            continue
+        a2s = {m.admin2 for m in sibs}
+        out[i] = Candidate(name=q.loc.name, matched_name="", lat=sum(m.lat for m in sibs) / len(sibs),
+                           lon=sum(m.lon for m in sibs) / len(sibs), admin1=a1,
+                           admin2=a2s.pop() if len(a2s) == 1 else None, country=sibs[0].country, feature="area",
+                           precision="district", gazetteer_id="", population=0, score=0.0)
+    return out
+
+
+def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str]],
+               report_cc: str | None) -> _LocQuery:
+    _canonical_hints(loc)
+    alts = parse_query(loc.name).alternatives
+    is_province = bool(alts) and admin1_exact(alts[0]) is not None
+    ctx_a1 = None if loc.admin1 or is_province else _context_admin1(text, _name_span(text, loc), mentions)
+    country = loc.country or (admin1_country(loc.admin1) if loc.admin1 else None)
+    soft_country = None if country else (admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
+    a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
+    if a2 is None and not is_province:
+        a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
+    city = None if a2 or parse_query(loc.name).city else \
+        _city_around(loc, text, loc.admin1 or ctx_a1 or loc.context_admin1)
+    name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
+
+
+_DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+"
+                               r"(?:district|subdistrict|sub-district)\b")
+
+
+def _context_district(text: str, span: tuple[int, int] | None, admin1: str | None,
+                      country: str | None) -> str | None:
+    """A district named in the place's sentence ("in Harem district"), when exactly one and in its province."""
+    if span is None or not admin1:
+        return None
+    lo, hi = _sentence_bounds(text, *span)
+    found = set()
+    for m in _DISTRICT_MENTION.finditer(text, lo, hi):
+        if m.start() <= span[0] < m.end():
+            continue  # the place itself ("Ar Rastan district")
+        words = m.group(1).split()
+        for k in range(len(words)):  # "the Harem", "Jets struck Harem": the shortest tail that is a district
+            a2 = admin2_of(" ".join(words[k:]), admin1, country)
+            if a2:
+                found.add(a2)
+                break
+    return found.pop() if len(found) == 1 else None
+
+
+_NAME_RUN = r"[A-Z][\w'’`\-]*(?:\s+[A-Z][\w'’`\-]*){0,2}"
+_CITY_AFTER = re.compile(rf"\s*(?P<hood>(?:neighbou?rhoods?|quarter|district|area)\s+)?(?:of|in)\s+(?:the\s+)?"
+                         rf"(?P<of>city\s+of\s+)?(?P<city>{_NAME_RUN})(?P<said>\s+city)?")
+_CITY_BEFORE = re.compile(rf"(?P<city>{_NAME_RUN})\s+city(?:['’]s|\s*[-–:,])\s*(?:the\s+)?$")
+_HOOD_WORDS = frozenset("neighbourhood neighborhood neighbourhoods neighborhoods quarter quarters".split())
+_LINKS = frozenset("and al el ash as ad ar at az an ad-".split())
+
+
+def _hood_after(text: str, b: int) -> bool:
+    """ "X neighbourhood", "X and Y neighbourhoods", "X, Y and Z quarters": a neighbourhood word ends the list."""
+    for tok in re.findall(r"[\w'’`\-]+|,", text[b:b + 120]):
+        if tok.lower() in _HOOD_WORDS:
+            return True
+        if not (tok == "," or tok.lower() in _LINKS or tok[0].isupper() or tok.lower().startswith(("al-", "el-"))):
+            return False
+    return False
+
+
+_HOOD_WORD = re.compile(r"\b(?:neighbou?rhoods?|quarter)\b", re.I)
+
+
+def _city_around(loc: Location, text: str, province: str | None = None) -> str | None:
+    """The city a place is said to be a neighbourhood of: "X neighbourhood of Aleppo city", "in Homs city",
+    "Aleppo city's X", or the extractor's container for a name it calls a neighbourhood."""
+    span = _name_span(text, loc)
+    hood = bool(_HOOD_WORD.search(loc.name)) or loc.feature_hint == "neighbourhood"
+    if span:
+        a, b = span
+        m = _CITY_AFTER.match(text, b, min(len(text), b + 90))
+        if m and (m.group("hood") or m.group("said") or m.group("of")):
+            if not (m.group("hood") or "").lower().startswith(("district", "area")) or m.group("said"):
+                return m.group("city")
+        m = _CITY_BEFORE.search(text, max(0, a - 60), a)
+        if m:
+            return m.group("city")
+        hood = hood or _hood_after(text, b)
+    if hood and loc.admin2:
+        return re.sub(r"\s+city$", "", loc.admin2.strip(), flags=re.I)
+    if hood and province:
+        return province  # "Sukkari neighbourhood" in Aleppo province: the province's seat city
+    return None
+
+
+def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
+    return [choose(list(resolve_cached(q.name or q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
+                                         near_for(i), 8, q.admin2)))
+            for i, q in enumerate(queries)]

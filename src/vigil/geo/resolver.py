@@ -1,0 +1,486 @@
+"""Geocode stage: put each incident's place on the map, or abstain.
+
+A name is looked up three ways, cheapest first: its light key (case,
+punctuation, articles and Kafr/Kfar/Kefer-style words folded), its heavy
+transliteration fold (q=k, doubled letters, vowel quality ignored), and only
+when both miss, a RapidFuzz ratio over the fold keys inside the hinted
+province or country (and, inside a report, a consonant-skeleton match among
+the places around the report's other, confidently pinned places: Jidarya ->
+Jadraya). Candidates are then scored with the context a report gives: the province named next to the place ("western countryside of
+Aleppo", "Idlib's Bara village"), the district (the caller's `admin2`, the
+extractor's container, "X district" in the sentence), the report's country,
+closeness to the other places the report names, feature type and population.
+
+Some places are answered as areas (`precision` "district", no gazetteer
+entry): a neighbourhood the gazetteer lacks gets its city's point, and in a
+report an unresolved place listed with pinned, close list-mates gets their
+centroid.
+
+`best` abstains (returns None) rather than guess: when the best score is
+under `THRESHOLD`, or when two far-apart places score almost the same. A
+wrong pin is worse than none: the scorer matches incidents by coordinates
+when both sides have them.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from vigil.geo import admin, gazetteer
+from vigil.geo.admin import MIN_FUZZY_LEN, admin1_cc, admin1_of, admin2_of, country_code, km, near_unit
+from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
+from vigil.geo.names import exact_key, fold_key, literal
+from vigil.geo.query import MIN_KEY_LEN, Query, not_a_place_word, parse_query
+
+THRESHOLD = 95.0  # below this, abstain
+AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
+AMBIGUITY_KM = 25.0
+DOMINANCE = 5  # population ratio at which a city outranks a namesake
+CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
+
+EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
+FUZZY_CUTOFF = 82.0  # rapidfuzz ratio on fold keys
+FUZZY_WEIGHT = 0.96
+
+HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or the caller)
+# District hint ("Ar Rastan district"): separates same-named villages of one province. Moderate, because
+# the source's district and the gazetteer's (point in an older district outline) disagree near borders.
+DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
+FAR_DISTRICT_PENALTY = 20.0  # another district, and not just over its border (admin.DISTRICT_EDGE_KM)
+DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 87.0, 4.0  # a near spelling, alone at the top inside the named district
+BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district
+SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
+COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
+SEAT_BONUS = 3.0
+FACILITY_PENALTY = 2.0
+# GeoNames towns carry dozens of alternates (old and foreign names: "Palmyra" is also a Brazilian town's
+# old name), so their own name counts more; the village gazetteers' alternates are local spellings.
+MAIN_NAME_BONUS = 3.0
+LITERAL_BONUS = 3.0  # the report's spelling is letter for letter a gazetteer form ("Jubb Abyad", not "Jubb al Abyad")
+NEAR_KM = 20.0  # radius around the report's pinned places searched for looser spellings
+SKELETON = 89.0  # same consonants, near the report's other places
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible reading of a place name.
+
+    `score`: 100 for the exact name with no other evidence; context adds (province, nearby places,
+    population, seat of a district) or subtracts (another province or country). `best` needs 95.
+    """
+
+    name: str
+    matched_name: str
+    lat: float
+    lon: float
+    admin1: str | None
+    admin2: str | None
+    country: str | None
+    feature: str  # place | admin1 | admin2 | admin3 | country | area (a neighbourhood put at its city's point)
+    precision: str  # place | district | province | country
+    gazetteer_id: str
+    population: int
+    score: float
+    place_id: int = 0  # the gazetteer row (internal; 0 for areas made up from other places)
+    own_name: bool = False  # the report's spelling is the place's own name, not one of its aliases
+
+
+def _context_score(p: Place, base: float, query: Query, admin1: str | None, soft_admin1: str | None,
+                   cc: str | None, soft_cc: str | None, near: tuple[tuple[float, float], ...],
+                   admin2: str | None = None) -> float:
+    s = base
+    if admin2 and p.admin2 and (admin1 is None or p.admin1 == admin1):
+        if p.admin2 == admin2:
+            s += DISTRICT_BONUS
+        elif near_unit(p.lat, p.lon, "admin2", admin2):
+            s -= DISTRICT_PENALTY
+        else:
+            s -= FAR_DISTRICT_PENALTY
+    want = query.want
+    dists = sorted(km(p.lat, p.lon, la, lo) for la, lo in near)
+    d_near = dists[0] if dists else None
+    if d_near is not None:
+        s += 6.0 if d_near <= 15 else 3.0 if d_near <= 50 else 0.0 if d_near <= 150 else -6.0
+        s += min(3.0, float(sum(d <= 25 for d in dists[1:])))  # among several of the report's places
+    if admin1:
+        if p.admin1 == admin1:
+            s += HINT_BONUS
+        elif p.admin1 is not None:
+            # just over the hinted district's border: the source's outline may differ. (Without a district,
+            # a province's border is too long: namesakes across it outnumber the places it misplaces.)
+            edge = bool(admin2) and p.kind == "place" and near_unit(p.lat, p.lon, "admin2", admin2)
+            s -= BORDER_PENALTY if edge else HINT_PENALTY
+    elif soft_admin1:
+        if p.admin1 == soft_admin1:
+            s += SOFT_HINT_BONUS
+        elif p.admin1 is not None and not (d_near is not None and d_near <= 15) and p.population < 100_000:
+            # a province named nearby, unless the place sits among the report's others or is a big city
+            s -= SOFT_HINT_PENALTY
+    if cc and p.cc != cc:
+        s -= COUNTRY_PENALTY
+    elif soft_cc and p.cc != soft_cc and not cc:
+        s -= SOFT_COUNTRY_PENALTY
+    if want == "admin1":
+        s += 8.0 if p.kind == "admin1" else -6.0
+    elif want == "district":
+        s += 8.0 if p.kind in ("admin2", "admin3") else -3.0
+    elif p.kind != "place":
+        # a town's sub-district centres on the town; its district's centre may lie tens of km away
+        s -= 1.0 if p.kind == "country" else 5.0 if p.kind == "admin2" else 4.0
+    if query.facility:
+        s -= FACILITY_PENALTY
+    if p.fcode == "PPLQ":  # abandoned places are rarely where today's incidents happen
+        s -= 4.0
+    if p.population > 1000:
+        s += min(4.0, math.log10(p.population) - 3.0)
+    return round(s, 2)
+
+
+def _candidate(query: str, p: Place, score: float, own_name: bool = False) -> Candidate:
+    return Candidate(name=query, matched_name=p.name, lat=p.lat, lon=p.lon, admin1=p.admin1, admin2=p.admin2,
+                     country=p.country, feature=p.kind, precision=p.precision, gazetteer_id=p.gid,
+                     population=p.population, score=score, place_id=p.id, own_name=own_name)
+
+
+def _fold_base(query_key: str, form_key: str) -> float:
+    """Score of a fold-key match, graded by how close the light spellings are (80-100)."""
+    base = 60.0 + 0.4 * fuzz.ratio(query_key, form_key)
+    return base - 5.0 if len(query_key) < 5 else base  # short names collide easily
+
+
+def _fuzzy_base(fold_ratio: float, query_key: str, form_key: str) -> float:
+    """Score of a fuzzy match: both the folded and the light spellings must be close."""
+    return FUZZY_WEIGHT * (0.5 * fold_ratio + 0.5 * fuzz.ratio(query_key, form_key))
+
+
+def _lookup(alternative: str, admin1: str | None, cc: str | None,
+            only_cc: str | None = None) -> list[tuple[Place, float]]:
+    """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
+    g = gazetteer.load()
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    lit = literal(alternative)
+    if len(lit.replace(" ", "")) < MIN_KEY_LEN or not_a_place_word(ek):
+        return []
+    found: dict[int, tuple[Place, float]] = {}
+    for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
+        base = EXACT if same_key else _fold_base(ek, form)
+        if same_key and form_lit == lit:
+            base += LITERAL_BONUS
+        if same_key and own_name and p.cc not in VILLAGE_GAZETTEER_COUNTRIES:
+            base += MAIN_NAME_BONUS
+        _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
+    return list(found.values())
+
+
+def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> None:
+    if p.id not in found or found[p.id][1] < base:
+        found[p.id] = (p, base)
+
+
+def _fuzzy_lookup(alternative: str, admin1: str | None, cc: str | None) -> list[tuple[Place, float]]:
+    """RapidFuzz over the fold keys of the hinted province (or country, or everything)."""
+    return list(_fuzzy_lookup_in(gazetteer.load(), alternative, admin1, cc))
+
+
+@lru_cache(maxsize=20_000)
+def _fuzzy_lookup_in(g, alternative: str, admin1: str | None, cc: str | None) -> tuple[tuple[Place, float], ...]:
+    """Memoised per loaded gazetteer: the same spelling recurs across thousands of reports."""
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    if not ek or not_a_place_word(ek) or len(fk) < MIN_FUZZY_LEN or fk.startswith("ar:"):
+        return ()
+    folds, lights, ids = g.block(cc, admin1 if cc else None)
+    found: dict[int, tuple[Place, float]] = {}
+    for _, ratio, i in process.extract(fk, folds, scorer=fuzz.ratio, limit=25, score_cutoff=FUZZY_CUTOFF):
+        _keep_best(found, g.place(ids[i]), _fuzzy_base(ratio, ek, lights[i]))
+    return tuple(found.values())
+
+
+_VOWELS = str.maketrans("", "", "aeiouyw")
+
+
+def _skeleton(light_key: str) -> str:
+    """Consonants only: 'jidarya' and 'jadraya' both give 'jdr'. Too loose alone; used only near known places."""
+    return light_key.translate(_VOWELS)
+
+
+def _near_lookup(alternative: str, near: tuple[tuple[float, float], ...]) -> list[tuple[Place, float]]:
+    """Fuzzy and consonant-skeleton matches among the places around the report's other places."""
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    if not ek or not_a_place_word(ek) or ek.startswith("ar:") or len(fk) < 4:
+        return []
+    g = gazetteer.load()
+    skel = _skeleton(ek)
+    found: dict[int, tuple[Place, float]] = {}
+    for lat, lon in near[:6]:
+        folds, lights, skels, pids = _names_around(g, round(lat, 2), round(lon, 2))
+        # Scored in C over the whole neighbourhood; only close spellings and skeleton twins are looked at.
+        hits = {i for _, _, i in process.extract(fk, folds, scorer=fuzz.ratio, limit=None,
+                                                 score_cutoff=FUZZY_CUTOFF)}
+        if len(skel) >= 3:
+            hits.update(i for i, k in enumerate(skels) if k == skel)
+        for i in hits:
+            ratio = fuzz.ratio(fk, folds[i])
+            base = _fuzzy_base(ratio, ek, lights[i]) if ratio >= FUZZY_CUTOFF else 0.0
+            if len(skel) >= 3 and skels[i] == skel:
+                base = max(base, SKELETON)
+            if base:
+                _keep_best(found, g.place(pids[i]), base)
+    return list(found.values())
+
+
+@lru_cache(maxsize=512)
+def _names_around(g, lat: float, lon: float) -> tuple[list, list, list, list]:
+    """The names within NEAR_KM of a point, with their keys; memoised per loaded gazetteer and ~1 km cell."""
+    rows = g.around(lat, lon, NEAR_KM)
+    folds = [f for f, _, _ in rows]
+    lights = [k for _, k, _ in rows]
+    return folds, lights, [_skeleton(k) for k in lights], [p for _, _, p in rows]
+
+
+def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per gazetteer id, and one per spot (WOF keeps some places twice)."""
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: -c.score)[:60]:
+        if any(c.gazetteer_id == o.gazetteer_id or (c.feature == o.feature and c.matched_name == o.matched_name
+               and km(c.lat, c.lon, o.lat, o.lon) < 3) for o in out):
+            continue
+        out.append(c)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, country: str | None,
+                    soft_country: str | None, near: tuple[tuple[float, float], ...], limit: int,
+                    admin2: str | None = None) -> tuple[Candidate, ...]:
+    name, soft_admin1 = _possessive_province(name, soft_admin1)
+    query = parse_query(name)
+    if not query.alternatives:
+        return ()
+    cc, soft_cc = country_code(country), country_code(soft_country)
+    a1 = admin1_of(admin1, cc) if admin1 else None
+    soft_a1 = admin1_of(soft_admin1, cc or soft_cc) if soft_admin1 else None
+    if admin1 and not a1:
+        a1 = admin1  # unknown province name: still compare literally
+    elif a1 and not cc:
+        cc = admin1_cc(a1) or None  # "Aleppo Governorate" says Syria
+    if soft_a1 and not (cc or soft_cc):
+        soft_cc = admin1_cc(soft_a1) or None
+    a2 = admin2_of(admin2, a1 or soft_a1, cc or soft_cc) if admin2 else None
+    scored: list[Candidate] = []
+    block_a1, block_cc = a1 or soft_a1, cc or soft_cc
+    for i, alt in enumerate(query.alternatives):
+        if i >= query.n_clean and any(c.score >= THRESHOLD for c in scored):
+            break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
+        # The first spelling is the report's; later ones are fallbacks and count a little less.
+        for p, base in _lookup(alt, block_a1, block_cc, cc):
+            if i >= query.n_main and not (block_a1 and p.admin1 == block_a1 and p.kind == "place"):
+                continue  # a bare name counts only inside the hinted province
+            score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
+            scored.append(_candidate(name, p, score, exact_key(alt) == exact_key(p.name)))
+    if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
+        province = a1 or soft_a1
+        scored = [c for c in scored if province and c.feature == "place" and c.admin1 == province]
+    elif not any(c.score >= THRESHOLD for c in scored) and block_cc:
+        # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
+        # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
+        for i, alt in enumerate(query.alternatives[:query.n_clean]):
+            for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
+                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
+                scored.append(_candidate(name, p, score))
+            if near:
+                for p, base in _near_lookup(alt, near):
+                    score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
+                    scored.append(_candidate(name, p, score))
+    ranked = _dedupe(_prefer_seats(scored, query))
+    if ranked and ranked[0].feature == "admin3" and query.want == "place":
+        ranked[0] = _seat_of(ranked[0])
+    if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
+            and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - DISTRICT_FUZZY_MARGIN):
+        # A close spelling that is clearly the best inside the named district counts as found.
+        ranked[0] = replace(ranked[0], score=THRESHOLD)
+    if query.city:
+        ranked = _in_city(ranked, query.city, name, a1 or soft_a1, cc or soft_cc)
+    return tuple(ranked[:limit])
+
+
+CITY_KM = 15.0  # a neighbourhood read as a place farther than this from its city is a namesake elsewhere
+
+
+def _in_city(ranked: list[Candidate], city_name: str, name: str, a1: str | None,
+             cc: str | None) -> list[Candidate]:
+    """A neighbourhood the gazetteer lacks is put at its city's point, honestly as an area.
+
+    Readings of the neighbourhood's name far from the city are namesakes elsewhere and are dropped.
+    """
+    city = choose(list(resolve_cached(city_name + " city", a1, None, gazetteer.country_name(cc) if cc else None,
+                                        None, (), 8)))
+    if city is None or city.feature != "place":
+        return ranked
+    inside = [c for c in ranked if km(c.lat, c.lon, city.lat, city.lon) <= CITY_KM]
+    if inside and inside[0].score >= THRESHOLD and inside[0].gazetteer_id != city.gazetteer_id:
+        return inside
+    area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district")
+    return [area]
+
+
+SEAT_KM = 30.0  # a sub-district's seat lies within this of the sub-district's centre
+
+
+def _seat_of(unit: Candidate) -> Candidate:
+    """For "Sabka town" read as the Sabka sub-district, the town the sub-district is named after.
+
+    The sub-district's names ("Al-Sabkhah") find its seat ("As Sabkhah") where the report's spelling does
+    not; its centre can lie 20 km from the town. Unchanged when no such town is found.
+    """
+    g = gazetteer.load()
+    seats = []
+    for key in g.name_keys(unit.place_id):
+        for p, _, _, same_key, _, _ in g.by_keys(key, "\0"):
+            if p.kind == "place" and same_key and p.admin1 == unit.admin1 \
+                    and km(p.lat, p.lon, unit.lat, unit.lon) <= SEAT_KM:
+                seats.append(p)
+    if not seats:
+        return unit
+    seat = min(seats, key=lambda p: (not p.fcode.startswith("PPLA"), km(p.lat, p.lon, unit.lat, unit.lon)))
+    return replace(_candidate(unit.name, seat, unit.score), own_name=unit.own_name)
+
+
+def _prefer_seats(cands: list[Candidate], query: Query) -> list[Candidate]:
+    """A place that is the seat of a same-named district or sub-district is the town meant.
+
+    Reports say "Al-Bab" for the town and the district alike; a same-named
+    village elsewhere in the province is the less likely reading.
+    """
+    units = [c for c in cands if c.feature in ("admin2", "admin3")]
+    out = []
+    for c in cands:
+        bonus = 0.0
+        if c.feature == "place" and any(km(c.lat, c.lon, u.lat, u.lon) <= 15 and u.score >= c.score - 10
+                                        for u in units):
+            bonus += SEAT_BONUS
+        if query.town and c.feature == "place" and c.population > 0:
+            bonus += 1.0
+        out.append(replace(c, score=round(c.score + bonus, 2)) if bonus else c)
+    return out
+
+
+def _possessive_province(name: str, soft_admin1: str | None) -> tuple[str, str | None]:
+    """ "Idlib's Bara village" is Bara, with Idlib as a province hint."""
+    m = re.match(r"^(.+?)['’`]s\s+(.+)$", name.strip())
+    if m and admin1_of(m.group(1)):
+        return m.group(2), soft_admin1 or m.group(1)
+    return name, soft_admin1
+
+
+def near_key(near: list[tuple[float, float]] | None) -> tuple[tuple[float, float], ...]:
+    return tuple(sorted((round(a, 3), round(b, 3)) for a, b in near or ()))
+
+
+def resolve(name: str, *, admin1: str | None = None, country: str | None = None,
+            near: list[tuple[float, float]] | None = None, limit: int = 5,
+            admin2: str | None = None) -> list[Candidate]:
+    """Ranked candidates for a place name; `admin1`/`country` are strong hints, `near` points to stay close to,
+    `admin2` a district ("Ar Rastan district", any common spelling) that separates same-named villages."""
+    return list(resolve_cached(name or "", admin1, None, country, None, near_key(near), limit, admin2))
+
+
+def choose(cands: list[Candidate]) -> Candidate | None:
+    if not cands or cands[0].score < THRESHOLD:
+        return None
+    top = cands[0]
+    close = [c for c in cands if c.score >= max(THRESHOLD, top.score - CITY_MARGIN)]
+    for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
+        if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
+            return city
+    rivals = [o for o in cands[1:] if o.score > top.score - AMBIGUITY_MARGIN
+              and km(top.lat, top.lon, o.lat, o.lon) > AMBIGUITY_KM and not _same_unit(top, o)
+              and not _dominates(top, o)]
+    if not rivals:
+        return top
+    return _more_prominent([c for c in cands if c.score > top.score - AMBIGUITY_MARGIN])
+
+
+def _more_prominent(group: list[Candidate]) -> Candidate | None:
+    """Among far-apart namesakes of one district that fit equally well, the one a report most likely means.
+
+    A place whose own name the report spells beats places that only list it as an alias
+    (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one the
+    gazetteer knows under more names (older maps, other scripts) is the better-known village.
+    """
+    if any(c.feature != "place" or not c.place_id for c in group) or len({c.admin2 for c in group}) > 1:
+        return None  # namesakes in different districts: too little to go on
+    own = [c for c in group if c.own_name]
+    if len(own) == 1:
+        return own[0]
+    pool = own or group
+    counts = sorted(((len(gazetteer.load().name_keys(c.place_id)), i) for i, c in enumerate(pool)), reverse=True)
+    if counts[0][0] > counts[1][0]:
+        return pool[counts[0][1]]
+    return None
+
+
+def _dominates(a: Candidate, b: Candidate) -> bool:
+    """A city is what reports mean over a same-named village (Zaporizhzhia the city, not the hamlet)."""
+    return a.population >= 50_000 and a.population >= DOMINANCE * max(b.population, 1)
+
+
+def _same_unit(a: Candidate, b: Candidate) -> bool:
+    """An admin unit and its own seat (Idlib province / Idlib city) are not a real ambiguity."""
+    return a.feature != b.feature and a.admin1 == b.admin1 and "place" in (a.feature, b.feature) \
+        and a.feature != "admin2"
+
+
+def best(name: str, *, admin1: str | None = None, country: str | None = None,
+         near: list[tuple[float, float]] | None = None, admin2: str | None = None) -> Candidate | None:
+    """The place meant, or None when the evidence is too weak or two far-apart places fit equally."""
+    return choose(resolve(name, admin1=admin1, country=country, near=near, limit=8, admin2=admin2))
+
+
+@lru_cache(maxsize=100_000)
+def known_place(name: str, country: str | None = None) -> bool:
+    """True when the name (exactly, after normalisation) is a gazetteer place, province or country."""
+    bare = re.sub(r"[’'`]s$", "", name.strip())
+    key = exact_key(bare)
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or not_a_place_word(key):
+        return False
+    cc = country_code(country)
+    return any(cc is None or p.cc == cc for p, _, derived in gazetteer.load().by_key("key", key) if not derived)
+
+
+@lru_cache(maxsize=20_000)
+def country_of_place(name: str) -> str | None:
+    """Country of a big, well-known city or province ('Aleppo' -> 'Syria'); None if unknown or disputed."""
+    bare = re.sub(r"[’'`]s$", "", name.strip())
+    key = exact_key(bare)
+    if len(literal(bare).replace(" ", "")) < MIN_KEY_LEN or not_a_place_word(key):
+        return None
+    weight: Counter[str] = Counter()
+    for p, _, derived in gazetteer.load().by_key("key", key):
+        if derived:
+            continue
+        if p.kind == "country":
+            weight[p.cc] += 10**9
+        elif p.kind == "admin1":
+            weight[p.cc] += 10**6
+        elif p.population >= 100_000:
+            weight[p.cc] += p.population
+    if not weight:
+        return None
+    (top, w1), *rest = weight.most_common(2)
+    if rest and rest[0][1] * 5 > w1:
+        return None
+    return gazetteer.country_name(top)
+
+
+def clear_caches() -> None:
+    for f in (resolve_cached, known_place, country_of_place):
+        f.cache_clear()
+    admin.clear_caches()
+
+
+gazetteer.on_reset(clear_caches)
