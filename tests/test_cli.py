@@ -38,9 +38,9 @@ def test_extract_missing_path_fails_but_reads_the_others(tmp_path):
 
 def test_demo_ingests_the_sample_corpus_and_shows_incidents_and_ceasefires(tmp_path):
     db = f"sqlite:///{tmp_path / 'demo.db'}"
-    result = CliRunner().invoke(app, ["demo", "--db", db])
+    result = CliRunner().invoke(app, ["demo", "--db", db, "--no-serve"])
     assert result.exit_code == 0, result.stderr
     assert "21 new" in result.stderr
     assert "incidents" in result.stdout and "ceasefires" in result.stdout
-    again = CliRunner().invoke(app, ["demo", "--db", db])
+    again = CliRunner().invoke(app, ["demo", "--db", db, "--no-serve"])
     assert "0 new" in again.stderr and "21 duplicate" in again.stderr

@@ -36,12 +36,14 @@ def test_sqlite_and_postgresql_give_identical_incidents(tmp_path):
 
 
 def test_migrations_match_the_tables_store_uses(db_url):
+    from vigil.store import SCHEMA_REVISION
+
     with open_store(db_url) as s:
         with s.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
     assert diff == []
-    assert version == "0004"
+    assert version == SCHEMA_REVISION
 
 
 def test_reopening_a_store_keeps_its_data(db_url):

@@ -100,8 +100,12 @@ def eval_command(
 
 @app.command()
 def demo(db: Optional[str] = typer.Option(None, "--db", help="Database URL or SQLite file; default $VIGIL_DB or "
-                                                            "./vigil.db.")) -> None:
-    """The main job on the bundled sample corpus: ingest it, then show incidents, ceasefires and violations."""
+                                                            "./vigil.db."),
+         no_serve: bool = typer.Option(False, "--no-serve", help="Print and exit instead of serving the dashboard."),
+         host: str = typer.Option("127.0.0.1", "--host", help="Address the dashboard listens on."),
+         port: int = typer.Option(8000, "--port", help="Port of the dashboard.")) -> None:
+    """The main job on the bundled sample corpus: ingest it, show incidents, ceasefires and violations,
+    then serve the dashboard over it (until Ctrl-C)."""
     from importlib.resources import files
 
     from vigil.summary import print_store_summary
@@ -113,6 +117,8 @@ def demo(db: Optional[str] = typer.Option(None, "--db", help="Database URL or SQ
         print_store_summary(store)
     if failed or summary.failed:
         raise typer.Exit(1)
+    if not no_serve:
+        _serve(db, host, port)
 
 
 # ---- geocoding commands (geocode, gazetteer) -------------------------------
@@ -432,3 +438,75 @@ def rebuild(db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> No
 
 
 # ---- end of store commands -------------------------------------------------
+
+
+# ---- web commands (serve, token) --------------------------------------------
+
+
+def _serve(db: Optional[str], host: str, port: int) -> None:
+    from vigil.web import serve as web_serve
+
+    def ready(url: str) -> None:
+        typer.echo(f"dashboard: {url}   API docs: {url}docs   (Ctrl-C stops)", err=True)
+
+    try:
+        web_serve(db, host=host, port=port, on_ready=ready)
+    except OSError as e:
+        typer.echo(f"vigil: cannot listen on {host}:{port} ({e.strerror or e}); try --port", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port"),
+) -> None:
+    """Serve the dashboard at / and the REST API at /api (docs at /docs) until Ctrl-C."""
+    _serve(db, host, port)
+
+
+token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens for the web API's writes.")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(name: str = typer.Argument(..., help="Who uses it; corrections made with it are signed so."),
+                 db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> None:
+    """Make a token; it is printed once and stored only hashed."""
+    from vigil.store import create_token
+
+    with _open_store(db) as store:
+        try:
+            secret = create_token(store, name)
+        except ValueError as e:
+            typer.echo(f"vigil: {e}", err=True)
+            raise typer.Exit(1)
+    typer.echo(secret)
+    typer.echo(f"token for {name.strip()!r} (shown once; send as 'Authorization: Bearer TOKEN')", err=True)
+
+
+@token_app.command("list")
+def token_list(db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> None:
+    """Tokens by name, with when they were made and revoked."""
+    from vigil.store import list_tokens
+
+    with _open_store(db) as store:
+        rows = list_tokens(store)
+    for r in rows:
+        typer.echo(f"{r['name']}\tcreated {r['created_at']}" + (f"\trevoked {r['revoked_at']}" if r["revoked_at"] else ""))
+
+
+@token_app.command("revoke")
+def token_revoke(name: str = typer.Argument(...), db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> None:
+    """Revoke NAME's token: requests with it get 401 from now on."""
+    from vigil.store import revoke_token
+
+    with _open_store(db) as store:
+        if not revoke_token(store, name):
+            typer.echo(f"vigil: no live token named {name!r}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"revoked {name!r}", err=True)
+
+
+# ---- end of web commands ----------------------------------------------------

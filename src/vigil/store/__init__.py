@@ -42,8 +42,13 @@ from vigil.store.queries import (IncidentFilter, UnknownIncident, analyze, bulk_
                                  iter_incidents, query_ceasefires, query_incidents, query_violations, stats)
 from vigil.store.ingest import IngestSummary, content_hash, ingest_reports
 from vigil.store.corrections import CORRECTABLE, correct, parse_value
+from vigil.store.browse import (BrowseFilter, UnknownReport, count_incidents, get_report, incident_points,
+                                incident_stats, incidents_of_reports, page_incidents)
+from vigil.store.tokens import create_token, list_tokens, revoke_token, token_owner
 
 __all__ = [
+    "BrowseFilter", "UnknownReport", "count_incidents", "get_report", "incident_points", "incident_stats",
+    "incidents_of_reports", "page_incidents", "create_token", "list_tokens", "revoke_token", "token_owner",
     "CORRECTABLE", "DEFAULT_URL", "IncidentFilter", "IngestSummary", "NEAR_COPY_THRESHOLD", "SCHEMA_REVISION",
     "Store", "UnknownIncident", "admin1_key", "analyze", "apply_corrections", "bulk_insert_incidents",
     "cells_covering", "ceasefire_claims", "ceasefires", "content_hash", "correct", "corrections", "database_url",

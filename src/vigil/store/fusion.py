@@ -142,6 +142,8 @@ def _incident_columns(record: dict[str, Any]) -> dict[str, Any]:
         "lat": loc.get("lat"),
         "lon": loc.get("lon"),
         "killed": record.get("killed"),
+        "killed_low": record.get("killed_low"),
+        "killed_high": record.get("killed_high"),
         "grade": record.get("grade"),
         "record": record,
         "cell": grid_cell(loc.get("lat"), loc.get("lon")),

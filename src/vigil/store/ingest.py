@@ -99,7 +99,7 @@ def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
         content_hash=h, doc_id=report.get("doc_id"), url=report.get("url"), published=published,
         reports_incident=report.get("reports_incident"), copy_group=h,
         minhash=mh.hashvalues.tobytes() if mh is not None else None,
-        ingested_at=datetime.now(timezone.utc), payload=payload)).inserted_primary_key[0]
+        ingested_at=datetime.now(timezone.utc), payload=payload, text=report.get("text"))).inserted_primary_key[0]
     touched_incidents: set[str] = set()
     near = False
     if mh is not None:

@@ -18,6 +18,7 @@ reports = sa.Table(
     sa.Column("minhash", sa.LargeBinary),
     sa.Column("ingested_at", sa.DateTime(timezone=True)),
     sa.Column("payload", sa.JSON),
+    sa.Column("text", sa.Text),  # the report as read, so evidence spans can be shown in context
 )
 report_bands = sa.Table(
     "report_bands", metadata,
@@ -71,6 +72,8 @@ incidents = sa.Table(
     sa.Column("grade", sa.String(16)),
     sa.Column("record", sa.JSON, nullable=False),
     sa.Column("cell", sa.Integer),  # 0.1-degree grid cell (see grid_cell), for --near
+    sa.Column("killed_low", sa.Integer),  # with `killed` (the best figure): sums for the stats without JSON
+    sa.Column("killed_high", sa.Integer),
     sa.Index("ix_incidents_date", "date"),
     sa.Index("ix_incidents_country_date", "country_key", "date"),
     sa.Index("ix_incidents_admin1_date", "admin1_key", "date"),
@@ -78,6 +81,8 @@ incidents = sa.Table(
     sa.Index("ix_incidents_type_date", "type", "date"),
     sa.Index("ix_incidents_lat_lon", "lat", "lon"),
     sa.Index("ix_incidents_cell_date", "cell", "date"),
+    sa.Index("ix_incidents_grade_date", "grade", "date"),
+    sa.Index("ix_incidents_killed", "killed"),
 )
 corrections = sa.Table(
     "corrections", metadata,
@@ -114,3 +119,11 @@ violations = sa.Table(
     sa.Column("by_declarer", sa.Boolean, nullable=False),
 )
 
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)

@@ -1,0 +1,294 @@
+"""REST routes under /api: the CLI's queries as URLs, plus token-guarded writes."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import date
+from typing import Any, Literal, Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from vigil import store as st
+
+router = APIRouter(prefix="/api")
+
+MAX_PAGE = 1000
+MAX_EXPORT = 200_000
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int):
+        self.limit = limit
+
+
+def _store(request: Request) -> st.Store:
+    return request.app.state.store
+
+
+def _unprocessable(field: str, msg: str, where: str = "query") -> HTTPException:
+    return HTTPException(422, detail=[{"loc": [where, field], "msg": msg, "type": "value_error"}])
+
+
+def _near(value: Optional[str]) -> tuple[float, float, float] | None:
+    if not value:
+        return None
+    try:
+        lat, lon, km = (float(x) for x in value.split(","))
+    except ValueError:
+        raise _unprocessable("near", "use LAT,LON,KM, e.g. 36.15,36.89,10")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
+        raise _unprocessable("near", "latitude -90..90, longitude -180..180, radius > 0 km")
+    return lat, lon, km
+
+
+def incident_filter(
+    since: Optional[date] = Query(None, description="First day (YYYY-MM-DD)."),
+    until: Optional[date] = Query(None, description="Last day (YYYY-MM-DD)."),
+    country: Optional[str] = Query(None, description="Country (name or ISO code)."),
+    admin1: Optional[str] = Query(None, description="Province/governorate, any common spelling."),
+    perpetrator: Optional[str] = Query(None),
+    type: Optional[str] = Query(None, description="airstrike, drone_strike, shelling, bombing, ..."),
+    grade: Optional[str] = Query(None, description="confirmed, fair, weak or contested."),
+    near: Optional[str] = Query(None, description="LAT,LON,KM: within KM of a point."),
+    q: Optional[str] = Query(None, max_length=200, description="Words that must all occur in the evidence "
+                                                               "sentences or the place names."),
+) -> st.BrowseFilter:
+    """The CLI's filters as query parameters (shared by the list, the map points and the stats)."""
+    if since and until and since > until:
+        raise _unprocessable("until", "until is before since")
+    return st.BrowseFilter(since=since, until=until, country=country or None, admin1=admin1 or None,
+                             perpetrator=perpetrator or None, type=type or None, grade=grade or None,
+                             near=_near(near), text=(q or "").strip() or None)
+
+
+def _checked(fn, *args, **kw):
+    """Run a store query; a filter value the store rejects is the client's error (422)."""
+    try:
+        return fn(*args, **kw)
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e))
+
+
+@router.get("/incidents", summary="Fused incidents: filter, sort, page; JSON, CSV or GeoJSON")
+def list_incidents(
+    request: Request,
+    f: st.BrowseFilter = Depends(incident_filter),
+    sort: Literal["date", "-date", "killed", "-killed"] = Query("date", description="Field, '-' for descending."),
+    limit: Optional[int] = Query(None, ge=1, le=MAX_EXPORT,
+                                 description=f"Page size: default 100 and at most {MAX_PAGE} for JSON; "
+                                             "CSV and GeoJSON default to the whole selection."),
+    offset: int = Query(0, ge=0),
+    format: Literal["json", "csv", "geojson"] = Query("json"),
+) -> Any:
+    store = _store(request)
+    if format == "json":
+        if limit is not None and limit > MAX_PAGE:
+            raise _unprocessable("limit", f"at most {MAX_PAGE} per page for JSON; use offset to page on")
+        limit = limit or 100
+    f.sort, f.limit, f.offset = sort, limit, offset
+    if format == "csv":
+        from vigil.export import write_csv
+
+        buf = io.StringIO()
+        write_csv(_checked(st.page_incidents, store, f), buf)
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="incidents.csv"'})
+    if format == "geojson":
+        from vigil.export import point
+
+        features = [{"type": "Feature", "id": r["id"], "geometry": point(r), "properties": r}
+                    for r in _checked(st.page_incidents, store, f)]
+        return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json",
+                            headers={"Content-Disposition": 'attachment; filename="incidents.geojson"'})
+    total = _checked(st.count_incidents, store, f)
+    items = _checked(st.page_incidents, store, f)
+    return {"total": total, "offset": offset, "limit": limit, "items": items,
+            "next": _page_url(request, offset + limit) if offset + limit < total else None,
+            "prev": _page_url(request, max(0, offset - limit)) if offset > 0 else None}
+
+
+def _page_url(request: Request, offset: int) -> str:
+    params = dict(request.query_params)
+    params["offset"] = str(offset)
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+@router.get("/points", summary="Every matching incident as [id, lat, lon, killed_best, perpetrator, date] (the map)")
+def points(request: Request, f: st.BrowseFilter = Depends(incident_filter)) -> dict[str, Any]:
+    """Compact rows for the map, which draws the whole selection at once; incidents without
+    coordinates are counted, not listed."""
+    rows, unplaced = _checked(st.incident_points, _store(request), f)
+    return {"fields": ["id", "lat", "lon", "killed", "perpetrator", "date"], "points": rows, "not_on_map": unplaced}
+
+
+@router.get("/incidents/{incident_id}", summary="One incident with every source, its evidence spans, "
+                                                "corrections and the ceasefires it may violate")
+def incident(request: Request, incident_id: str) -> dict[str, Any]:
+    store = _store(request)
+    try:
+        record = st.get_incident(store, incident_id)
+    except st.UnknownIncident:
+        raise HTTPException(404, detail=f"no incident {incident_id!r}")
+    cfs = {c["id"]: c for c in st.query_ceasefires(store)} if record.get("violations") else {}
+    record["ceasefires"] = [_ceasefire_brief(cfs[c]) for c in record.get("violations") or [] if c in cfs]
+    return record
+
+
+def _ceasefire_brief(cf: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "declared_by", "area", "announced_on", "effective_from", "effective_until")
+    return {k: cf.get(k) for k in keys}
+
+
+@router.get("/reports/{doc_id}", summary="A stored report: its text, so evidence can be read in context")
+def report(request: Request, doc_id: str) -> dict[str, Any]:
+    try:
+        return st.get_report(_store(request), doc_id)
+    except st.UnknownReport:
+        raise HTTPException(404, detail=f"no report {doc_id!r}")
+
+
+@router.get("/ceasefires", summary="Merged ceasefires with violation counts and casualties")
+def ceasefire_list(request: Request) -> list[dict[str, Any]]:
+    return st.query_ceasefires(_store(request))
+
+
+@router.get("/ceasefires/{ceasefire_id}", summary="One ceasefire with its possible violations")
+def ceasefire(request: Request, ceasefire_id: str) -> dict[str, Any]:
+    store = _store(request)
+    found = [c for c in st.query_ceasefires(store) if c["id"] == ceasefire_id]
+    if not found:
+        raise HTTPException(404, detail=f"no ceasefire {ceasefire_id!r}")
+    return {**found[0], "violation_list": st.query_violations(store, ceasefire_id)}
+
+
+@router.get("/stats", summary="Killed (low/best/high) and incident counts by day, admin1, perpetrator and type")
+def stats(request: Request, f: st.BrowseFilter = Depends(incident_filter)) -> dict[str, Any]:
+    return _checked(st.incident_stats, _store(request), f)
+
+
+# ---- writes -------------------------------------------------------------------------------
+
+
+def token_owner(request: Request) -> str:
+    """The name of the token in `Authorization: Bearer ...`; 401 without a valid one."""
+    scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
+    name = st.token_owner(_store(request), secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+    if name is None:
+        raise HTTPException(401, detail="a valid bearer token is needed (vigil token create NAME)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return name
+
+
+async def _body(request: Request) -> bytes:
+    limit = request.app.state.max_body
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class NewReport(BaseModel):
+    text: str = Field(min_length=1, description="The report's text.")
+    published: date = Field(description="Publication date, YYYY-MM-DD (relative dates are read against it).")
+    doc_id: Optional[str] = Field(None, max_length=200, description="Default: derived from the text.")
+    url: Optional[str] = None
+
+
+class Correction(BaseModel):
+    field: str = Field(description="e.g. killed, perpetrator, location.lat")
+    value: Any = Field(description="The corrected value (JSON: 12, null, \"Russia\").")
+    note: Optional[str] = Field(None, description="Why.")
+
+
+_REPORT_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": NewReport.model_json_schema()},
+    "application/x-ndjson": {"schema": {"type": "string", "description": "JSON Lines: one report object a line, "
+                                                                         "with doc_id, published and text"}}}}}
+
+
+@router.post("/reports", summary="Add reports (one JSON object, or a JSON Lines batch); runs the pipeline",
+             openapi_extra=_REPORT_BODY, status_code=201)
+async def add_reports(request: Request, who: str = Depends(token_owner)) -> dict[str, Any]:
+    from fastapi.concurrency import run_in_threadpool
+
+    raw = await _body(request)
+    docs = _documents(raw, request.headers.get("content-type") or "")
+    return await run_in_threadpool(_ingest, _store(request), docs)
+
+
+def _documents(raw: bytes, content_type: str) -> list:
+    from vigil.model import Document
+    from vigil.read import ReadError, parse_jsonl
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _unprocessable("body", "not UTF-8 text", "body")
+    if "json" in content_type and "ndjson" not in content_type and "jsonl" not in content_type:
+        try:
+            obj = json.loads(text)
+        except ValueError as e:
+            raise _unprocessable("body", f"not valid JSON ({e})", "body")
+        if not isinstance(obj, dict):
+            raise _unprocessable("body", "one report object expected; send a batch as application/x-ndjson", "body")
+        try:
+            r = NewReport.model_validate(obj)
+        except ValidationError as e:
+            raise HTTPException(422, detail=[{"loc": ["body", *e_["loc"]], "msg": e_["msg"], "type": e_["type"]}
+                                             for e_ in e.errors()])
+        doc_id = r.doc_id or "api-" + hashlib.sha256(f"{r.published}\n{r.text}".encode()).hexdigest()[:12]
+        return [Document(doc_id=doc_id, published=r.published, text=r.text.strip(), url=r.url)]
+    items = list(parse_jsonl(text, "body"))
+    errors = [i for i in items if isinstance(i, ReadError)]
+    if errors:
+        raise HTTPException(422, detail=[{"loc": ["body", e.path.partition(":")[2]], "msg": e.reason,
+                                          "type": "value_error"} for e in errors])
+    if not items:
+        raise _unprocessable("body", "no report in the batch", "body")
+    return items
+
+
+def _ingest(store: st.Store, docs: list) -> dict[str, Any]:
+    from vigil.pipeline import process
+
+    dicts = []
+    for doc in docs:
+        d = process(doc).to_dict()
+        d["text"] = doc.text
+        d["source_path"] = doc.doc_id
+        dicts.append(d)
+    failures: list[str] = []
+    summary = st.ingest_reports(store, dicts, on_error=lambda name, e: failures.append(f"{name}: {e}"))
+    touched = st.incidents_of_reports(store, [st.content_hash(d) for d in dicts])
+    return {"read": summary.read, "new": summary.new, "duplicate": summary.duplicate,
+            "near_copy": summary.near_copy, "failed": summary.failed, "failures": failures, "incidents": touched}
+
+
+@router.post("/incidents/{incident_id}/corrections", summary="Correct one field (the machine value is kept)",
+             status_code=201)
+async def add_correction(request: Request, incident_id: str, who: str = Depends(token_owner)) -> dict[str, Any]:
+    from fastapi.concurrency import run_in_threadpool
+
+    raw = await _body(request)
+    try:
+        body = Correction.model_validate_json(raw)
+    except ValidationError as e:
+        raise HTTPException(422, detail=[{"loc": ["body", *e_["loc"]], "msg": e_["msg"], "type": e_["type"]}
+                                         for e_ in e.errors()])
+    try:
+        return await run_in_threadpool(st.correct, _store(request), incident_id, body.field, body.value,
+                                       by=who, note=body.note)
+    except st.UnknownIncident:
+        raise HTTPException(404, detail=f"no incident {incident_id!r}")
+    except ValueError as e:
+        raise _unprocessable("field" if "correct" in str(e) else "value", str(e), "body")

@@ -1,0 +1,94 @@
+"""The FastAPI application: API routes, the dashboard page and offline API docs."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from vigil.store import Store, open_store
+from vigil.web.api import BodyTooLarge, router
+
+STATIC = Path(str(files("vigil") / "web" / "static"))
+MAX_BODY = 5 * 1024 * 1024  # bytes; a JSON Lines batch of a few thousand reports
+
+
+def create_app(db: str | None = None, *, store: Store | None = None, max_body: int = MAX_BODY) -> FastAPI:
+    """The web app over the database `db` (URL or SQLite file; default $VIGIL_DB or ./vigil.db),
+    or over an already open `store` (which the caller then closes)."""
+    own = store is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if own:
+            app.state.store.close()
+
+    app = FastAPI(title="Vigil", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Fused conflict incidents with their sources and evidence, ceasefires and their "
+                              "possible violations. Reads are open; writes need `Authorization: Bearer TOKEN` "
+                              "(`vigil token create NAME`).")
+    app.state.store = open_store(db) if own else store
+    app.state.max_body = max_body
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(_request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return JSONResponse({"detail": f"request body over {exc.limit} bytes"}, status_code=413)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's shape, plus one readable line naming the field(s)
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p not in ('body', 'query', 'path'))}: "
+                            f"{e['msg']}" for e in errors)
+        return JSONResponse({"detail": errors, "message": message}, status_code=422)
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Vigil API",
+                                   swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png")
+
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vigil")
+    except PackageNotFoundError:
+        return "0"
+
+
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000,
+          on_ready: Callable[[str], Any] | None = None) -> None:
+    """Run the app with uvicorn until interrupted; `on_ready(url)` is called once it listens."""
+    import uvicorn
+
+    config = uvicorn.Config(create_app(db), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    if on_ready:
+        original = server.startup
+
+        async def startup(sockets=None) -> None:
+            await original(sockets=sockets)
+            if server.started:
+                shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+                on_ready(f"http://{shown}:{server.servers[0].sockets[0].getsockname()[1] if port == 0 else port}/")
+
+        server.startup = startup
+    server.run()

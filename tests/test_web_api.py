@@ -1,0 +1,246 @@
+"""The REST API over a real store (SQLite file and PostgreSQL): every endpoint, the filters,
+pagination edges, formats, and the 401/404/413/422 paths of the writes."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from starlette.testclient import TestClient
+
+from vigil.store import create_token, open_store, revoke_token
+from vigil.web import create_app
+from web_support import NEW_REPORT, SECOND_REPORT, sample_url  # noqa: F401 (fixture)
+
+
+@pytest.fixture(scope="module")
+def client(sample_url):
+    with TestClient(create_app(sample_url)) as c:
+        yield c
+
+
+@pytest.fixture
+def writable(tmp_path):
+    """An app over an empty SQLite file, a live token for 'ana' and a revoked one for 'old'."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with open_store(url) as s:
+        token = create_token(s, "ana")
+        old = create_token(s, "old")
+        revoke_token(s, "old")
+    with TestClient(create_app(url, max_body=4000)) as c:
+        yield c, token, old
+
+
+def _all(client, **params):
+    return client.get("/api/incidents", params={**params, "limit": 1000}).json()
+
+
+# ---- reads ---------------------------------------------------------------------------------
+
+
+def test_list_pages_carry_the_total_and_links(client):
+    body = client.get("/api/incidents").json()
+    assert body["total"] == len(body["items"]) > 20 and body["limit"] == 100
+    assert body["next"] is None and body["prev"] is None
+    days = [i["date"] for i in body["items"] if i["date"]]
+    assert days == sorted(days)
+
+
+def test_pages_tile_the_selection_without_gaps_or_overlaps(client):
+    full = [i["id"] for i in _all(client)["items"]]
+    seen, offset = [], 0
+    while True:
+        page = client.get("/api/incidents", params={"limit": 7, "offset": offset}).json()
+        seen += [i["id"] for i in page["items"]]
+        if not page["next"]:
+            break
+        assert page["next"].endswith(f"offset={offset + 7}")
+        offset += 7
+    assert seen == full
+
+
+@pytest.mark.parametrize("params,status", [({"limit": 0}, 422), ({"limit": 1001}, 422), ({"offset": -1}, 422),
+                                           ({"sort": "place"}, 422), ({"format": "xml"}, 422)])
+def test_page_parameters_out_of_range_are_refused(client, params, status):
+    assert client.get("/api/incidents", params=params).status_code == status
+
+
+def test_the_last_page_and_past_the_end(client):
+    total = _all(client)["total"]
+    last = client.get("/api/incidents", params={"limit": 5, "offset": total - 1}).json()
+    assert len(last["items"]) == 1 and last["next"] is None and last["prev"].endswith(f"offset={total - 6}")
+    past = client.get("/api/incidents", params={"offset": total + 10}).json()
+    assert past["items"] == [] and past["total"] == total
+
+
+def test_sorting_by_toll(client):
+    killed = [i["killed"] for i in client.get("/api/incidents", params={"sort": "-killed", "limit": 10}).json()["items"]]
+    assert killed == sorted(killed, reverse=True) and killed[0] > 0
+
+
+def test_filters_narrow_and_agree_with_each_other(client):
+    total = _all(client)["total"]
+    for params in ({"country": "Syria"}, {"type": "airstrike"}, {"grade": "weak"}, {"since": "2020-01-01"},
+                   {"until": "2019-12-31"}, {"near": "35.65,36.65,40"}, {"q": "market"}, {"admin1": "Idlib"}):
+        body = _all(client, **params)
+        assert 0 < body["total"] < total, params
+        assert body["total"] == len(body["items"])
+        stats = client.get("/api/stats", params=params).json()
+        assert stats["total"]["incidents"] == body["total"], params
+        pts = client.get("/api/points", params=params).json()
+        assert len(pts["points"]) + pts["not_on_map"] == body["total"], params
+    assert all(i["type"] == "airstrike" for i in _all(client, type="airstrike")["items"])
+    assert all(i["date"] >= "2020-01-01" for i in _all(client, since="2020-01-01")["items"])
+    assert all("market" in json.dumps(i).lower() for i in _all(client, q="market")["items"])
+    assert _all(client, q="market hospital")["total"] <= _all(client, q="market")["total"]
+
+
+@pytest.mark.parametrize("params,field", [({"since": "2020-13-01"}, "since"), ({"near": "1,2"}, "near"),
+                                          ({"since": "2021-01-02", "until": "2021-01-01"}, "until"),
+                                          ({"grade": "excellent"}, None)])
+def test_bad_filters_are_422_naming_the_field(client, params, field):
+    r = client.get("/api/incidents", params=params)
+    assert r.status_code == 422
+    text = json.dumps(r.json())
+    assert (field or "grade") in text
+
+
+def test_csv_and_geojson_are_the_selection_as_the_cli_writes_it(client, sample_url):
+    from vigil.export import write_csv
+    from vigil.store import IncidentFilter, query_incidents
+
+    r = client.get("/api/incidents", params={"format": "csv", "country": "Syria"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == _all(client, country="Syria")["total"]
+    with open_store(sample_url) as s:
+        expected = io.StringIO()
+        write_csv(query_incidents(s, IncidentFilter(country="Syria")), expected)
+    assert r.text == expected.getvalue()
+    geo = client.get("/api/incidents", params={"format": "geojson", "type": "airstrike"}).json()
+    assert geo["type"] == "FeatureCollection"
+    assert len(geo["features"]) == _all(client, type="airstrike")["total"]
+
+
+def test_one_incident_with_sources_spans_and_the_ceasefires_it_may_break(client):
+    violating = [i for i in _all(client)["items"] if i["violations"]][0]
+    body = client.get(f"/api/incidents/{violating['id']}").json()
+    assert body["id"] == violating["id"]
+    assert [c["id"] for c in body["ceasefires"]] == body["violations"]
+    assert body["ceasefires"][0]["declared_by"]
+    for src in body["sources"]:
+        report = client.get(f"/api/reports/{src['doc_id']}").json()
+        for sentence, (start, end) in zip(src["evidence"], src["evidence_spans"]):
+            assert report["text"][start:end] == sentence
+        assert body["id"] in report["incidents"]
+    assert client.get("/api/incidents/inc_000000000000").status_code == 404
+    assert client.get("/api/reports/no-such-report").status_code == 404
+
+
+def test_ceasefires_and_one_with_its_violations(client):
+    cfs = client.get("/api/ceasefires").json()
+    assert cfs and all("violations" in c for c in cfs)
+    busiest = max(cfs, key=lambda c: c["violations"])
+    one = client.get(f"/api/ceasefires/{busiest['id']}").json()
+    assert len(one["violation_list"]) == busiest["violations"] > 0
+    assert client.get("/api/ceasefires/cf_nothing").status_code == 404
+
+
+def test_stats_add_up(client):
+    s = client.get("/api/stats").json()
+    total = s["total"]
+    assert total["incidents"] == _all(client)["total"]
+    assert total["killed_low"] <= total["killed_best"] <= total["killed_high"]
+    for part in ("by_day", "by_admin1", "by_perpetrator", "by_type"):
+        assert sum(r["incidents"] for r in s[part]) == total["incidents"], part
+        assert sum(r["killed_best"] for r in s[part]) == total["killed_best"], part
+    days = [r["key"] for r in s["by_day"] if r["key"]]
+    assert days == sorted(days)
+
+
+def test_openapi_and_docs_are_served_from_the_package(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/incidents", "/api/incidents/{incident_id}", "/api/reports/{doc_id}", "/api/ceasefires",
+                 "/api/ceasefires/{ceasefire_id}", "/api/stats", "/api/reports",
+                 "/api/incidents/{incident_id}/corrections"):
+        assert path in spec["paths"], path
+    docs = client.get("/docs").text
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
+    assert "http://" not in docs and "https://" not in docs
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    page = client.get("/").text
+    assert "https://" not in page.replace("https://www.naturalearthdata.com", "")
+
+
+# ---- writes --------------------------------------------------------------------------------
+
+
+def test_writes_without_a_valid_token_are_401_and_change_nothing(writable):
+    c, token, old = writable
+    for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": f"Bearer {old}"},
+                    {"Authorization": f"Basic {token}"}):
+        r = c.post("/api/reports", json=NEW_REPORT, headers=headers)
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+        assert c.post("/api/incidents/inc_x/corrections", json={"field": "killed", "value": 1},
+                      headers=headers).status_code == 401
+    assert c.get("/api/incidents").json()["total"] == 0
+
+
+def test_posting_a_report_runs_the_pipeline_and_answers_with_its_incidents(writable):
+    c, token, _ = writable
+    auth = {"Authorization": f"Bearer {token}"}
+    r = c.post("/api/reports", json=NEW_REPORT, headers=auth)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["new"] == 1 and len(body["incidents"]) == 1
+    inc = body["incidents"][0]
+    assert inc["killed"] == 7 and inc["location"]["name"] == "Saraqib"
+    assert c.get("/api/reports/web-test-zarkan").json()["text"] == NEW_REPORT["text"]
+    again = c.post("/api/reports", json=NEW_REPORT, headers=auth).json()
+    assert again["duplicate"] == 1 and [i["id"] for i in again["incidents"]] == [inc["id"]]
+    batch = "\n".join(json.dumps(d) for d in (NEW_REPORT, SECOND_REPORT)) + "\n"
+    r = c.post("/api/reports", content=batch, headers={**auth, "Content-Type": "application/x-ndjson"})
+    assert r.status_code == 201 and r.json()["read"] == 2 and r.json()["new"] == 1
+    assert c.get("/api/incidents").json()["total"] == 2
+
+
+@pytest.mark.parametrize("body,ctype,field", [
+    ('{"text": "A strike.", "published": "2024-02-31"}', "application/json", "published"),
+    ('{"published": "2024-02-03"}', "application/json", "text"),
+    ('{"text": "A strike.",', "application/json", "body"),
+    ('[1, 2]', "application/json", "body"),
+    ('{"doc_id": "a", "published": "2024-01-01", "text": "x"}\n{"doc_id": "b"}\n', "application/x-ndjson", "2"),
+    ('', "application/x-ndjson", "body"),
+])
+def test_malformed_reports_are_422_naming_the_field(writable, body, ctype, field):
+    c, token, _ = writable
+    r = c.post("/api/reports", content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": ctype})
+    assert r.status_code == 422, r.text
+    assert any(field in [str(p) for p in e["loc"]] for e in r.json()["detail"]), r.json()
+    assert c.get("/api/incidents").json()["total"] == 0
+
+
+def test_oversized_bodies_are_413(writable):
+    c, token, _ = writable
+    big = {**NEW_REPORT, "text": NEW_REPORT["text"] + " More." * 2000}
+    r = c.post("/api/reports", json=big, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 413
+    assert c.get("/api/incidents").json()["total"] == 0
+
+
+def test_a_correction_is_signed_by_the_token_and_keeps_the_machine_value(writable):
+    c, token, _ = writable
+    auth = {"Authorization": f"Bearer {token}"}
+    iid = c.post("/api/reports", json=NEW_REPORT, headers=auth).json()["incidents"][0]["id"]
+    r = c.post(f"/api/incidents/{iid}/corrections", json={"field": "killed", "value": 9, "note": "hospital list"},
+               headers=auth)
+    assert r.status_code == 201, r.text
+    rec = c.get(f"/api/incidents/{iid}").json()
+    assert rec["killed"] == 9 and rec["machine"]["killed"] == 7
+    assert rec["corrections"][0]["by"] == "ana" and rec["corrections"][0]["note"] == "hospital list"
+    assert c.post(f"/api/incidents/{iid}/corrections", json={"field": "colour", "value": 1},
+                  headers=auth).status_code == 422
+    assert c.post(f"/api/incidents/{iid}/corrections", json={"value": 1}, headers=auth).status_code == 422
+    assert c.post("/api/incidents/inc_000000000000/corrections", json={"field": "killed", "value": 1},
+                  headers=auth).status_code == 404
