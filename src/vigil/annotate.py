@@ -415,7 +415,27 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     places = [found[k] for k in sorted(found)
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places, counts or [])
+    _mark_places_not_struck(sentence, base, places)
     return places
+
+
+# Places a sentence names but where nothing happened: where fire came from, where the teller was,
+# whom the victims are ("a man from X"), or a season rather than a place ("the month of X").
+_NOT_STRUCK_BEFORE = re.compile(
+    r"(?:\b(?:fired|launched|carried out|came|coming|flying|originating|took off|sent|attacks?|strikes?)\s+from"
+    r"|\bfrom\s+(?:the\s+)?(?:direction|side|territory|positions?|area)\s+of(?:\s+(?:the\s+)?(?:north|south|east|west)"
+    r"(?:ern)?(?:\s+of)?)?"
+    r"|\b(?:man|woman|men|women|boy|girl|resident|residents|native|family|people|person|soldier|fighter)s?\s+from"
+    r"|\b(?:based|stationed|headquartered)\s+in"
+    r"|\bmonth\s+of|\bholy\s+month|\bfestival\s+of)\s+(?:the\s+)?$", re.I)
+
+
+def _mark_places_not_struck(sentence: str, base: int, places: list[PlaceMention]) -> None:
+    """A launch site, a person's origin, the seat of an office: a reference, not the incident's place."""
+    for p in places:
+        if p.level in ("locality", "area") and _NOT_STRUCK_BEFORE.search(sentence, max(0, p.start - base - 60),
+                                                                          p.start - base):
+            p.level = "reference"
 
 
 # "the Black Sea port of Odesa", "the Red Sea port city of Hodeidah": the first name only describes the second.
@@ -603,35 +623,74 @@ def _plausible(name: str) -> bool:
 
 # --------------------------------------------------------------------------- event cues
 
-# Cue words for each method, most specific type first. Single words, word pairs, and word stems.
-_TYPE_WORDS: dict[str, str] = {}
-_TYPE_PAIRS: dict[tuple[str, str], str] = {}
-_TYPE_STEMS: list[tuple[str, str]] = []
-_TYPE_ORDER = ["drone_strike", "airstrike", "bombing", "shelling", "shooting", "ground_clash"]
-for _type, _cues in [
-    ("drone_strike", "drone drones uav uavs unmanned+aerial drone+strike drone+strikes"),
-    ("airstrike", "airstrike airstrikes airstrike warplane warplanes jet jets aircraft helicopter helicopters aerial "
-                  "airplane airplanes air+strike air+strikes air+raid air+raids air+attack air+attacks air+force "
-                  "barrel+bomb barrel+bombs bombing+raid bombing+raids air+bombardment"),
-    ("bombing", "suicide ied ieds blast explosion explosions landmine landmines mine mines bomb bombs bombing "
-                "bombed bomber car+bomb car+bombs explosive+device explosive+devices booby* explod* detonat*"),
-    ("shelling", "shell shells shelling shelled artillery mortar mortars rocket rockets missile missiles grad "
-                 "ballistic"),
-    ("shooting", "shot shooting gunman gunmen sniper snipers executed execution executions gunfire massacre "
-                 "opened+fire firing+on gun+attack stabb*"),
-    ("ground_clash", "clash clashes clashed fighting battle battles offensive stormed assault assaults ambush "
-                     "ambushed checkpoint checkpoints combat ground+attack ground+attacks skirmish*"),
-]:
-    for _cue in _cues.split():
-        if "+" in _cue:
-            _TYPE_PAIRS.setdefault(tuple(_cue.split("+")), _type)  # type: ignore[arg-type]
-        elif _cue.endswith("*"):
-            _TYPE_STEMS.append((_cue[:-1], _type))
+# Cue words for each method and for acts, read from data/event_cues.tsv (most specific type first).
+_TYPE_ORDER = ["drone_strike", "airstrike", "bombing", "shelling", "shooting", "ground_clash", "other"]
+
+
+@dataclass(frozen=True)
+class _Cues:
+    words: dict[str, tuple[str, bool]]
+    pairs: dict[tuple[str, str], tuple[str, bool]]
+    stems: dict[str, tuple[str, bool]]
+    stem_rx: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    """The cue table: word, pair or stem -> (type or "-", says an act took place)."""
+    from vigil.lexicon import DATA_DIR
+
+    words: dict = {}
+    pairs: dict = {}
+    stems: dict = {}
+    for line in (DATA_DIR / "event_cues.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cue, kind, role = line.split("\t")[:3]
+        value = (kind, role.strip() == "act")
+        if "+" in cue:
+            pairs.setdefault(tuple(cue.split("+")), value)
+        elif cue.endswith("*"):
+            stems.setdefault(cue[:-1], value)
         else:
-            _TYPE_WORDS.setdefault(_cue, _type)
+            words.setdefault(cue, value)
+    stem_rx = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")[a-z]*")
+    return _Cues(words, pairs, stems, stem_rx)
+
+
+_CUE_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[a-z]+")
-_STEM_TYPE = dict(_TYPE_STEMS)
-_STEM_RX = re.compile(r"\b(?:" + "|".join(_STEM_TYPE) + r")")
+# A clause that only sets the scene for the act: "clashed ... amid airstrikes", "backed by artillery".
+_BACKGROUND = re.compile(r"\b(?:amid|amidst|accompanied by|coincid(?:ed|ing) with|backed by|supported by|covered by|"
+                         r"with the (?:support|cover|help) of|under (?:the )?cover of|where|while)\b", re.I)
+
+
+def cue_mentions(sentence: str) -> list[tuple[int, int, str, bool]]:
+    """Every cue in the sentence: (start, end, type or "-", is an act), in text order."""
+    cues = _cues()
+    lower = sentence.lower()
+    toks = [(m.start(), m.end(), m.group()) for m in _CUE_WORD.finditer(lower)]
+    out = []
+    for i, (a, b, w) in enumerate(toks):
+        if i + 1 < len(toks):
+            pair = cues.pairs.get((w, toks[i + 1][2]))
+            if pair:
+                out.append((a, toks[i + 1][1], *pair))
+                continue
+        hit = cues.words.get(w)
+        if hit:
+            out.append((a, b, *hit))
+    for m in cues.stem_rx.finditer(lower):
+        stem = next(s for s in cues.stems if m.group().startswith(s))
+        out.append((m.start(), m.end(), *cues.stems[stem]))
+    return sorted(set(out))
+
+
+def has_act(sentence: str) -> bool:
+    """Does the sentence tell that an act of violence took place (not only name a weapon)?"""
+    return any(act for _, _, _, act in cue_mentions(sentence))
+
+
 # Words that say an attack happened but not how ("strikes", "raids", "attacks", "the bombardment") are
 # not listed: they never decide the type on their own.
 # Words that show a sentence speaks of violence; a set lookup per word is several times faster than a regex.
@@ -662,7 +721,17 @@ def is_violent(sentence: str) -> bool:
     words = _words(sentence)
     if not _VIOLENT_WORDS.isdisjoint(words) or "lost their lives" in sentence.lower():
         return True
+    if not _act_words().isdisjoint(words):
+        return has_act(sentence)
     return any(w.startswith(_VIOLENT_STEMS) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _act_words() -> frozenset[str]:
+    """Single words that can start an act cue: the cheap gate before reading a sentence's cues."""
+    cues = _cues()
+    firsts = [w for w, (_, act) in cues.words.items() if act] + [p[0] for p, (_, act) in cues.pairs.items() if act]
+    return frozenset(firsts)
 
 
 # Words without which a sentence holds no date: most tolls ("12 people") need no date parsing.
@@ -675,13 +744,18 @@ _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escala
 
 
 def event_types(sentence: str) -> list[str]:
-    """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count."""
-    lower = sentence.lower()
-    words = _WORD.findall(lower)
-    found = {t for t in map(_TYPE_WORDS.get, words) if t}
-    found.update(t for t in map(_TYPE_PAIRS.get, zip(words, words[1:])) if t)
-    found.update(_STEM_TYPE[m.group()] for m in _STEM_RX.finditer(lower))
-    return [t for t in _TYPE_ORDER if t in found]
+    """Types whose specific cue words occur, most specific first; generic words ("strikes") do not count.
+
+    Cues in a scene-setting clause ("clashed with rebels amid airstrikes") count only when the act
+    itself names no method."""
+    cues = [c for c in cue_mentions(sentence) if c[2] != "-"]
+    m = _BACKGROUND.search(sentence)
+    if m:
+        main = [c for c in cues if c[0] < m.start()]
+        if any(t != "other" for _, _, t, _ in main):
+            cues = main
+    found = {t for _, _, t, _ in cues}
+    return [t for t in _TYPE_ORDER if t in found and t != "other"] + (["other"] if "other" in found else [])
 
 
 def generic_type(sentence: str) -> str | None:

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 from dataclasses import dataclass, field
 
-from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type, has_act
 from vigil.model import Document, Incident, Location, Total
 from vigil.extract.places import _ORG_WORDS, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
 from vigil.extract.roles import _only_vague, agent_actors, reporting_sources
@@ -127,6 +127,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     if not (s.violent or has_casualties):
         return [], []
     localities, areas = incident_places(s)
+    if not has_casualties and _PERIOD.search(s.text):
+        localities = []  # "attacks on X since January": a period's record, not an act
     places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
     blockers = _toll_blockers(s, areas, places)
     killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
@@ -205,7 +207,8 @@ def _weak_sentence(s: Sentence) -> bool:
 
 def _is_weak(s: Sentence) -> bool:
     has_casualties = any(c.role in ("killed", "injured") for c in s.counts)
-    return not has_casualties and not (s.types and _DEATH_WORD.search(s.text) or _STRUCK_PLACE.search(s.text))
+    return not has_casualties and not (s.types and _DEATH_WORD.search(s.text) or _STRUCK_PLACE.search(s.text)
+                                       or has_act(s.text))
 
 
 _HOOD_BEFORE = re.compile(r"\bneighbou?rhoods?\s+of\s+(?:the\s+)?[^.;:]*$", re.I)
@@ -243,6 +246,13 @@ _AGGREGATE = re.compile(r"\b(?:since|so far this|this year|last year|past (?:yea
                         r"March|April|May|June|July|August|September|October|November|December)\b|during (?:the )?"
                         r"(?:month|year|war|conflict)|over the past|monthly|documented the death of|total of|"
                         r"in total|overall|across the country)", re.I)
+
+
+# A period rather than a moment: "attacks on X since January", "every day", "within the last month"
+_PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:past|last) (?:few |several |\w+ )?(?:years|months|weeks)|"
+                     r"within the (?:last|past)|every (?:day|week|month)|on a daily basis|over the past|monthly|during (?:the )?"
+                     r"(?:month|year|war|conflict)|in (?:January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December)(?! \d)|overall|across the country)\b", re.I)
 
 
 def _aggregate(s: Sentence) -> bool:

@@ -1,0 +1,54 @@
+"""Document-level extraction: acts without tolls, places that are not the incident's, clause types.
+
+Every report here is invented (places and numbers included)."""
+from datetime import date
+
+from vigil.annotate import event_types, has_act
+from vigil.extract import extract
+from vigil.model import Document
+
+
+def run(text: str, published: str = "2022-05-10") -> dict:
+    return extract(Document("t", date.fromisoformat(published), text)).to_dict()
+
+
+def by_place(rep: dict) -> dict:
+    return {i["location"]["name"]: i for i in rep["incidents"]}
+
+
+def test_an_act_without_a_toll_is_an_incident_with_killed_null():
+    rep = run("On 9 May 2022, rebel fighters clashed with army units in Tesmil village, Lorvan district.")
+    places = by_place(rep)
+    assert "Tesmil" in places
+    assert places["Tesmil"]["killed"] is None
+    assert places["Tesmil"]["type"] == "ground_clash"
+    assert rep["reports_incident"] is True
+
+
+def test_acts_in_a_list_of_places_each_become_an_incident():
+    rep = run("Further attacks were recorded in Orsk, Varo and Pelin on Monday.")
+    assert {"Orsk", "Varo", "Pelin"} <= set(by_place(rep))
+
+
+def test_the_type_comes_from_the_act_not_from_a_scene_setting_clause():
+    assert event_types("Army units clashed with militants in Dorva amid heavy airstrikes.")[0] == "ground_clash"
+    assert event_types("Jets bombed Dorva while fighting went on nearby.")[0] == "airstrike"
+
+
+def test_new_violence_vocabulary_is_read_as_acts():
+    for sentence in ("The two sides exchanged fire near the bridge.", "Fighters battled for the hill.",
+                     "A man was stabbed outside the market.", "Troops repelled an attack on the post.",
+                     "Militants planted a bomb under the car."):
+        assert has_act(sentence), sentence
+    assert not has_act("The minister visited the artillery school.")
+
+
+def test_a_launch_site_is_not_the_place_struck():
+    rep = run("On Monday rockets were fired from Kelvar, striking the town of Ambrin.")
+    places = by_place(rep)
+    assert "Ambrin" in places and "Kelvar" not in places
+
+
+def test_a_record_over_a_period_is_not_an_act():
+    rep = run("Militants have attacked Ostrava and Dunmore every week since January.")
+    assert rep["incidents"] == []
