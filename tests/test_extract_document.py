@@ -52,3 +52,31 @@ def test_a_launch_site_is_not_the_place_struck():
 def test_a_record_over_a_period_is_not_an_act():
     rep = run("Militants have attacked Ostrava and Dunmore every week since January.")
     assert rep["incidents"] == []
+
+
+def test_no_fatalities_said_apart_gives_zero_in_a_short_report():
+    rep = run("On 8 May 2022, militants attacked a police post in Varo town. No fatalities were reported.")
+    assert by_place(rep)["Varo"]["killed"] == 0
+
+
+def test_no_information_about_casualties_is_no_toll():
+    rep = run("On 8 May 2022, militants attacked a police post in Varo town. No information about casualties.")
+    assert by_place(rep)["Varo"]["killed"] is None
+
+
+def test_unnamed_gunmen_are_no_perpetrator():
+    rep = run("On 7 May 2022, unidentified gunmen shot dead a teacher in Orsk village.")
+    inc = by_place(rep)["Orsk"]
+    assert inc["perpetrator"] is None and inc["type"] == "shooting" and inc["killed"] == 1
+
+
+def test_a_clash_between_two_named_sides_has_no_single_perpetrator():
+    rep = run("On 6 May 2022, Taliban fighters clashed with Afghan security forces in Dorvan district.")
+    assert by_place(rep)["Dorvan"]["perpetrator"] is None
+
+
+def test_a_one_sided_attack_keeps_its_attacker():
+    rep = run("On 6 May 2022, Taliban fighters attacked Afghan security forces in Dorvan district.")
+    inc = by_place(rep)["Dorvan"]
+    assert inc["perpetrator"] == "Taliban"
+    assert inc["type"] == "ground_clash"  # an attack on troops with no method stated (decision e)

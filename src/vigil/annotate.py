@@ -633,6 +633,7 @@ class _Cues:
     pairs: dict[tuple[str, str], tuple[str, bool]]
     stems: dict[str, tuple[str, bool]]
     stem_rx: re.Pattern
+    mutual: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -643,11 +644,14 @@ def _cues() -> _Cues:
     words: dict = {}
     pairs: dict = {}
     stems: dict = {}
+    mutual: set = set()
     for line in (DATA_DIR / "event_cues.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         cue, kind, role = line.split("\t")[:3]
-        value = (kind, role.strip() == "act")
+        value = (kind, role.strip() in ("act", "mutual"))
+        if role.strip() == "mutual":
+            mutual.add(cue)
         if "+" in cue:
             pairs.setdefault(tuple(cue.split("+")), value)
         elif cue.endswith("*"):
@@ -655,7 +659,7 @@ def _cues() -> _Cues:
         else:
             words.setdefault(cue, value)
     stem_rx = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")[a-z]*")
-    return _Cues(words, pairs, stems, stem_rx)
+    return _Cues(words, pairs, stems, stem_rx, frozenset(mutual))
 
 
 _CUE_WORD = re.compile(r"[a-z]+")
@@ -684,6 +688,16 @@ def cue_mentions(sentence: str) -> list[tuple[int, int, str, bool]]:
         stem = next(s for s in cues.stems if m.group().startswith(s))
         out.append((m.start(), m.end(), *cues.stems[stem]))
     return sorted(set(out))
+
+
+def only_mutual_acts(sentence: str) -> bool:
+    """Is every act the sentence tells one that both sides fought ("clashes between A and B")?"""
+    cues = _cues()
+    lower = sentence.lower()
+    acts = [lower[a:b] for a, b, _, act in cue_mentions(sentence) if act]
+    return bool(acts) and all(a.replace(" ", "+") in cues.mutual or any(a.startswith(m.rstrip("*")) and
+                                                                        m.endswith("*") for m in cues.mutual)
+                              for a in acts)
 
 
 def has_act(sentence: str) -> bool:

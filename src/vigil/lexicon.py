@@ -168,6 +168,17 @@ def actor_category(canonical: str) -> str | None:
     return row.category if row else None
 
 
+@lru_cache(maxsize=1)
+def _nameless() -> frozenset[str]:
+    lines = (DATA_DIR / "nameless_actors.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def names_no_actor(canonical: str) -> bool:
+    """Labels that say someone attacked without saying who ("gunmen"): never a perpetrator."""
+    return canonical.strip().lower() in _nameless()
+
+
 def government_of(country: str) -> str:
     """The canonical actor for a country's government forces.
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from vigil.annotate import Annotated, Sentence, annotate
 from vigil.extract.assemble import (_add_place_only_mentions, _drop_areas_detailed_elsewhere,
-                                    _give_lead_toll_to_single_place, merge_incidents)
+                                    _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
+                                    zero_tolls_said_apart)
 from vigil.extract.ceasefires import _CEASEFIRE_RX, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
                                      main_province, report_country, sentence_incidents)
@@ -54,6 +55,8 @@ def extract_annotated(ann: Annotated) -> Report:
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
     _add_place_only_mentions(report, merge_incidents(mentions))
     _give_lead_toll_to_single_place(report)
+    zero_tolls_said_apart(report, ann.sentences)
+    drop_nameless_perpetrators(report)
     report.ceasefires = merge_ceasefires(report.ceasefires)
     _end_from_later_duration(report.ceasefires, truce_sentences)
     report.reports_incident = bool(report.incidents)

@@ -132,3 +132,38 @@ def _absorb(into: Incident, other: Incident) -> None:
     into.evidence_spans.extend(sp for sp in other.evidence_spans if sp not in into.evidence_spans)
 
 
+
+
+def zero_tolls_said_apart(report: Report, sentences: list) -> None:
+    """"No fatalities were reported" in its own sentence: the incidents it speaks of had a toll of 0.
+
+    In a short report (an analyst's note, a brief) it covers every incident without a toll; in a longer
+    one only those told in the sentence just before it."""
+    from vigil.extract.incidents import _NOBODY_KILLED
+
+    said = [s for s in sentences if not s.headline and _NOBODY_KILLED.search(s.text)
+            and not any(c.role == "killed" for c in s.counts)]
+    if not said:
+        return
+    short = sum(1 for s in sentences if not s.headline) <= 4
+    for inc in report.incidents:
+        if inc.killed is not None:
+            continue
+        for s in said:
+            before = [x for x in sentences if x.end <= s.start and not x.headline]
+            just_before = before[-1].span if before else None
+            if short or just_before in inc.evidence_spans or s.span in inc.evidence_spans:
+                inc.killed, inc.killed_qualifier = 0, "exact"
+                if s.span not in inc.evidence_spans:
+                    inc.evidence_spans.append(s.span)
+                break
+
+
+def drop_nameless_perpetrators(report: Report) -> None:
+    """"Gunmen", "attackers", "armed men" name no actor (codebook decision c): such a perpetrator is null."""
+    from vigil.lexicon import names_no_actor
+
+    for inc in report.incidents:
+        if inc.perpetrator:
+            parts = [p for p in inc.perpetrator.split("; ") if not names_no_actor(p)]
+            inc.perpetrator = "; ".join(parts) or None

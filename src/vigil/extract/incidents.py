@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 from dataclasses import dataclass, field
 
-from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type, has_act
+from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type, has_act, only_mutual_acts
 from vigil.model import Document, Incident, Location, Total
 from vigil.extract.places import _ORG_WORDS, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
 from vigil.extract.roles import _only_vague, agent_actors, reporting_sources
@@ -141,6 +141,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
         perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
+    if only_mutual_acts(s.text) and len({m.canonical for m in s.actors}) >= 2:
+        perp = None  # "A clashed with B": both sides fought, neither is the one who did it
     sources = reporting_sources(s, country) or list(ctx.sources)
     provinces = [a for a in areas if is_admin1(a.name)]
     incidents = []
@@ -160,6 +162,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
             children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
             sources=sources, evidence_spans=[s.span],
         )
+        if inc.type == "other" and not s.types and (inc.victims == "combatants" or _MILITARY_TARGET.search(s.text)):
+            inc.type = "ground_clash"  # codebook decision e: an attack on troops with no method stated
         if not localities:
             inc.location.geo_precision = "province"
         incidents.append(inc)
@@ -223,8 +227,20 @@ def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
     return None
 
 
-_NOBODY_KILLED = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:one\s+)?(?:was|were)\s+(?:killed|hurt|injured)|"
-                            r"no\s+(?:casualties|deaths|fatalities|injuries)|without\s+casualties)\b", re.I)
+# "No fatalities were reported", "neither injuries nor fatalities", "there were no reported casualties",
+# "nobody was hurt": a toll of 0. "No information about casualties" is no toll at all.
+_NOBODY_KILLED = re.compile(
+    r"\b(?:no\s+one|nobody|no\s+(?:one\s+)?(?:was|were)\s+(?:killed|hurt|injured)|"
+    r"(?:no|neither|nor|zero)\s+(?:(?:reported|known|human|immediate|civilian)\s+)?(?:casualties|deaths|fatalities|"
+    r"dead|loss(?:es)?\s+of\s+life)|without\s+(?:any\s+)?(?:casualties|fatalities|deaths)|"
+    r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities))\b", re.I)
+
+
+# An attack on a military post, unit or vehicle (codebook decision e).
+_MILITARY_TARGET = re.compile(r"\b(?:attack(?:ed|s)?|ambush(?:ed)?|raid(?:ed)?|assault(?:ed)?|stormed|operation)\b"
+                              r"[^.;]{0,40}?\b(?:on|against|by)?\s*(?:an?\s+|the\s+)?[^.;]{0,25}?\b(?:soldiers|troops|"
+                              r"forces|army|police|policemen|checkpoints?|check\s+points?|posts?|base|convoy|patrol|"
+                              r"positions?|barracks|brigade|battalion|unit)\b", re.I)
 
 
 def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
