@@ -162,12 +162,14 @@ def test_a_correction_is_shown_beside_the_machine_value_and_survives_refusion(st
     ingest_reports(store, kafr_taal_outlets()[1:])  # outlets b and c first
     kt = by_place(query_incidents(store))["Kafr Ta`al"]
     fixed = correct(store, kt["id"], "killed", 12, by="analyst1", note="hospital list has 12 names")
-    assert fixed["killed"] == 12 and fixed["machine"] == {"killed": 9}
+    # the corrected toll is the whole range, so CSV `fatalities` (killed_low) shows it too
+    assert fixed["killed"] == 12 and fixed["killed_low"] == fixed["killed_high"] == fixed["killed_best"] == 12
+    assert fixed["machine"] == {"killed": 9, "killed_low": 9, "killed_high": 10, "killed_best": 9}
     assert fixed["corrections"][0]["by"] == "analyst1"
     assert fixed["corrections"][0]["note"] == "hospital list has 12 names"
     ingest_reports(store, kafr_taal_outlets()[:1])  # outlet a may bring a smaller claim key: the id may change
     now = by_place(query_incidents(store))["Kafr Ta`al"]
-    assert now["reports"] == 3 and now["killed"] == 12 and now["machine"] == {"killed": 9}
+    assert now["reports"] == 3 and now["killed"] == 12 and now["machine"]["killed"] == 9
     assert get_incident(store, kt["id"])["id"] == now["id"]  # the old id still finds it
     rebuild(store)
     assert by_place(query_incidents(store))["Kafr Ta`al"]["killed"] == 12

@@ -38,10 +38,12 @@ from vigil.store.schema import (ceasefire_claims, ceasefires, corrections, incid
                                 near_copies, report_bands, reports, total_claims, violations)
 from vigil.store.nearcopy import NEAR_COPY_THRESHOLD, signature
 from vigil.store.fusion import admin1_key, apply_corrections, cells_covering, grid_cell, rebuild
-from vigil.store.queries import (IncidentFilter, UnknownIncident, analyze, bulk_insert_incidents, get_incident,
-                                 iter_incidents, query_ceasefires, query_incidents, query_violations, stats)
+from vigil.store.queries import (FilterError, IncidentFilter, UnknownIncident, analyze, bulk_insert_incidents,
+                                 check_filter, country_keys, get_ceasefire, get_incident, iter_incidents,
+                                 query_ceasefires, query_incidents, query_violations, stats, unplaced_names)
 from vigil.store.ingest import IngestSummary, content_hash, ingest_reports
-from vigil.store.corrections import CORRECTABLE, correct, parse_value
+from vigil.store.corrections import (CEASEFIRE_CORRECTABLE, CORRECTABLE, GRADES, CorrectionError, correct,
+                                     delete_report, history, merge, parse_value, reject, split, undo, validate)
 from vigil.store.browse import (BrowseFilter, UnknownReport, count_incidents, get_report, incident_points,
                                 incident_stats, incidents_of_reports, page_incidents)
 from vigil.store.tokens import create_token, list_tokens, revoke_token, token_owner
@@ -49,6 +51,8 @@ from vigil.store.tokens import create_token, list_tokens, revoke_token, token_ow
 __all__ = [
     "BrowseFilter", "UnknownReport", "count_incidents", "get_report", "incident_points", "incident_stats",
     "incidents_of_reports", "page_incidents", "create_token", "list_tokens", "revoke_token", "token_owner",
+    "CEASEFIRE_CORRECTABLE", "CorrectionError", "FilterError", "GRADES", "check_filter", "country_keys",
+    "delete_report", "get_ceasefire", "history", "merge", "reject", "split", "undo", "unplaced_names", "validate",
     "CORRECTABLE", "DEFAULT_URL", "IncidentFilter", "IngestSummary", "NEAR_COPY_THRESHOLD", "SCHEMA_REVISION",
     "Store", "UnknownIncident", "admin1_key", "analyze", "apply_corrections", "bulk_insert_incidents",
     "cells_covering", "ceasefire_claims", "ceasefires", "content_hash", "correct", "corrections", "database_url",

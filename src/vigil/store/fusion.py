@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 
 from vigil import fuse, ledger
 from vigil.store.engine import Store, _lock_writers
-from vigil.store.schema import (ceasefire_claims, ceasefires, corrections, incident_claims, incidents, reports,
-                                violations)
+from vigil.store.schema import (ceasefire_claims, ceasefires, corrections, incident_actors, incident_claims,
+                                incidents, reports, violations)
 
 
 def _claim_columns(claim: dict[str, Any], published: str) -> dict[str, Any]:
@@ -61,8 +61,12 @@ class _Q:
                sa.and_(incident_claims.c.lat.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi")),
                        incident_claims.c.lon.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi")))))
     claims_of_incident = _claim_select().where(incident_claims.c.incident_id == sa.bindparam("iid"))
-    corrections_of = (sa.select(corrections).where(corrections.c.anchor_claim.in_(sa.bindparam("keys", expanding=True)))
+    corrections_of = (sa.select(corrections).where(corrections.c.anchor_claim.in_(sa.bindparam("keys", expanding=True)),
+                                                   corrections.c.undone_at.is_(None))
                       .order_by(corrections.c.at, corrections.c.id))
+    split_keys = sa.select(corrections.c.anchor_claim).where(corrections.c.field == "split",
+                                                             corrections.c.undone_at.is_(None))
+    delete_actors = sa.delete(incident_actors).where(incident_actors.c.incident_id == sa.bindparam("iid"))
     delete_incident_violations = sa.delete(violations).where(violations.c.incident_id == sa.bindparam("iid"))
     delete_incident = sa.delete(incidents).where(incidents.c.id == sa.bindparam("iid"))
     incident_exists = sa.select(incidents.c.id).where(incidents.c.id == sa.bindparam("iid"))
@@ -95,8 +99,7 @@ def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dic
     key = fuse.claim_key(meta["report_key"], index)
     view = {**claim, **meta, "claim_key": key}
     cols = _claim_columns(claim, meta["published"])
-    linked = {row.incident_id for row in _candidates(conn, view, cols)
-              if fuse.same_incident(view, _claim_dict(row))}
+    linked = _linked_incidents(conn, view, cols)
     target = min(linked) if linked else fuse.incident_id([key])
     for other in linked - {target}:
         conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == other)
@@ -107,8 +110,18 @@ def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dic
     return target
 
 
+def _linked_incidents(conn: Connection, view: dict[str, Any], cols: dict[str, Any]) -> set[str]:
+    """Incidents a claim belongs with; a claim an analyst split off is never joined again."""
+    rows = [row for row in _candidates(conn, view, cols) if fuse.same_incident(view, _claim_dict(row))]
+    if rows:
+        split = {r[0] for r in conn.execute(_Q.split_keys)}
+        rows = [row for row in rows if row.claim_key not in split]
+    return {row.incident_id for row in rows}
+
+
 def _drop_incident(conn: Connection, iid: str) -> None:
     conn.execute(_Q.delete_incident_violations, {"iid": iid})
+    conn.execute(_Q.delete_actors, {"iid": iid})
     conn.execute(_Q.delete_incident, {"iid": iid})
 
 
@@ -124,7 +137,10 @@ def _refresh_incident(conn: Connection, iid: str) -> str | None:
         conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == iid).values(incident_id=final))
         _drop_incident(conn, iid)
     fixes = conn.execute(_Q.corrections_of, {"keys": [c["claim_key"] for c in claims]}).all()
-    record = apply_corrections(machine, [_correction_dict(f) for f in fixes])
+    record = apply_corrections(machine, [_correction_dict(f) for f in fixes if (f.kind or "incident") == "incident"])
+    if record.get("status") == "rejected":  # not an incident: kept in the claims and the history only
+        _drop_incident(conn, final)
+        return final
     _write_incident(conn, record)
     _revalidate_incident(conn, record)
     return final
@@ -177,12 +193,25 @@ def admin1_key(name: str | None) -> str | None:
     return min(keys) if keys else None
 
 
+def actor_keys(perpetrator: str | None, perpetrators: list[dict[str, Any]] | None = None) -> set[str]:
+    """Filter keys of every actor an incident is attributed to, jointly ("Syrian government; Russia")
+    or by any source, under its canonical name ("Russian forces" -> russia)."""
+    from vigil.lexicon import canonical_actor
+
+    names = [perpetrator or ""] + [p.get("perpetrator") or "" for p in perpetrators or []]
+    return {ledger.plain(canonical_actor(part) or part) for n in names for part in n.split(";")} - {""}
+
+
 def _write_incident(conn: Connection, record: dict[str, Any]) -> None:
     cols = _incident_columns(record)
     if conn.execute(_Q.incident_exists, {"iid": record["id"]}).first():
         conn.execute(_Q.update_incident, {**cols, "iid": record["id"]})
+        conn.execute(_Q.delete_actors, {"iid": record["id"]})
     else:
         conn.execute(sa.insert(incidents), cols)
+    keys = actor_keys(record.get("perpetrator"), record.get("perpetrators"))
+    if keys:
+        conn.execute(sa.insert(incident_actors), [{"incident_id": record["id"], "actor_key": k} for k in sorted(keys)])
 
 
 def _revalidate_incident(conn: Connection, record: dict[str, Any]) -> None:
@@ -191,11 +220,15 @@ def _revalidate_incident(conn: Connection, record: dict[str, Any]) -> None:
     if not record.get("date"):
         return
     day = date.fromisoformat(record["date"])
-    rows = [(r.id, _decoded(r.record)) for r in conn.execute(_Q.ceasefires_in_force, {"day": day})]
-    links = [{"ceasefire_id": cid, "incident_id": record["id"], "by_declarer": ledger.by_declarer(cf, record)}
-             for cid, cf in rows if ledger.is_violation(cf, record)]
+    rows = [_decoded(r.record) for r in conn.execute(_Q.ceasefires_in_force, {"day": day})]
+    links = [_violation_row(cf, record) for cf in rows if ledger.is_violation(cf, record)]
     if links:
         conn.execute(sa.insert(violations), links)
+
+
+def _violation_row(cf: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
+    return {"ceasefire_id": cf["id"], "incident_id": incident["id"], "by_declarer": ledger.by_declarer(cf, incident),
+            "strength": ledger.violation_strength(cf, incident), "reason": ledger.violation_reason(cf, incident)}
 
 
 @lru_cache(maxsize=4096)
@@ -234,7 +267,7 @@ def _cf_claim_select():
             .join(reports, reports.c.id == ceasefire_claims.c.report_id))
 
 
-_TERMS = ("declared_by", "announced_on", "effective_from", "effective_until", "area")
+_TERMS = ("declared_by", "announced_on", "effective_from", "effective_until", "area", "area_used", "status")
 
 
 def _same_terms(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
@@ -247,34 +280,71 @@ def _drop_ceasefire(conn: Connection, cid: str) -> None:
     conn.execute(sa.delete(ceasefires).where(ceasefires.c.id == cid))
 
 
-def _refresh_ceasefire(conn: Connection, cid: str) -> None:
-    """Re-merge a ceasefire from its claims and re-test every incident in its period."""
+def _refresh_ceasefire(conn: Connection, cid: str) -> str | None:
+    """Re-merge a ceasefire from its claims and apply corrections. Returns its id when its terms
+    changed (its end and violations are then set by `_settle_ledger`), else None."""
     rows = conn.execute(_cf_claim_select().where(ceasefire_claims.c.ceasefire_id == cid)).all()
+    if not rows:
+        _drop_ceasefire(conn, cid)
+        return None
     claims = [{**r.payload, "claim_key": r.claim_key, "report_key": r.content_hash, "doc_id": r.doc_id,
                "url": r.url, "published": r.published.isoformat()} for r in rows]
-    record = ledger.merge_ceasefires(claims)
+    machine = ledger.merge_ceasefires(claims)
+    fixes = conn.execute(_Q.corrections_of, {"keys": [c["claim_key"] for c in claims]}).all()
+    record = ledger.finish(apply_corrections(machine, [_correction_dict(f) for f in fixes if f.kind == "ceasefire"]))
     if record["id"] != cid:
         conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.ceasefire_id == cid)
                      .values(ceasefire_id=record["id"]))
-    elif _same_terms(conn.execute(_Q.ceasefire_record, {"cid": cid}).scalar(), record):
-        # Another report retelling the same truce: its terms, hence its violations, are unchanged.
-        conn.execute(sa.update(ceasefires).where(ceasefires.c.id == cid).values(record=record))
+        _drop_ceasefire(conn, cid)
+    old = conn.execute(_Q.ceasefire_record, {"cid": record["id"]}).scalar()
+    if _same_terms(old, record):
+        # Another report retelling the same truce: its terms, hence its violations, are unchanged
+        # (its end may move with the horizon: `_settle_ledger` sees to that).
+        record.update({k: old[k] for k in ("in_force_until", "ended_by") if k in old})
+        conn.execute(sa.update(ceasefires).where(ceasefires.c.id == record["id"]).values(record=record))
+        return None
+    _drop_ceasefire(conn, record["id"])
+    conn.execute(sa.insert(ceasefires).values(id=record["id"], start=_binding_start(record), until=None,
+                                              record=record))
+    return record["id"]
+
+
+def _binding_start(record: dict[str, Any]) -> date | None:
+    return None if record.get("status") == "not a ceasefire" else ledger.start_of(record)
+
+
+def _settle_ledger(conn: Connection, changed: set[str]) -> None:
+    """Set when each truce stops binding (`ledger.settle`: stated end, collapse, supersession,
+    horizon) and re-link the violations of every ceasefire whose terms or end changed."""
+    rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record)).all()
+    records = [r.record for r in rows]
+    ends = ledger.settle(records)
+    for rec in records:
+        until, why = ends.get(rec["id"], (None, None))
+        if rec["id"] not in changed and "in_force_until" in rec and rec["in_force_until"] == until \
+                and rec.get("ended_by") == why:
+            continue
+        new = {**rec, "in_force_until": until, "ended_by": why}
+        conn.execute(sa.update(ceasefires).where(ceasefires.c.id == rec["id"]).values(
+            record=new, start=_binding_start(new), until=date.fromisoformat(until) if until else None))
+        _link_ceasefire(conn, new)
+
+
+def _link_ceasefire(conn: Connection, record: dict[str, Any]) -> None:
+    """Replace a ceasefire's violation links: incidents inside its area while it was in force."""
+    conn.execute(sa.delete(violations).where(violations.c.ceasefire_id == record["id"]))
+    start = _binding_start(record)
+    areas = ledger.areas_of(record)
+    if start is None or not any(a.placed for a in areas):
         return
-    _drop_ceasefire(conn, cid)
-    start = ledger.start_of(record)
-    until = date.fromisoformat(record["effective_until"]) if record.get("effective_until") else None
-    conn.execute(sa.insert(ceasefires).values(id=record["id"], start=start, until=until, record=record))
-    areas = ledger.resolve_area(record.get("area"))
-    if start is None or not areas:
-        return
+    until = record.get("in_force_until")
     q = sa.select(incidents.c.id, incidents.c.record).where(incidents.c.date >= start)
     if until is not None:
-        q = q.where(incidents.c.date <= until)
+        q = q.where(incidents.c.date <= date.fromisoformat(until))
     if all(a.country for a in areas):  # zones and countries: only incidents in (or not yet placed in) that country
         q = q.where(sa.or_(incidents.c.country_key.in_(sorted({a.country for a in areas})),
                            incidents.c.country_key.is_(None)))
-    links = [{"ceasefire_id": record["id"], "incident_id": r.id, "by_declarer": ledger.by_declarer(record, r.record)}
-             for r in conn.execute(q) if ledger.is_violation(record, r.record)]
+    links = [_violation_row(record, r.record) for r in conn.execute(q) if ledger.is_violation(record, r.record)]
     if links:
         conn.execute(sa.insert(violations), links)
 
@@ -288,49 +358,66 @@ def rebuild(store: Store) -> None:
     claims, not to incidents."""
     with store.engine.begin() as conn:
         _lock_writers(conn)
-        for t in (violations, incidents, ceasefires):
-            conn.execute(sa.delete(t))
-        conn.execute(sa.update(incident_claims).values(incident_id=None))
-        conn.execute(sa.update(ceasefire_claims).values(ceasefire_id=None))
-        touched: set[str] = set()
-        rows = conn.execute(sa.select(incident_claims.c.id, incident_claims.c.claim_key, incident_claims.c.payload,
-                                      reports.c.content_hash, reports.c.doc_id, reports.c.url, reports.c.published)
-                            .join(reports, reports.c.id == incident_claims.c.report_id)
-                            .order_by(incident_claims.c.claim_key)).all()
-        for r in rows:
-            view = {**r.payload, "report_key": r.content_hash, "doc_id": r.doc_id, "url": r.url,
-                    "published": r.published.isoformat(), "claim_key": r.claim_key}
-            cols = _claim_columns(r.payload, view["published"])
-            linked = {row.incident_id for row in _candidates(conn, view, cols)
-                      if fuse.same_incident(view, _claim_dict(row))}
-            target = min(linked) if linked else fuse.incident_id([r.claim_key])
-            for other in linked - {target}:
-                conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == other)
-                             .values(incident_id=target))
-                touched.discard(other)
-            conn.execute(sa.update(incident_claims).where(incident_claims.c.id == r.id).values(incident_id=target))
-            touched.add(target)
-        cf_rows = conn.execute(_cf_claim_select().add_columns(ceasefire_claims.c.id)
-                               .order_by(ceasefire_claims.c.claim_key)).all()
-        cf_touched: set[str] = set()
-        for r in cf_rows:
-            start = ledger.start_of(r.payload)
-            q = sa.select(ceasefire_claims.c.ceasefire_id, ceasefire_claims.c.payload).where(
-                ceasefire_claims.c.ceasefire_id.is_not(None))
-            q = q.where(ceasefire_claims.c.start.between(start - timedelta(days=1), start + timedelta(days=1))
-                        if start else ceasefire_claims.c.start.is_(None))
-            linked = {row.ceasefire_id for row in conn.execute(q) if ledger.same_ceasefire(r.payload, row.payload)}
-            target = min(linked) if linked else "cf_" + r.claim_key[:12]
-            for other in linked - {target}:
-                conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.ceasefire_id == other)
-                             .values(ceasefire_id=target))
-                cf_touched.discard(other)
-            conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.id == r.id).values(ceasefire_id=target))
-            cf_touched.add(target)
-        for iid in sorted(touched):
-            _refresh_incident(conn, iid)
-        for cid in sorted(cf_touched):
-            _refresh_ceasefire(conn, cid)
+        _rebuild(conn)
+
+
+def _rebuild(conn: Connection) -> None:
+    """`rebuild` inside a writer's transaction: claims of withdrawn reports count nowhere; analysts'
+    splits stay apart and their merges together."""
+    for t in (violations, incident_actors, incidents, ceasefires):
+        conn.execute(sa.delete(t))
+    conn.execute(sa.update(incident_claims).values(incident_id=None))
+    conn.execute(sa.update(ceasefire_claims).values(ceasefire_id=None))
+    live = sa.or_(reports.c.withdrawn.is_(None), reports.c.withdrawn.is_(False))
+    split = {r[0] for r in conn.execute(_Q.split_keys)}
+    touched: set[str] = set()
+    rows = conn.execute(sa.select(incident_claims.c.id, incident_claims.c.claim_key, incident_claims.c.payload,
+                                  reports.c.content_hash, reports.c.doc_id, reports.c.url, reports.c.published)
+                        .join(reports, reports.c.id == incident_claims.c.report_id).where(live)
+                        .order_by(incident_claims.c.claim_key)).all()
+    for r in rows:
+        view = {**r.payload, "report_key": r.content_hash, "doc_id": r.doc_id, "url": r.url,
+                "published": r.published.isoformat(), "claim_key": r.claim_key}
+        cols = _claim_columns(r.payload, view["published"])
+        linked = set() if r.claim_key in split else _linked_incidents(conn, view, cols)
+        target = min(linked) if linked else fuse.incident_id([r.claim_key])
+        for other in linked - {target}:
+            conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == other)
+                         .values(incident_id=target))
+            touched.discard(other)
+        conn.execute(sa.update(incident_claims).where(incident_claims.c.id == r.id).values(incident_id=target))
+        touched.add(target)
+    merges = conn.execute(sa.select(corrections.c.anchor_claim, corrections.c.value).where(
+        corrections.c.field == "merge", corrections.c.undone_at.is_(None)).order_by(corrections.c.id)).all()
+    for m in merges:
+        ids = {conn.execute(sa.select(incident_claims.c.incident_id).where(incident_claims.c.claim_key == k))
+               .scalar() for k in (m.anchor_claim, m.value)} - {None}
+        if len(ids) == 2:
+            keep = min(ids)
+            conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id.in_(ids - {keep}))
+                         .values(incident_id=keep))
+            touched -= ids - {keep}
+    cf_rows = conn.execute(_cf_claim_select().add_columns(ceasefire_claims.c.id).where(live)
+                           .order_by(ceasefire_claims.c.claim_key)).all()
+    cf_touched: set[str] = set()
+    for r in cf_rows:
+        start = ledger.start_of(r.payload)
+        q = sa.select(ceasefire_claims.c.ceasefire_id, ceasefire_claims.c.payload).where(
+            ceasefire_claims.c.ceasefire_id.is_not(None))
+        q = q.where(ceasefire_claims.c.start.between(start - timedelta(days=1), start + timedelta(days=1))
+                    if start else ceasefire_claims.c.start.is_(None))
+        linked = {row.ceasefire_id for row in conn.execute(q) if ledger.same_ceasefire(r.payload, row.payload)}
+        target = min(linked) if linked else "cf_" + r.claim_key[:12]
+        for other in linked - {target}:
+            conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.ceasefire_id == other)
+                         .values(ceasefire_id=target))
+            cf_touched.discard(other)
+        conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.id == r.id).values(ceasefire_id=target))
+        cf_touched.add(target)
+    for iid in sorted(touched):
+        _refresh_incident(conn, iid)
+    changed = {_refresh_ceasefire(conn, cid) for cid in sorted(cf_touched)} - {None}
+    _settle_ledger(conn, changed)
 
 
 # ---- the record analysts see ---------------------------------------------------------
@@ -350,21 +437,32 @@ def _set(record: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _correction_dict(row) -> dict[str, Any]:
-    return {"field": row.field, "value": row.value, "by": row.by, "note": row.note,
+    return {"id": row.id, "field": row.field, "value": row.value, "by": row.by, "note": row.note,
             "at": row.at.replace(tzinfo=row.at.tzinfo or timezone.utc).isoformat(timespec="seconds"),
             "incident_id": row.incident_id}
 
 
+STRUCTURAL = ("merge", "split")  # corrections of how claims group, not of a field
+_RANGE_OF = {"killed": ("killed_low", "killed_high", "killed_best")}
+
+
 def apply_corrections(machine: dict[str, Any], fixes: list[dict[str, Any]]) -> dict[str, Any]:
     """The record analysts see: the latest correction of each field wins, and the machine's value
-    is kept beside it under `machine`."""
+    is kept beside it under `machine`. A corrected toll is the whole range (`killed=12` sets
+    killed_low/high/best to 12 unless those are corrected too), so every export shows it."""
     record = json.loads(json.dumps(machine))
     if not fixes:
         return record
     record["machine"] = {}
-    for f in fixes:
-        if f["field"] not in record["machine"]:
-            record["machine"][f["field"]] = _get(machine, f["field"])
-        _set(record, f["field"], f["value"])
+    fields = [f for f in fixes if f["field"] not in STRUCTURAL]
+    explicit = {f["field"] for f in fields}
+    for f in fields:
+        implied = [k for k in _RANGE_OF.get(f["field"], ()) if k not in explicit and k in machine]
+        for path in [f["field"], *implied]:
+            if path not in record["machine"]:
+                record["machine"][path] = _get(machine, path)
+            _set(record, path, f["value"])
+    if not record["machine"]:
+        del record["machine"]
     record["corrections"] = fixes
     return record

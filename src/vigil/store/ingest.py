@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from vigil.store.engine import Store, _lock_writers
-from vigil.store.fusion import _add_ceasefire_claim, _add_incident_claim, _refresh_ceasefire, _refresh_incident
+from vigil.store.fusion import (_add_ceasefire_claim, _add_incident_claim, _refresh_ceasefire, _refresh_incident,
+                               _settle_ledger)
 from vigil.store.nearcopy import _link_near_copies, signature
-from vigil.store.queries import stats
+from vigil.store.queries import stats, unplaced_names
 from vigil.store.schema import reports, total_claims
 
 _report_by_hash = sa.select(reports.c.id).where(reports.c.content_hash == sa.bindparam("h"))
@@ -27,14 +28,26 @@ class IngestSummary:
     near_copy: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)
-    incidents: int = 0
+    incidents: int = 0  # database totals after the run
     ceasefires: int = 0
     violations: int = 0
+    added: dict[str, int] = field(default_factory=dict)  # what this run changed: incidents, ceasefires, violations
+    without_coordinates: int = 0
+    unplaced: list[tuple[str, int]] = field(default_factory=list)  # most frequent names left without coordinates
+    samples: int = 0  # sample reports in the database (vigil demo's)
+    interrupted: bool = False
+    total: int | None = None  # reports offered, when known (for "N of M stored")
 
     def line(self) -> str:
-        return (f"reports: {self.read} read, {self.new} new, {self.duplicate} duplicate, "
-                f"{self.near_copy} near-copy, {self.failed} failed; incidents: {self.incidents}; "
-                f"ceasefires: {self.ceasefires}; violations: {self.violations}")
+        added = ", ".join(f"{n:+d} {k}" for k, n in self.added.items()) or "nothing"
+        out = (f"reports: {self.read} read, {self.new} new, {self.duplicate} duplicate, "
+               f"{self.near_copy} near-copy, {self.failed} failed; this run: {added}; "
+               f"database: {self.incidents} incidents, {self.ceasefires} ceasefires, {self.violations} violations")
+        if self.incidents:
+            out += f"; without coordinates: {self.without_coordinates} of {self.incidents}"
+            if self.unplaced:
+                out += " (most frequent: " + ", ".join(f"{n} x{k}" for n, k in self.unplaced) + ")"
+        return out
 
 
 def content_hash(report: dict[str, Any]) -> str:
@@ -62,6 +75,26 @@ def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
     """Store report dicts (`Report.to_dict()` shape, optionally with `text` and `source_path`),
     one transaction each; a failing report is reported through `on_error` and skipped."""
     summary = IngestSummary()
+    before = stats(store)
+    try:
+        _ingest_all(store, reports_, summary, on_error, on_done)
+    except KeyboardInterrupt:  # each report is its own transaction: what is stored is whole
+        summary.interrupted = True
+    _summarise(store, summary, before)
+    return summary
+
+
+def _summarise(store: Store, summary: IngestSummary, before: dict[str, int]) -> None:
+    counts = stats(store)
+    summary.incidents, summary.ceasefires, summary.violations = (
+        counts["incidents"], counts["ceasefires"], counts["violations"])
+    summary.added = {k: counts[k] - before[k] for k in ("incidents", "ceasefires", "violations")}
+    summary.without_coordinates, summary.samples = counts["without_coordinates"], counts["samples"]
+    summary.unplaced = unplaced_names(store, 5) if counts["without_coordinates"] else []
+
+
+def _ingest_all(store: Store, reports_: Iterable[dict[str, Any]], summary: IngestSummary,
+                on_error: Callable[[str, Exception], None] | None, on_done: Callable[[], None] | None) -> None:
     for report in reports_:
         summary.read += 1
         try:
@@ -81,10 +114,6 @@ def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
                 summary.near_copy += outcome == "near-copy"
         if on_done:
             on_done()
-    counts = stats(store)
-    summary.incidents, summary.ceasefires, summary.violations = (
-        counts["incidents"], counts["ceasefires"], counts["violations"])
-    return summary
 
 
 def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
@@ -94,12 +123,13 @@ def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
         return "duplicate"
     published = date.fromisoformat(str(report["published"])[:10])
     mh = signature(_copy_text(report))
-    payload = {k: v for k, v in report.items() if k not in ("text", "source_path")}
+    payload = {k: v for k, v in report.items() if k not in ("text", "source_path", "sample")}
     report_id = conn.execute(sa.insert(reports).values(
         content_hash=h, doc_id=report.get("doc_id"), url=report.get("url"), published=published,
         reports_incident=report.get("reports_incident"), copy_group=h,
         minhash=mh.hashvalues.tobytes() if mh is not None else None,
-        ingested_at=datetime.now(timezone.utc), payload=payload, text=report.get("text"))).inserted_primary_key[0]
+        ingested_at=datetime.now(timezone.utc), payload=payload, sample=bool(report.get("sample")),
+        text=report.get("text"))).inserted_primary_key[0]
     touched_incidents: set[str] = set()
     near = False
     if mh is not None:
@@ -113,8 +143,8 @@ def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
         conn.execute(sa.insert(total_claims).values(report_id=report_id, idx=i, payload=total))
     touched_ceasefires = {_add_ceasefire_claim(conn, report_id, i, cf, meta)
                           for i, cf in enumerate(report.get("ceasefires") or [])}
-    for cid in sorted(touched_ceasefires):
-        _refresh_ceasefire(conn, cid)
+    if touched_ceasefires:
+        _settle_ledger(conn, {_refresh_ceasefire(conn, cid) for cid in sorted(touched_ceasefires)} - {None})
     for iid in sorted(touched_incidents):
         _refresh_incident(conn, iid)
     return "near-copy" if near else "new"

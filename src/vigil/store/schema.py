@@ -19,6 +19,8 @@ reports = sa.Table(
     sa.Column("ingested_at", sa.DateTime(timezone=True)),
     sa.Column("payload", sa.JSON),
     sa.Column("text", sa.Text),  # the report as read, so evidence spans can be shown in context
+    sa.Column("sample", sa.Boolean),  # a bundled sample report (vigil demo), not real reporting
+    sa.Column("withdrawn", sa.Boolean),  # deleted by an analyst (undoable): its claims count nowhere
 )
 report_bands = sa.Table(
     "report_bands", metadata,
@@ -87,13 +89,16 @@ incidents = sa.Table(
 corrections = sa.Table(
     "corrections", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("anchor_claim", sa.String(20), nullable=False, index=True),
-    sa.Column("incident_id", sa.String(16), nullable=False),
+    sa.Column("anchor_claim", sa.String(64), nullable=False, index=True),  # claim key (report: content hash)
+    sa.Column("incident_id", sa.String(16), nullable=False),  # the target's id when corrected
     sa.Column("field", sa.String(64), nullable=False),
     sa.Column("value", sa.JSON),
     sa.Column("by", sa.String(200), nullable=False),
     sa.Column("note", sa.Text),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("kind", sa.String(16)),  # incident (or null) | ceasefire | report
+    sa.Column("undone_at", sa.DateTime(timezone=True)),
+    sa.Column("undone_by", sa.String(200)),
 )
 ceasefire_claims = sa.Table(
     "ceasefire_claims", metadata,
@@ -117,6 +122,14 @@ violations = sa.Table(
     sa.Column("ceasefire_id", sa.String(16), primary_key=True),
     sa.Column("incident_id", sa.String(16), primary_key=True, index=True),
     sa.Column("by_declarer", sa.Boolean, nullable=False),
+    sa.Column("strength", sa.String(32)),  # ledger.STRENGTHS
+    sa.Column("reason", sa.Text),  # why it was flagged: area, period, actor
+)
+incident_actors = sa.Table(
+    "incident_actors", metadata,  # each actor of a (joint) attribution, for --perpetrator
+    sa.Column("incident_id", sa.String(16), primary_key=True),
+    sa.Column("actor_key", sa.String(100), primary_key=True),
+    sa.Index("ix_incident_actors_actor_key", "actor_key"),
 )
 
 api_tokens = sa.Table(
