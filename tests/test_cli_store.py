@@ -102,8 +102,10 @@ def test_correct_command(tmp_path, monkeypatch):
     res = runner.invoke(app, ["correct", kt["id"], "killed=12", "--by", "analyst1", "--note", "morgue list",
                               "--db", db])
     assert res.exit_code == 0, res.output
+    assert res.stdout == f"{kt['id']}: killed 9 \u2192 12\n"  # one line for people
+    res = runner.invoke(app, ["correct", kt["id"], "injured=3", "--by", "analyst1", "--json", "--db", db])
     out = json.loads(res.stdout)
-    assert out["killed"] == 12 and out["machine"] == {"killed": 9}
+    assert out["killed"] == 12 and out["machine"]["killed"] == 9 and out["injured"] == 3
     assert out["corrections"][0]["by"] == "analyst1" and out["corrections"][0]["note"] == "morgue list"
     again = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout) if i["id"] == kt["id"]][0]
     assert again["killed"] == 12
@@ -129,9 +131,9 @@ def test_streamed_json_is_the_same_as_a_plain_dump(tmp_path):
     out = runner.invoke(app, ["incidents", "--db", db]).stdout
     with open_store(db) as s:
         assert out == json.dumps(query_incidents(s), ensure_ascii=False, indent=2) + "\n"
-    empty = runner.invoke(app, ["incidents", "--db", db, "--country", "Mars"]).stdout
+    empty = runner.invoke(app, ["incidents", "--db", db, "--country", "Chile"]).stdout  # a country, no incidents
     assert json.loads(empty) == [] and json.loads(
-        runner.invoke(app, ["incidents", "--db", db, "--country", "Mars", "--format", "geojson"]).stdout
+        runner.invoke(app, ["incidents", "--db", db, "--country", "Chile", "--format", "geojson"]).stdout
     ) == {"type": "FeatureCollection", "features": []}
     limited = json.loads(runner.invoke(app, ["incidents", "--db", db, "--limit", "2"]).stdout)
     assert len(limited) == 2

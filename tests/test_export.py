@@ -27,7 +27,7 @@ def test_acled_columns_come_first_with_acled_meanings():
     r = rows[0]
     assert (r["event_type"], r["sub_event_type"], r["fatalities"], r["geo_precision"]) == (
         "Explosions/Remote violence", "Air/drone strike", "9", "1")
-    assert r["source"] == "White Helmets; https://a.example/1" and r["violations"] == "cf_1"
+    assert r["source"] == "White Helmets | https://a.example/1" and r["violations"] == "cf_1"
 
 
 def test_shootings_of_combatants_are_battles():

@@ -8,12 +8,28 @@ from typing import Optional
 
 import typer
 
+DEMO_DB = "vigil-demo.db"  # `vigil demo` keeps the invented samples out of the work database
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Vigil: conflict reports in, verified and geocoded incidents out.")
 
 
 def main() -> None:
     app()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from vigil import __version__
+
+        typer.echo(f"vigil {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Vigil: conflict reports in, verified and geocoded incidents out. Call it as `.venv/bin/vigil`, or
+    `vigil` after `source .venv/bin/activate`."""
 
 
 def _read_documents(paths: list[str]):
@@ -99,8 +115,8 @@ def eval_command(
 
 
 @app.command()
-def demo(db: Optional[str] = typer.Option(None, "--db", help="Database URL or SQLite file; default $VIGIL_DB or "
-                                                            "./vigil.db."),
+def demo(db: Optional[str] = typer.Option(None, "--db", help="Database URL or SQLite file; default ./"
+                                                            + DEMO_DB + ", apart from your work database."),
          no_serve: bool = typer.Option(False, "--no-serve", help="Print and exit instead of serving the dashboard."),
          host: str = typer.Option("127.0.0.1", "--host", help="Address the dashboard listens on."),
          port: int = typer.Option(8000, "--port", help="Port of the dashboard.")) -> None:
@@ -110,11 +126,17 @@ def demo(db: Optional[str] = typer.Option(None, "--db", help="Database URL or SQ
 
     from vigil.summary import print_store_summary
 
+    db = db or DEMO_DB  # never $VIGIL_DB: invented samples must not mix with real reporting
     docs, failed = _read_documents([str(files("vigil") / "samples" / "docs")])
-    summary = _ingest_documents(docs, db)
+    summary = _ingest_documents(docs, db, sample=True)
     typer.echo(summary.line(), err=True)
     with _open_store(db) as store:
         print_store_summary(store)
+    from vigil.store.engine import database_url, safe_url, sqlite_path
+
+    where = sqlite_path(database_url(db)) or safe_url(database_url(db))
+    typer.echo(f"demo database: {where} (the {len(docs)} invented sample reports, marked as samples; "
+               "`vigil ingest` writes your own reports to ./vigil.db or --db)", err=True)
     if failed or summary.failed:
         raise typer.Exit(1)
     if not no_serve:
@@ -226,15 +248,27 @@ def gazetteer_list() -> None:
 # ---- end of geocoding commands --------------------------------------------
 
 
-# ---- store commands (ingest, incidents, ceasefires, violations, correct) ---
+# ---- store commands (ingest, incidents, ceasefires, violations, show, corrections, rebuild) ---
 
 _DB_HELP = "Database URL (postgresql+psycopg://...) or SQLite file; default $VIGIL_DB or ./vigil.db."
 
 
-def _open_store(db: Optional[str]):
-    from vigil.store import open_store
 
-    return open_store(db)
+def _open_store(db: Optional[str], create: bool = False):
+    """The store, or one line on stderr and exit 2 (missing file for a read, bad URL, wrong password)."""
+    from vigil.store import open_store
+    from vigil.store.engine import StoreError
+
+    try:
+        return open_store(db, create=create)
+    except StoreError as e:
+        typer.echo(f"vigil: {e}", err=True)
+        raise typer.Exit(2)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"vigil: {message}", err=True)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -242,17 +276,26 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Report files (.txt, .jsonl, .html) or folders."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Read, extract and store reports; fuse incidents, merge ceasefires, flag violations."""
+    """Read, extract and store reports; fuse incidents, merge ceasefires, flag violations.
+    The summary says what this run added, how many incidents lack coordinates and which names."""
     docs, read_failed = _read_documents(paths)
     summary = _ingest_documents(docs, db)
     summary.read += read_failed
     summary.failed += read_failed
     typer.echo(summary.line(), err=True)
+    if summary.samples:
+        typer.echo(f"vigil: warning: this database holds {summary.samples} sample reports (invented, from "
+                   f"`vigil demo`) beside yours; `vigil delete-report DOC_ID` withdraws one, or keep "
+                   f"your work in a database of its own (--db)", err=True)
+    if summary.interrupted:
+        typer.echo(f"interrupted: {summary.new + summary.duplicate} of {len(docs)} stored; run again to finish "
+                   "(stored reports are skipped as duplicates)", err=True)
+        raise typer.Exit(130)
     if summary.failed:
         raise typer.Exit(1)
 
 
-def _ingest_documents(docs: list, db: Optional[str]):
+def _ingest_documents(docs: list, db: Optional[str], sample: bool = False):
     """Extract, geocode and store documents, with a progress bar on long runs; returns the store's summary."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -266,19 +309,25 @@ def _ingest_documents(docs: list, db: Optional[str]):
         for doc in docs:
             try:
                 d = process(doc).to_dict()
+            except KeyboardInterrupt:
+                raise
             except Exception as e:  # the extractor must not stop the run
                 failed_processing.append(doc)
                 typer.echo(f"vigil: {doc.path or doc.doc_id}: extraction failed ({type(e).__name__}: {e})", err=True)
                 continue
             d["text"] = doc.text
             d["source_path"] = doc.path or doc.doc_id
+            if doc.url and not d.get("url"):
+                d["url"] = doc.url
+            if sample:
+                d["sample"] = True
             yield d
 
     def on_error(name: str, e: Exception) -> None:
         typer.echo(f"vigil: {name}: not stored ({type(e).__name__}: {e})", err=True)
 
     console = Console(stderr=True)
-    with _open_store(db) as store, Progress(
+    with _open_store(db, create=True) as store, Progress(
             TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console,
             transient=True, disable=len(docs) < 50 or not console.is_terminal) as progress:
         task = progress.add_task("ingest", total=len(docs))
@@ -328,53 +377,100 @@ def _emit_json_array(items, head: str = "", tail: str = "") -> None:
     out.write(tail + "\n")
 
 
+_TYPES_HELP = "Incident type, any case: " + ", ".join(("airstrike", "drone_strike", "shelling", "bombing",
+                                                       "ground_clash", "shooting", "other")) + "."
+
+
 @app.command()
 def incidents(
     since: Optional[str] = typer.Option(None, "--since", help="First day, YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, "--until", help="Last day, YYYY-MM-DD."),
-    country: Optional[str] = typer.Option(None, "--country"),
+    country: Optional[str] = typer.Option(None, "--country", help="Name, ISO code or alias (SY, SYR, Syria; DRC)."),
     admin1: Optional[str] = typer.Option(None, "--admin1", help="Province/governorate (any common spelling)."),
-    perpetrator: Optional[str] = typer.Option(None, "--perpetrator"),
-    type: Optional[str] = typer.Option(None, "--type", help="airstrike, drone_strike, shelling, bombing, ..."),
+    perpetrator: Optional[str] = typer.Option(None, "--perpetrator", help="Any actor of any attribution, by "
+                                              "name or alias ('Russian forces' finds Russia)."),
+    type: Optional[str] = typer.Option(None, "--type", help=_TYPES_HELP),
+    grade: Optional[str] = typer.Option(None, "--grade", help="confirmed, fair, weak or contested (any case)."),
     near: Optional[str] = typer.Option(None, "--near", help="LAT,LON,KM"),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most this many incidents."),
-    format: str = typer.Option("json", "--format", "-f", help="json, csv (ACLED columns) or geojson."),
+    format: str = typer.Option("json", "--format", "-f", help="json, csv (ACLED columns), geojson or table."),
+    flat: bool = typer.Option(False, "--flat", help="GeoJSON with the CSV's flat properties (QGIS, kepler.gl)."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Fused incidents with ranges, grade, sources and ceasefire violations."""
-    from vigil.export import point, write_csv
-    from vigil.store import IncidentFilter, iter_incidents
+    """Fused incidents with ranges, grade, sources and ceasefire violations (corrected values)."""
+    from vigil.export import acled_row, point, write_csv
+    from vigil.store import FilterError, IncidentFilter, check_filter, iter_incidents
 
-    if format not in ("json", "csv", "geojson"):
-        raise typer.BadParameter("format must be json, csv or geojson", param_hint="--format")
+    if format not in ("json", "csv", "geojson", "table"):
+        raise typer.BadParameter("format must be json, csv, geojson or table", param_hint="--format")
     f = IncidentFilter(since=_parse_day_option(since, "--since"), until=_parse_day_option(until, "--until"),
-                       country=country, admin1=admin1, perpetrator=perpetrator, type=type,
+                       country=country, admin1=admin1, perpetrator=perpetrator, type=type, grade=grade,
                        near=_parse_near(near), limit=limit)
     with _open_store(db) as store:
+        try:
+            f = check_filter(store, f)
+        except FilterError as e:
+            _fail(str(e))
         rows = iter_incidents(store, f)  # streamed: a full export need not fit in memory
         if format == "csv":
             write_csv(rows, sys.stdout)
         elif format == "geojson":
-            _emit_json_array(({"type": "Feature", "id": r["id"], "geometry": point(r), "properties": r}
+            _emit_json_array(({"type": "Feature", "id": r["id"], "geometry": point(r),
+                               "properties": acled_row(r) if flat else r}
                               for r in rows), head='{"type": "FeatureCollection", "features": ', tail="}")
+        elif format == "table":
+            from vigil.summary import print_incident_table
+
+            print_incident_table(list(rows))
         else:
             _emit_json_array(rows)
 
 
 @app.command()
-def ceasefires(
-    format: str = typer.Option("json", "--format", "-f", help="json or csv."),
+def show(
+    target: str = typer.Argument(..., help="An incident (inc_...) or ceasefire (cf_...) id."),
+    as_json: bool = typer.Option(False, "--json", help="The full record as JSON."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Ceasefires merged across reports, with violation counts and casualties."""
-    from vigil.export import write_rows_csv
+    """One incident or ceasefire for people: figures, place, sources with their sentences, flags."""
+    from vigil.store import UnknownIncident, get_ceasefire, get_incident, query_violations
+    from vigil.summary import print_ceasefire, print_incident
+
+    with _open_store(db) as store:
+        try:
+            if target.startswith("cf_"):
+                record = get_ceasefire(store, target)
+                flagged = query_violations(store, record["id"])
+            else:
+                record, flagged = get_incident(store, target), []
+        except UnknownIncident as e:
+            _fail(e.args[0], 1)
+    if as_json:
+        _emit_json(record)
+    elif target.startswith("cf_"):
+        print_ceasefire(record, flagged)
+    else:
+        print_incident(record)
+
+
+@app.command()
+def ceasefires(
+    format: str = typer.Option("json", "--format", "-f", help="json, csv or table."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Ceasefires merged across reports: in force until when and by which rule, violation counts by
+    strength, and the casualties in them."""
+    from vigil.export import ceasefire_row, write_rows_csv
     from vigil.store import query_ceasefires
 
     with _open_store(db) as store:
         rows = query_ceasefires(store)
     if format == "csv":
-        write_rows_csv([{k: v for k, v in r.items() if k not in ("sources", "evidence", "area_resolved")}
-                        for r in rows], sys.stdout)
+        write_rows_csv([ceasefire_row(r) for r in rows], sys.stdout)
+    elif format == "table":
+        from vigil.summary import print_ceasefire_table
+
+        print_ceasefire_table(rows)
     else:
         _emit_json(rows)
 
@@ -385,7 +481,8 @@ def violations(
     format: str = typer.Option("json", "--format", "-f", help="json or csv."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Incidents inside a ceasefire's area and period: possible violations."""
+    """Incidents inside a ceasefire's area and period: possible violations, each with why it was
+    flagged and its strength (by a declarer, by another party, perpetrator unknown)."""
     from vigil.export import write_rows_csv
     from vigil.store import query_violations
 
@@ -397,44 +494,188 @@ def violations(
         _emit_json(rows)
 
 
-@app.command()
+_FIELDS_HELP = ("Incidents: date, date_precision, type, perpetrator, killed, killed_qualifier, injured, victims, "
+                "children_killed, women_killed, killed_low, killed_high, killed_best, grade, location.name, "
+                "location.admin1, location.admin2, location.country, location.lat, location.lon, "
+                "location.geo_precision. Ceasefires: declared_by (A; B), announced_on, effective_from, "
+                "effective_until, area.")
+
+
+def _store_call(fn, *args, **kw):
+    """Run a correction; unknown ids exit 1, refused values exit 2, each as one line."""
+    from vigil.store import CorrectionError, UnknownIncident
+
+    try:
+        return fn(*args, **kw)
+    except UnknownIncident as e:
+        _fail(e.args[0], 1)
+    except CorrectionError as e:
+        _fail(str(e))
+
+
+def _shown(value) -> str:
+    return "null" if value is None else (json.dumps(value, ensure_ascii=False) if not isinstance(value, str)
+                                         else value)
+
+
+@app.command(help="Override one field of an incident or a ceasefire; the machine value stays beside it. "
+                  "Answers with one line (killed 2 -> 12). Fields: " + _FIELDS_HELP)
 def correct(
-    incident_id: str = typer.Argument(..., help="Incident id (an older id of a merged incident works too)."),
-    assignment: str = typer.Argument(..., metavar="FIELD=VALUE", help="e.g. killed=12, perpetrator=Russia, location.lat=36.1"),
+    target: str = typer.Argument(..., help="Incident (inc_...) or ceasefire (cf_...) id; an older id of a "
+                                 "merged one works too."),
+    assignment: str = typer.Argument(..., metavar="FIELD=VALUE", help="e.g. killed=12, type=shelling, "
+                                     "location.lat=36.1, effective_until=2020-03-01"),
     by: str = typer.Option(..., "--by", help="Who makes the correction."),
     note: Optional[str] = typer.Option(None, "--note", help="Why."),
+    as_json: bool = typer.Option(False, "--json", help="Print the corrected record as JSON."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Override one field of an incident; the machine value stays beside it."""
-    from vigil.store import UnknownIncident, correct as store_correct, parse_value
+    from vigil.store import correct as store_correct, get_ceasefire, get_incident, parse_value
+    from vigil.store.fusion import _get
 
     field_name, sep, raw = assignment.partition("=")
     if not sep:
         raise typer.BadParameter("use FIELD=VALUE", param_hint="FIELD=VALUE")
+    field_name = field_name.strip()
     with _open_store(db) as store:
-        try:
-            record = store_correct(store, incident_id, field_name.strip(), parse_value(raw), by=by, note=note)
-        except UnknownIncident as e:
-            typer.echo(f"vigil: {e.args[0]}", err=True)
-            raise typer.Exit(1)
-        except ValueError as e:
-            typer.echo(f"vigil: {e}", err=True)
-            raise typer.Exit(2)
-    _emit_json(record)
-
+        before = _store_call(get_ceasefire if target.startswith("cf_") else get_incident, store, target)
+        record = _store_call(store_correct, store, target, field_name, parse_value(raw), by=by, note=note)
+    if as_json:
+        _emit_json(record)
+    else:
+        typer.echo(f"{record['id']}: {field_name} {_shown(_get(before, field_name))} \u2192 "
+                   f"{_shown(_get(record, field_name))}")
 
 
 @app.command()
-def rebuild(db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> None:
-    """Re-fuse all incidents and ceasefires from the stored claims (after fusion rules change);
-    analysts' corrections are kept."""
-    from vigil.store import rebuild as store_rebuild, stats
+def reject(
+    target: str = typer.Argument(..., help="An incident id (not an incident) or a ceasefire id (not a ceasefire)."),
+    by: str = typer.Option(..., "--by", help="Who decides."),
+    note: Optional[str] = typer.Option(None, "--note", help="Why."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Mark an incident "not an incident" or a ceasefire "not a ceasefire": it leaves every output and
+    flags nothing; `vigil undo` restores it."""
+    from vigil.store import reject as store_reject
 
     with _open_store(db) as store:
-        store_rebuild(store)
+        done = _store_call(store_reject, store, target, by=by, note=note)
+    typer.echo(f"{done}: rejected" + (" (not a ceasefire)" if done.startswith("cf_") else " (not an incident)"))
+
+
+@app.command()
+def merge(
+    first: str = typer.Argument(..., help="Incident id."),
+    second: str = typer.Argument(..., help="Incident id to merge into the first."),
+    by: str = typer.Option(..., "--by"),
+    note: Optional[str] = typer.Option(None, "--note"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Make two incidents one; they stay one after later ingests and `vigil rebuild`."""
+    from vigil.store import merge as store_merge
+
+    with _open_store(db) as store:
+        record = _store_call(store_merge, store, first, second, by=by, note=note)
+    typer.echo(f"{record['id']}: merged ({record['reports']} reports, killed {_shown(record.get('killed'))})")
+
+
+@app.command()
+def split(
+    incident: str = typer.Argument(..., help="Incident id."),
+    claim: str = typer.Argument(..., help="The doc_id of the source whose claim is split off (see `vigil show`)."),
+    by: str = typer.Option(..., "--by"),
+    note: Optional[str] = typer.Option(None, "--note"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Take one report's claim out of an incident into an incident of its own."""
+    from vigil.store import split as store_split
+
+    with _open_store(db) as store:
+        rest, alone = _store_call(store_split, store, incident, claim, by=by, note=note)
+    typer.echo(f"{rest['id']}: {rest['reports']} reports left; {alone['id']}: split off ({claim})")
+
+
+@app.command("delete-report")
+def delete_report(
+    doc_id: str = typer.Argument(..., help="The report's doc_id (as in an incident's sources)."),
+    by: str = typer.Option(..., "--by"),
+    note: Optional[str] = typer.Option(None, "--note"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Withdraw a report: its claims stop counting everywhere (undoable with `vigil undo`)."""
+    from vigil.store import delete_report as store_delete
+
+    with _open_store(db) as store:
+        done = _store_call(store_delete, store, doc_id, by=by, note=note)
+    typer.echo(f"{done['doc_id']}: withdrawn; re-fused {len(done['incidents'])} incidents and "
+               f"{len(done['ceasefires'])} ceasefires")
+
+
+@app.command()
+def undo(
+    correction: int = typer.Argument(..., help="The correction's number, as `vigil history` lists it."),
+    by: str = typer.Option(..., "--by"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Undo one correction (it stays in the history, marked undone)."""
+    from vigil.store import undo as store_undo
+
+    with _open_store(db) as store:
+        done = _store_call(store_undo, store, correction, by=by)
+    typer.echo(f"#{done['id']} undone: {done['kind']} {done['target']} {done['field']}={_shown(done['value'])}")
+
+
+@app.command()
+def history(
+    target: Optional[str] = typer.Argument(None, help="Incident, ceasefire or report (doc_id); all when omitted."),
+    as_json: bool = typer.Option(False, "--json"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """What analysts did: each correction with its number, by whom, when and why."""
+    from vigil.store import history as store_history
+
+    with _open_store(db) as store:
+        rows = _store_call(store_history, store, target)
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        typer.echo("no corrections" + (f" of {target}" if target else ""))
+    for r in rows:
+        undone = f"  [undone by {r['undone']['by']} {r['undone']['at']}]" if r["undone"] else ""
+        why = f" -- {r['note']}" if r.get("note") else ""
+        typer.echo(f"#{r['id']} {r['at']} {r['by']}: {r['kind']} {r['target']} {r['field']}="
+                   f"{_shown(r['value'])}{why}{undone}")
+
+
+@app.command()
+def rebuild(
+    geocode: bool = typer.Option(False, "--geocode", help="Also re-run the geocoder over the stored claims "
+                                 "(after `vigil gazetteer import` or an upgrade)."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Re-fuse all incidents and ceasefires from the stored claims (after fusion rules change);
+    analysts' corrections are kept."""
+    from vigil.store import rebuild as store_rebuild, regeocode, stats
+
+    with _open_store(db) as store:
+        if geocode:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            console = Console(stderr=True)
+            with Progress(TextColumn("geocoding"), BarColumn(), MofNCompleteColumn(), console=console,
+                          transient=True, disable=not console.is_terminal) as progress:
+                task = progress.add_task("geocoding", total=None)
+                change = regeocode(store, on_progress=lambda done, total: progress.update(
+                    task, completed=done, total=total))
+            typer.echo(change.line(), err=True)
+        else:
+            store_rebuild(store)
         counts = stats(store)
     typer.echo(f"incidents: {counts['incidents']}; ceasefires: {counts['ceasefires']}; "
-               f"violations: {counts['violations']}; corrections: {counts['corrections']}", err=True)
+               f"violations: {counts['violations']}; corrections: {counts['corrections']}; "
+               f"without coordinates: {counts['without_coordinates']}", err=True)
 
 
 # ---- end of store commands -------------------------------------------------
@@ -476,7 +717,7 @@ def token_create(name: str = typer.Argument(..., help="Who uses it; corrections 
     """Make a token; it is printed once and stored only hashed."""
     from vigil.store import create_token
 
-    with _open_store(db) as store:
+    with _open_store(db, create=True) as store:
         try:
             secret = create_token(store, name)
         except ValueError as e:

@@ -179,7 +179,7 @@ def _name_area(text: str) -> Area:
 def _known_place(name: str) -> bool:
     """Whether the gazetteer knows a place of this name (a truce in "X" then means incidents named or
     filed under X); an unknown name ("Eid al-Adha") cannot be placed and flags nothing."""
-    from vigil.geocode import best
+    from vigil.geo import best
 
     try:
         return best(name) is not None

@@ -44,6 +44,7 @@ from vigil.store.queries import (FilterError, IncidentFilter, UnknownIncident, a
 from vigil.store.ingest import IngestSummary, content_hash, ingest_reports
 from vigil.store.corrections import (CEASEFIRE_CORRECTABLE, CORRECTABLE, GRADES, CorrectionError, correct,
                                      delete_report, history, merge, parse_value, reject, split, undo, validate)
+from vigil.store.places import GeocodeChange, regeocode
 from vigil.store.browse import (BrowseFilter, UnknownReport, count_incidents, get_report, incident_points,
                                 incident_stats, incidents_of_reports, page_incidents)
 from vigil.store.tokens import create_token, list_tokens, revoke_token, token_owner
@@ -51,7 +52,7 @@ from vigil.store.tokens import create_token, list_tokens, revoke_token, token_ow
 __all__ = [
     "BrowseFilter", "UnknownReport", "count_incidents", "get_report", "incident_points", "incident_stats",
     "incidents_of_reports", "page_incidents", "create_token", "list_tokens", "revoke_token", "token_owner",
-    "CEASEFIRE_CORRECTABLE", "CorrectionError", "FilterError", "GRADES", "check_filter", "country_keys",
+    "GeocodeChange", "regeocode", "CEASEFIRE_CORRECTABLE", "CorrectionError", "FilterError", "GRADES", "check_filter", "country_keys",
     "delete_report", "get_ceasefire", "history", "merge", "reject", "split", "undo", "unplaced_names", "validate",
     "CORRECTABLE", "DEFAULT_URL", "IncidentFilter", "IngestSummary", "NEAR_COPY_THRESHOLD", "SCHEMA_REVISION",
     "Store", "UnknownIncident", "admin1_key", "analyze", "apply_corrections", "bulk_insert_incidents",

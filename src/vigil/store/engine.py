@@ -76,13 +76,47 @@ class Store:
         return ingest_reports(self, reports_, **kw)
 
 
-def open_store(db: str | None = None) -> Store:
-    """Open (and migrate) the database named by `db` / `VIGIL_DB` / ./vigil.db."""
+class StoreError(RuntimeError):
+    """The database cannot be used: missing (for a read), unreachable, or refused. One line, no secrets."""
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file a SQLite URL names (None for other databases and in-memory ones)."""
+    u = sa.engine.make_url(url)
+    return u.database if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") else None
+
+
+def open_store(db: str | None = None, create: bool = True) -> Store:
+    """Open (and migrate) the database named by `db` / `VIGIL_DB` / ./vigil.db. With `create=False`
+    (read commands) a SQLite file that does not exist is an error, not a new empty database."""
     url = database_url(db)
+    path = sqlite_path(url)
+    if path and not create and not os.path.exists(path):
+        raise StoreError(f"no database at {path}; `vigil ingest REPORTS --db {path}` creates one "
+                         "(or give --db / VIGIL_DB for another)")
+    if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise StoreError(f"cannot create a database at {path}: the folder {os.path.dirname(path)} does not exist")
     engine = sa.create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except sa.exc.OperationalError as e:
+        engine.dispose()
+        reason = str(e.orig or e).strip().splitlines()[0] if str(e.orig or e).strip() else type(e).__name__
+        raise StoreError(f"cannot open the database {safe_url(url)}: {reason}") from None
+    except sa.exc.DatabaseError as e:  # e.g. a file that is not a SQLite database
+        engine.dispose()
+        reason = str(e.orig or e).strip().splitlines()[0]
+        raise StoreError(f"cannot use {safe_url(url)} as a Vigil database: {reason}") from None
     return Store(engine)
 
 
