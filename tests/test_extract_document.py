@@ -80,3 +80,23 @@ def test_a_one_sided_attack_keeps_its_attacker():
     inc = by_place(rep)["Dorvan"]
     assert inc["perpetrator"] == "Taliban"
     assert inc["type"] == "ground_clash"  # an attack on troops with no method stated (decision e)
+
+
+def test_counting_ceasefire_violations_is_not_a_truce():
+    rep = run("Monitors recorded 900 ceasefire violations in the Varo region between May 2 and May 8.")
+    assert rep["ceasefires"] == []
+
+
+def test_a_un_body_that_brokers_a_truce_is_a_declarer():
+    rep = run("On May 9, the UN envoy announced that the two sides had agreed a truce in Lorvan.")
+    assert rep["ceasefires"] and "United Nations" in rep["ceasefires"][0]["declared_by"]
+
+
+def test_a_group_that_ended_its_truce_declared_it():
+    rep = run("Violence has grown since the Pakistani Taliban ended a ceasefire with the government.")
+    assert rep["ceasefires"] and "Pakistani Taliban" in rep["ceasefires"][0]["declared_by"]
+
+
+def test_suspending_operations_is_a_truce():
+    rep = run("On Tuesday the Saudi-led coalition said it would suspend military operations in Yemen.")
+    assert rep["ceasefires"] and "Saudi-led coalition" in rep["ceasefires"][0]["declared_by"]

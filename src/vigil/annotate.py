@@ -754,7 +754,8 @@ _DATE_TRIGGER = re.compile(
     r"\b(?i:today|tonight|yesterday|overnight|ago|earlier|later|since|past|last|this|next|previous|"
     r"hours?|days?|weeks?|months?|years?|weekend|night|morning|afternoon|evening|dawn|midnight)\b|"
     r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}\b")
-_CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt", re.I)
+_CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt|suspend|"
+                            r"stand down|humanitarian break|stop", re.I)
 
 
 def event_types(sentence: str) -> list[str]:

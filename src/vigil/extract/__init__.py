@@ -14,7 +14,7 @@ from vigil.annotate import Annotated, Sentence, annotate
 from vigil.extract.assemble import (_add_place_only_mentions, _drop_areas_detailed_elsewhere,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
                                     zero_tolls_said_apart)
-from vigil.extract.ceasefires import _CEASEFIRE_RX, _end_from_later_duration, extract_ceasefire, merge_ceasefires
+from vigil.extract.ceasefires import mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
                                      main_province, report_country, sentence_incidents)
 from vigil.model import Document, Incident, Report
@@ -36,7 +36,7 @@ def extract_annotated(ann: Annotated) -> Report:
     truce_sentences: list[Sentence] = []  # about a truce, but with no end date of their own
     for s in ann.sentences:
         _update_context(ctx, s, doc, country)
-        if _CEASEFIRE_RX.search(s.text):
+        if mentions_truce(s.text):
             cf = extract_ceasefire(s, doc, region)
             if cf:
                 report.ceasefires.append(cf)

@@ -9,7 +9,17 @@ from vigil.model import Ceasefire, Document
 from vigil.extract.places import _ORG_WORDS, _fold, _overlaps
 
 _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|armistice|de-?escalation (?:agreement|"
-                           r"deal|accord|memorandum)|humanitarian pause|halt to (?:the )?fighting)s?\b", re.I)
+                           r"deal|accord|memorandum|zone)|humanitarian (?:pause|break)|halt to (?:the )?fighting|"
+                           r"(?:suspend|halt)(?:s|ed|ing)?\s+(?:(?:its|their|all|military|offensive|combat)\s+)+operations|"
+                           r"(?:stop|halt|paus)(?:s|ed|ing|e)?\s+(?:the\s+|its\s+|their\s+)?(?:operation|offensive)|"
+                           r"stand\s+down)s?\b", re.I)
+# "recorded 900 ceasefire violations": the truce is only the measure of the violence told
+_VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I)
+
+
+def mentions_truce(text: str) -> bool:
+    """Does the sentence speak of a truce itself (not only count its violations)?"""
+    return any(not _VIOLATIONS_AFTER.match(text, m.end()) for m in _CEASEFIRE_RX.finditer(text))
 
 
 def _end_from_later_duration(ceasefires: list[Ceasefire], sentences: list[Sentence]) -> None:
@@ -160,7 +170,7 @@ def _end_from_duration(text: str, start: str) -> str | None:
 
 
 _DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
-                             r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?)", re.I)
+                             r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?|end(?:ed|s)?\b|adopt|paus|stand|mediat)", re.I)
 _AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
                                     r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
                                     r"(?:the\s+)?(?:\w+\s+)?$", re.I)
@@ -180,7 +190,8 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
     last_end = None
     countries = [c for c in s.countries if not _overlaps(c.start, c.end, s.actors)
                  and (c.text.lower() == c.canonical.lower() or _OFFICE_AFTER.match(s.text, c.end - s.start))]
-    for m in sorted(list(s.actors) + countries, key=lambda m: m.start):
+    un_bodies = [m for m in s.sources if m.canonical in _UN_BODIES]  # "the UN envoy announced ..."
+    for m in sorted(list(s.actors) + countries + un_bodies, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
         after = s.text[m.end - s.start:]
         if _AREA_BEFORE.search(before) and not _AGENT_OF_TRUCE_BEFORE.search(before):
@@ -194,6 +205,9 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                     found.append(name)
                 last_end = m.end
     return _as_governments(found)
+
+
+_UN_BODIES = frozenset({"United Nations", "UN Security Council"})
 
 
 def _as_governments(parties: list[str]) -> list[str]:
