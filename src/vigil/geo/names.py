@@ -91,28 +91,36 @@ def _arabic_key(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def tokens(name: str) -> tuple[str, ...]:
     """Lower-case ASCII word tokens with apostrophes and ayn marks removed."""
-    t = _APOSTROPHES.sub("", name)
-    t = unidecode(unicodedata.normalize("NFKC", t)).lower()
-    t = t.replace("'", "").replace("`", "")
+    if name.isascii():  # most names: no accents to strip (the gazetteer index is built from ~700k)
+        t = name.lower().replace("'", "").replace("`", "")
+    else:
+        t = _APOSTROPHES.sub("", name)
+        t = unidecode(unicodedata.normalize("NFKC", t)).lower()
+        t = t.replace("'", "").replace("`", "")
     return tuple(w for w in _NON_ALNUM.split(t) if w)
 
 
 def _light_tokens(name: str) -> list[str]:
     out: list[str] = []
     for w in tokens(name):
-        if w in ARTICLES:
-            continue
-        g = GENERIC.get(w)
-        if g is not None:
-            out.append(g)
-            continue
-        # "Al-Bab" split already; "Albab" stays (too risky: Aleppo, Alexandria).
-        m = _GLUED.match(w) if w[0] in "kdtbeau" else None
-        if m:
-            out.append(GENERIC.get(m.group(1), m.group(1)))
-            w = w[m.end():]
-        out.append(_soften(w))
+        out.extend(_light_word(w))
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _light_word(w: str) -> tuple[str, ...]:
+    """One word's light form: nothing for an article, the group's spelling for a generic word, a glued
+    prefix split off ("Kafartaal" -> kafr + taal), spelling noise softened."""
+    if w in ARTICLES:
+        return ()
+    g = GENERIC.get(w)
+    if g is not None:
+        return (g,)
+    # "Al-Bab" split already; "Albab" stays (too risky: Aleppo, Alexandria).
+    m = _GLUED.match(w) if w[0] in "kdtbeau" else None
+    if m:
+        return GENERIC.get(m.group(1), m.group(1)), _soften(w[m.end():])
+    return (_soften(w),)
 
 
 _DOUBLED = re.compile(r"([a-z])\1+")
@@ -152,7 +160,12 @@ _FOLD_RULES = [
 @lru_cache(maxsize=200_000)
 def fold_key(name: str) -> str:
     """The heavy transliteration fold; for Arabic script the same as `exact_key`."""
-    key = exact_key(name)
+    return _fold_light(exact_key(name))
+
+
+@lru_cache(maxsize=200_000)
+def _fold_light(key: str) -> str:
+    """The heavy fold of a light key (many spellings share one light key, so this is memoised apart)."""
     if key.startswith("ar:"):
         return key
     for a, b in _FOLD_DIGRAPHS:
@@ -177,9 +190,16 @@ _QUALIFIER = re.compile(r"(?:[\s\-]+(?:(?:al|as|ash|at|an|ar|az|ad|el|es)[\s\-]+
 _QUALIFIER_BEFORE = re.compile(r"^(?:West|East|North|South|Upper|Lower)\s+(?=\S)")
 
 
+_QUALIFIER_WORDS = frozenset("kabir kabirah kabira saghir saghirah saghira tahtani tahtaniyah fawqani fawqaniyah "
+                             "sharqi sharqiyah gharbi gharbiyah shamali shamaliyah janubi janubiyah qibli qibliyah "
+                             "wusta mezin bichuk".split())
+_LAST_WORD = re.compile(r"[A-Za-z]+$")
+
+
 def bare_name(name: str) -> str | None:
     """The name without its pair qualifier ("Zifr Kabir" -> "Zifr", "West Farahaniah" -> "Farahaniah")."""
-    m = _QUALIFIER.search(name)
+    last = _LAST_WORD.search(name)
+    m = _QUALIFIER.search(name) if last and last.group(0).lower() in _QUALIFIER_WORDS else None
     if m and m.start() > 0:
         return name[:m.start()]
     m = _QUALIFIER_BEFORE.match(name)

@@ -122,12 +122,29 @@ def parse_query(name: str) -> Query:
         if a1:
             alternatives, full = [a1], []
     town = bool(re.search(r"\b(town|city)\b", name, re.I))
+    if want == "place" and any(w.lower() in _AIR_WORDS for w in re.findall(r"[\w-]+", text)):
+        core = airfield_core(re.split(r"/|\(", text)[0])
+        if core:
+            alternatives.insert(0, core + AIRFIELD_SUFFIX)
     n_clean = len(alternatives)
     alternatives += [f for f in full if f not in alternatives]
     n_main = len(alternatives)
     if want == "place":
         alternatives += [b for b in (_bare_name(a) for a in alternatives[:n_clean]) if b and b not in alternatives]
     return Query(tuple(alternatives), want, town, n_clean, facility, landmark, city, n_main)
+
+
+# Airfields are indexed as "<core> airbase" whatever their official name ("Shayrat Air Base", "Tabqa
+# Airport"), and a mention with an air word ("Kuweires military airport") is looked up that way first.
+AIRFIELD_SUFFIX = " airbase"
+_AIR_WORDS = frozenset("airbase airport airfield air aerodrome airstrip heliport".split())
+_AIRFIELD_NOISE = _AIR_WORDS | frozenset("base international intl military regional domestic field municipal "
+                                         "the of".split())
+
+
+def airfield_core(name: str) -> str:
+    """The place an airfield is named after: "Bassel Al-Assad International Airport" -> "Bassel Al-Assad"."""
+    return " ".join(w for w in name.split() if w.lower().strip(".,") not in _AIRFIELD_NOISE)
 
 
 def _bare_name(alt: str) -> str | None:

@@ -36,7 +36,7 @@ from vigil.geo import admin, gazetteer
 from vigil.geo.admin import MIN_FUZZY_LEN, admin1_cc, admin1_of, admin2_of, country_code, km, near_unit
 from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
 from vigil.geo.names import exact_key, fold_key, literal
-from vigil.geo.query import MIN_KEY_LEN, Query, not_a_place_word, parse_query
+from vigil.geo.query import AIRFIELD_SUFFIX, MIN_KEY_LEN, Query, not_a_place_word, parse_query
 
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
@@ -44,6 +44,7 @@ AMBIGUITY_KM = 25.0
 DOMINANCE = 5  # population ratio at which a city outranks a namesake
 CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
+VARIANT = 92.0  # a transliteration variant (same fold key): 92-96 before context
 EXACT, DERIVED = 100.0, 93.0  # derived: an index-only variant ("Khirbat Jadraya" read as "Jadraya")
 FUZZY_CUTOFF = 82.0  # rapidfuzz ratio on fold keys
 FUZZY_WEIGHT = 0.96
@@ -148,8 +149,12 @@ def _candidate(query: str, p: Place, score: float, own_name: bool = False) -> Ca
 
 
 def _fold_base(query_key: str, form_key: str) -> float:
-    """Score of a fold-key match, graded by how close the light spellings are (80-100)."""
-    base = 60.0 + 0.4 * fuzz.ratio(query_key, form_key)
+    """Score of a fold-key match: the same name in another transliteration (vowel quality, q/k, doubled
+    letters, -iyah/-iya, ou/u, e/i), graded a little by how close the light spellings are (VARIANT..+4).
+
+    The fold keeps what tells names apart (consonants other than q/k, qualifiers such as al-Gharbiyah),
+    so such a match counts as found; an exact spelling still wins over it by more than the margin."""
+    base = VARIANT + 0.04 * fuzz.ratio(query_key, form_key)
     return base - 5.0 if len(query_key) < 5 else base  # short names collide easily
 
 
@@ -242,12 +247,16 @@ def _names_around(g, lat: float, lon: float) -> tuple[list, list, list, list]:
     return folds, lights, [_skeleton(k) for k in lights], [p for _, _, p in rows]
 
 
+SAME_SPOT_KM = 3.0  # two villages' entries this close are one place for the choice (sources list it twice)
+
+
 def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
-    """One candidate per gazetteer id, and one per spot (WOF keeps some places twice)."""
+    """One candidate per gazetteer id, and one per spot (WOF keeps some places twice; OCHA and GeoNames
+    spell one village two ways), so a duplicate is never the rival that makes the resolver abstain."""
     out: list[Candidate] = []
     for c in sorted(cands, key=lambda c: -c.score)[:60]:
-        if any(c.gazetteer_id == o.gazetteer_id or (c.feature == o.feature and c.matched_name == o.matched_name
-               and km(c.lat, c.lon, o.lat, o.lon) < 3) for o in out):
+        if any(c.gazetteer_id == o.gazetteer_id or (c.feature == o.feature and km(c.lat, c.lon, o.lat, o.lon)
+               < (SAME_SPOT_KM if c.feature == "place" or c.matched_name == o.matched_name else 0)) for o in out):
             continue
         out.append(c)
     return out
@@ -289,6 +298,8 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
         # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
         # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
+            if alt.endswith(AIRFIELD_SUFFIX):
+                continue  # an airfield is found by its name or not at all
             for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
                 score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                 scored.append(_candidate(name, p, score))
@@ -395,6 +406,8 @@ def choose(cands: list[Candidate]) -> Candidate | None:
     top = cands[0]
     close = [c for c in cands if c.score >= max(THRESHOLD, top.score - CITY_MARGIN)]
     for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
+        if city is not top and city.feature in ("admin2", "admin3") and top.feature == "place":
+            continue  # a sub-district never beats a village of its name: the village is what is meant
         if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
             return city
     rivals = [o for o in cands[1:] if o.score > top.score - AMBIGUITY_MARGIN
