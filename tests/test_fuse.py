@@ -35,8 +35,11 @@ def test_different_places_stay_apart(a, b):
 def test_place_rules_in_order():
     gid_a = location("Kafr Taal")
     assert fuse.same_place(gid_a, location("Kafr Taal", "Kfar Ta'al"))
-    # two gazetteer ids decide even when the names agree
-    assert not fuse.same_place(gid_a, {**location("Kafr Taal"), "gazetteer_id": "wof:other"})
+    # two gazetteer ids for one spelling: the same place only when the two entries lie close together
+    assert fuse.same_place(gid_a, {**location("Kafr Taal"), "gazetteer_id": "wof:other"})
+    far_namesake = {**location("Kafr Taal"), "gazetteer_id": "wof:other", "lat": 36.60, "lon": 36.90}
+    assert not fuse.same_place(gid_a, far_namesake)
+    assert not fuse.same_place(gid_a, {**location("Kafr Nuran"), "gazetteer_id": "wof:other"})
     # no id on one side: coordinates within a few km
     assert fuse.same_place(gid_a, {"name": "the village", "lat": 36.16, "lon": 36.90})
     assert not fuse.same_place(gid_a, {"name": "Kafr Taal", "lat": 36.30, "lon": 36.90})
@@ -49,7 +52,7 @@ def test_place_rules_in_order():
 def test_day_rules():
     a = claim("Kafr Taal", 9, date="2020-01-21")
     assert not fuse.same_incident(a, claim("Kafr Taal", 9, date="2020-01-22", report="r2"))
-    assert not fuse.same_incident(a, claim("Kafr Taal", 9, type="shelling", report="r2"))
+    assert not fuse.same_incident(a, claim("Kafr Taal", 9, type="bombing", report="r2"))
     # a week-precision date may be a day off
     assert fuse.same_incident(a, claim("Kafr Taal", 9, date="2020-01-22", precision="week", report="r2"))
     # published on different days and one date came from "on Tuesday": a day of slack
@@ -164,3 +167,11 @@ def test_two_spellings_of_a_village_the_gazetteer_knows_once_are_one_place():
     assert not same_place(unplaced, {**placed, "admin1": "Idlib"})
     assert not same_place(unplaced, {**placed, "lat": 35.0})  # far apart
     assert not same_place({**unplaced, "gazetteer_id": "geonames:2"}, placed)  # both known: ids decide
+
+
+def test_an_air_strike_read_as_shelling_or_a_drone_is_one_incident_unless_the_attackers_disagree():
+    a = claim("Kafr Taal", 9, type="airstrike", perpetrator="Russia")
+    assert fuse.same_incident(a, claim("Kafr Taal", 9, type="shelling", perpetrator="Russia", report="r2"))
+    assert fuse.same_incident(a, claim("Kafr Taal", 9, type="drone_strike", perpetrator=None, report="r2"))
+    assert not fuse.same_incident(a, claim("Kafr Taal", 9, type="shelling", perpetrator="Turkey", report="r2"))
+    assert not fuse.same_incident(a, claim("Kafr Taal", 9, type="ground_clash", perpetrator="Russia", report="r2"))

@@ -92,7 +92,11 @@ def same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Gazetteer id when both have one, else nearby point coordinates, else folded name, else (when one
     side is not in the gazetteer) the same consonants in the same province nearby."""
     if a.get("gazetteer_id") and b.get("gazetteer_id"):
-        return str(a["gazetteer_id"]) == str(b["gazetteer_id"])
+        if str(a["gazetteer_id"]) == str(b["gazetteer_id"]):
+            return True
+        # two namesakes picked for one spelling: the same name within NAMESAKE_KM is one place
+        return bool(name_keys(a) & name_keys(b)) and has_point(a) and has_point(b) \
+            and km_between(a["lat"], a["lon"], b["lat"], b["lon"]) <= NAMESAKE_KM
     if has_point(a) and has_point(b):
         return km_between(a["lat"], a["lon"], b["lat"], b["lon"]) <= PLACE_KM
     if name_keys(a) & name_keys(b):
@@ -100,6 +104,7 @@ def same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return _same_unplaced_spelling(a, b)
 
 
+NAMESAKE_KM = 20.0  # one report's spelling resolved to two gazetteer entries this close is one place
 SKELETON_KM = 30.0  # an approximate point (a list-mates' centroid) is at most this far from the place
 
 
@@ -169,9 +174,28 @@ def date_slack(a: dict[str, Any], b: dict[str, Any]) -> int:
     return 0
 
 
+# One strike from the sky or from afar is read by one outlet as an air strike, by another as shelling or a
+# drone: those types may be one incident when nothing else disagrees (the attacker, the place, the day).
+_STRIKE_FAMILY = ("airstrike", "drone_strike", "shelling")
+
+
+def fusable_types(kind: str | None) -> tuple[str, ...]:
+    """The types a claim of this type may fuse with (the store's blocking uses the same list)."""
+    kind = kind or "other"
+    return _STRIKE_FAMILY if kind in _STRIKE_FAMILY else (kind,)
+
+
+def _attackers_disagree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    pa = {p.strip() for p in (a.get("perpetrator") or "").split(";") if p.strip()}
+    pb = {p.strip() for p in (b.get("perpetrator") or "").split(";") if p.strip()}
+    return bool(pa and pb and not pa & pb)
+
+
 def same_incident(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Same method, same day (within the slack `date_slack` allows) and same place."""
-    if (a.get("type") or "other") != (b.get("type") or "other"):
+    """Same method (or two readings of one strike whose attackers agree), same day (within the slack
+    `date_slack` allows) and same place."""
+    ta, tb = a.get("type") or "other", b.get("type") or "other"
+    if ta != tb and (tb not in fusable_types(ta) or _attackers_disagree(a, b)):
         return False
     if abs((fusion_date(a) - fusion_date(b)).days) > date_slack(a, b):
         return False

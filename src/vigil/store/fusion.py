@@ -51,7 +51,7 @@ class _Q:
     """Statements built once: constructing SQLAlchemy expressions per call costs more than running them."""
 
     candidates = _claim_select().where(
-        incident_claims.c.type == sa.bindparam("type"),
+        incident_claims.c.type.in_(sa.bindparam("types", expanding=True)),
         incident_claims.c.fuse_date.between(sa.bindparam("lo"), sa.bindparam("hi")),
         incident_claims.c.incident_id.is_not(None),
         sa.or_(incident_claims.c.gazetteer_id == sa.bindparam("gid"),
@@ -87,7 +87,7 @@ def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -
     dlat = fuse.PLACE_KM / 110.5 + 1e-6
     dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
     return conn.execute(_Q.candidates, {
-        "type": cols["type"], "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
+        "types": list(fuse.fusable_types(cols["type"])), "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
         "skel": cols["skeleton_key"],
         "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
         "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}).all()
