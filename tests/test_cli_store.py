@@ -137,3 +137,93 @@ def test_streamed_json_is_the_same_as_a_plain_dump(tmp_path):
     ) == {"type": "FeatureCollection", "features": []}
     limited = json.loads(runner.invoke(app, ["incidents", "--db", db, "--limit", "2"]).stdout)
     assert len(limited) == 2
+
+
+# ---- issue 9: demo apart, errors a person can act on, everyday commands ------------------------
+
+
+def test_demo_keeps_its_samples_apart_from_the_work_database(tmp_path, monkeypatch):
+    from vigil.store import stats
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIGIL_DB", raising=False)
+    res = runner.invoke(app, ["demo", "--no-serve"])
+    assert res.exit_code == 0, res.output
+    assert "demo database: vigil-demo.db" in res.stderr
+    assert (tmp_path / "vigil-demo.db").exists() and not (tmp_path / "vigil.db").exists()
+    with open_store(str(tmp_path / "vigil-demo.db")) as s:
+        assert stats(s)["samples"] == stats(s)["reports"] == 21
+    res = runner.invoke(app, ["ingest", str(_folder(tmp_path))])  # the work database: ./vigil.db
+    assert res.exit_code == 0 and "sample" not in res.stderr
+    with open_store(str(tmp_path / "vigil.db")) as s:
+        assert stats(s)["samples"] == 0 and stats(s)["reports"] == 3
+    (tmp_path / "more").mkdir()
+    res = runner.invoke(app, ["ingest", str(_folder(tmp_path / "more")), "--db", "vigil-demo.db"])
+    assert "warning: this database holds 21 sample reports" in res.stderr
+
+
+def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(tmp_path):
+    missing = tmp_path / "typo.db"
+    for args in (["incidents"], ["ceasefires"], ["violations"], ["history"], ["show", "inc_0"]):
+        res = runner.invoke(app, [*args, "--db", str(missing)])
+        assert res.exit_code == 2 and f"no database at {missing}" in res.stderr, args
+        assert res.stdout == ""
+    assert not missing.exists()
+
+
+def test_a_wrong_password_is_one_line_without_the_password(db_url):
+    if not db_url.startswith("postgresql"):
+        return
+    bad = db_url.replace("vigil:vigil@", "vigil:not-the-password@")
+    res = runner.invoke(app, ["incidents", "--db", bad])
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert "not-the-password" not in res.stderr and "***" in res.stderr and "password authentication" in res.stderr
+
+
+def test_unknown_filter_values_are_errors_that_list_the_valid_ones(tmp_path):
+    db = _seeded(tmp_path)
+    res = runner.invoke(app, ["incidents", "--db", db, "--type", "massacre"])
+    assert res.exit_code == 2 and "valid types: airstrike, drone_strike" in res.stderr
+    res = runner.invoke(app, ["incidents", "--db", db, "--country", "Narnia"])
+    assert res.exit_code == 2 and "countries in this database: syria" in res.stderr
+    ok = runner.invoke(app, ["incidents", "--db", db, "--type", "AIRSTRIKE", "--country", "SYR",
+                             "--perpetrator", "Russian forces"])
+    assert ok.exit_code == 0 and len(json.loads(ok.stdout)) == 3
+
+
+def test_everyday_commands_for_people(tmp_path):
+    db = _seeded(tmp_path)
+    assert runner.invoke(app, ["--version"]).stdout.startswith("vigil ")
+    table = runner.invoke(app, ["incidents", "--db", db, "--format", "table"])
+    assert table.exit_code == 0 and "3 incidents" in table.stdout and "Kafr" in table.stdout
+    kt = [i for i in json.loads(runner.invoke(app, ["incidents", "--db", db]).stdout)
+          if i["location"]["name"] == "Kafr Taal"][0]
+    shown = runner.invoke(app, ["show", kt["id"], "--db", db])
+    assert shown.exit_code == 0 and "grade:" in shown.stdout and "outlet-a" in shown.stdout
+    cf = json.loads(runner.invoke(app, ["ceasefires", "--db", db]).stdout)[0]
+    shown = runner.invoke(app, ["show", cf["id"], "--db", db])
+    assert shown.exit_code == 0 and "in force until" in shown.stdout and "by a declarer" in shown.stdout
+    res = runner.invoke(app, ["correct", cf["id"], "effective_until=2020-01-20", "--by", "a", "--db", db])
+    assert res.stdout == f"{cf['id']}: effective_until null \u2192 2020-01-20\n"
+    res = runner.invoke(app, ["correct", kt["id"], "killed=-5", "--by", "a", "--db", db])
+    assert res.exit_code == 2 and "0 or more" in res.stderr
+    assert runner.invoke(app, ["reject", kt["id"], "--by", "b", "--note", "duplicate", "--db", db]).exit_code == 0
+    hist = runner.invoke(app, ["history", "--db", db])
+    assert "#1" in hist.stdout and "effective_until" in hist.stdout and "-- duplicate" in hist.stdout
+    assert runner.invoke(app, ["undo", "2", "--by", "b", "--db", db]).stdout.startswith("#2 undone")
+    assert "[undone by b" in runner.invoke(app, ["history", kt["id"], "--db", db]).stdout
+    assert "merge" in runner.invoke(app, ["--help"]).stdout and "killed_qualifier" in runner.invoke(
+        app, ["correct", "--help"]).stdout
+
+
+def test_exports_can_be_parsed(tmp_path):
+    db = _seeded(tmp_path)
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["incidents", "--db", db, "--format", "csv"]).stdout)))
+    kt = [r for r in rows if r["location"] == "Kafr Taal"][0]
+    assert kt["source"].split(" | ")[0] and all(" | " not in p for p in kt["perpetrators"].split(" | "))
+    assert "nine" in kt["notes"] or "9" in kt["notes"] or "Nine" in kt["notes"]
+    flat = json.loads(runner.invoke(app, ["incidents", "--db", db, "--format", "geojson", "--flat"]).stdout)
+    props = flat["features"][0]["properties"]
+    assert all(not isinstance(v, (dict, list)) for v in props.values()) and "fatalities" in props
+    cfs = list(csv.DictReader(io.StringIO(runner.invoke(app, ["ceasefires", "--db", db, "--format", "csv"]).stdout)))
+    assert cfs[0]["ended_by"] == "horizon" and cfs[0]["violations_by_declarers"] == "3"

@@ -81,3 +81,64 @@ def test_merging():
     assert len(merged) == 1
     m = ledger.merge_ceasefires([a, b])
     assert m["declared_by"] == ["Russia", "Turkey"] and m["reports"] == 2 and m["area"] == "Idlib"
+
+
+# ---- issue 9: when a truce stops binding, and where it binds -----------------------------------
+
+
+def _cf(cid, start, declared=("Russia",), until=None, area="Idlib", last=None, collapse=None):
+    from vigil import ledger
+
+    return ledger.finish({"id": cid, "declared_by": list(declared), "announced_on": None, "effective_from": start,
+                          "effective_until": until, "area": area, "last_reported": last or start,
+                          "collapse_reported_on": collapse, "evidence": []})
+
+
+def test_settle_picks_the_earliest_rule_and_names_it():
+    from vigil import ledger
+
+    records = [_cf("a", "2020-01-09"), _cf("b", "2020-02-01", declared=("Russia", "Turkey")),
+               _cf("c", "2020-01-01", declared=("Houthis",), area="Yemen", until="2020-01-05"),
+               _cf("d", "2020-01-01", declared=("Houthis",), area="Yemen", collapse="2020-01-03"),
+               _cf("e", "2020-01-09", declared=("Turkey",), area="Homs", last="2020-03-01")]
+    ends = ledger.settle(records, horizon=90)
+    assert ends["a"] == ("2020-01-31", {"rule": "superseded", "by": "b", "on": "2020-01-31"})
+    assert ends["b"][1]["rule"] == "horizon" and ends["b"][0] == "2020-05-01"
+    assert ends["c"][1]["rule"] == "stated end"
+    assert ends["d"] == ("2020-01-03", {"rule": "collapse reported", "on": "2020-01-03"})
+    assert ends["e"][0] == "2020-05-30"  # 90 days after the last report that mentions it
+
+
+def test_a_later_truce_of_other_parties_does_not_replace_one():
+    from vigil import ledger
+
+    ends = ledger.settle([_cf("a", "2020-01-09", declared=("Russia",)),
+                          _cf("b", "2020-02-01", declared=("Houthis",))], horizon=90)
+    assert ends["a"][1]["rule"] == "horizon"
+
+
+def test_areas_resolve_to_the_place_the_text_means():
+    from vigil import ledger
+
+    assert ledger.narrowed_area("Israel", ["A truce took hold in Gaza on Friday."]) == "Gaza Strip"
+    assert ledger.narrowed_area("Israel", ["Calm returned to the West Bank."]) == "West Bank"
+    assert ledger.narrowed_area("Lebanon", ["Talks on Gaza went on."]) == "Lebanon"  # Gaza is not in Lebanon
+    assert ledger.narrowed_area("Syria", ["A nationwide truce, Idlib included."]) == "Syria"
+    gaza = ledger.resolve_area("Gaza Strip")[0]
+    assert ledger.area_contains(gaza, {"name": "Khan Younis", "country": "Israel"})
+    assert not ledger.area_contains(gaza, {"name": "Haifa", "country": "Israel", "lat": 32.8, "lon": 35.0,
+                                           "geo_precision": "place"})
+    assert ledger.resolve_area("Qwertzuiop Festival")[0].placed is False
+
+
+def test_a_stated_end_before_the_start_is_not_used():
+    cf = _cf("a", "2020-01-09", until="2019-01-01")
+    assert cf["effective_until"] is None and cf["date_errors"]
+
+
+def test_collapse_words_are_data():
+    from vigil import ledger
+
+    assert ledger.says_ended("The truce broke down within hours.")
+    assert ledger.says_ended("Hamas suspended the ceasefire.")
+    assert not ledger.says_ended("The truce held through the night.")

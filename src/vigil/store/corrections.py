@@ -16,9 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from vigil import fuse
 from vigil.model import INCIDENT_TYPES, PRECISIONS, QUALIFIERS, VICTIMS
 from vigil.store.engine import Store, _lock_writers
-from vigil.store.fusion import (_correction_dict, _rebuild, _refresh_ceasefire, _refresh_incident,
+from vigil.store.fusion import (_correction_dict, _drop_incident, _rebuild, _refresh_ceasefire, _refresh_incident,
                                 _settle_ledger)
 from vigil.store.queries import (UnknownIncident, _current_ceasefire_id, _current_incident_id, get_ceasefire,
                                  get_incident)
@@ -156,8 +157,6 @@ def merge(store: Store, first_id: str, second_id: str, by: str, note: str | None
         keep = min(a, b)
         conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id.in_([a, b]))
                      .values(incident_id=keep))
-        from vigil.store.fusion import _drop_incident
-
         _drop_incident(conn, max(a, b))
         final = _refresh_incident(conn, keep)
     return get_incident(store, final)
@@ -181,11 +180,14 @@ def split(store: Store, incident_id: str, claim: str, by: str, note: str | None 
                                   f"its claims: {listed}")
         key = chosen[0]
         _insert(conn, anchor=key, target=iid, field_name="split", value=key, by=by, note=note, kind="incident")
-        from vigil import fuse
-
         new_id = fuse.incident_id([key])
+        rest_id = fuse.incident_id([r.claim_key for r in rows if r.claim_key != key])
+        conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == iid,
+                                                      incident_claims.c.claim_key != key).values(incident_id=rest_id))
         conn.execute(sa.update(incident_claims).where(incident_claims.c.claim_key == key).values(incident_id=new_id))
-        rest = _refresh_incident(conn, iid)
+        if iid not in (rest_id, new_id):
+            _drop_incident(conn, iid)
+        rest = _refresh_incident(conn, rest_id)
         alone = _refresh_incident(conn, new_id)
     return get_incident(store, rest), get_incident(store, alone)
 
@@ -250,7 +252,7 @@ def undo(store: Store, correction_id: int, by: str) -> dict[str, Any]:
                                .where(incident_claims.c.claim_key == row.anchor_claim)).scalar()
             if iid:
                 _refresh_incident(conn, iid)
-    return _history_entry(row._mapping | {"undone_by": by, "undone_at": datetime.now(timezone.utc)})
+    return _history_entry({**row._mapping, "undone_by": by, "undone_at": datetime.now(timezone.utc)})
 
 
 def _history_entry(row) -> dict[str, Any]:
