@@ -81,28 +81,36 @@ def count_incidents(store: Store, f: BrowseFilter) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(_where(f, incidents.c.id).subquery())).scalar_one()
 
 
-def incident_points(store: Store, f: BrowseFilter) -> tuple[list[list[Any]], int]:
-    """Every selected incident with coordinates as [id, lat, lon, killed, perpetrator key, date],
-    and how many selected incidents have none (or impossible ones)."""
+def incident_points(store: Store, f: BrowseFilter, unplaced_rows: int = 200) -> dict[str, Any]:
+    """The map's view of a selection: every incident with coordinates as [id, lat, lon, killed,
+    perpetrator key, date]; how many have none (or impossible ones), and the first of those as
+    [id, place name, killed, date] to list beside the map."""
     q = _where(f, incidents.c.id, incidents.c.lat, incidents.c.lon, incidents.c.killed,
-               incidents.c.perpetrator_key, incidents.c.date)
-    out, unplaced = [], 0
+               incidents.c.perpetrator_key, incidents.c.date).order_by(*SORTS["date"])
+    points, unplaced = [], []
     with store.engine.connect() as conn:
         for r in conn.execute(q):
+            day = r.date.isoformat() if r.date else None
             if r.lat is None or r.lon is None or not (-90 <= r.lat <= 90 and -180 <= r.lon <= 180):
-                unplaced += not f.near
-                continue
-            if _within(f, r.lat, r.lon):
-                out.append([r.id, r.lat, r.lon, r.killed, r.perpetrator_key, r.date.isoformat() if r.date else None])
-    return out, unplaced
+                if not f.near:
+                    unplaced.append([r.id, r.killed, day])
+            elif _within(f, r.lat, r.lon):
+                points.append([r.id, r.lat, r.lon, r.killed, r.perpetrator_key, day])
+        names = dict(conn.execute(sa.select(incidents.c.id, incidents.c.record).where(
+            incidents.c.id.in_([u[0] for u in unplaced[:unplaced_rows]]))).all()) if unplaced else {}
+    listed = [[i, ((names[i].get("location") or {}).get("name")), killed, day]
+              for i, killed, day in unplaced[:unplaced_rows]]
+    return {"fields": ["id", "lat", "lon", "killed", "perpetrator", "date"], "points": points,
+            "not_on_map": len(unplaced), "unplaced": listed}
 
 
 _DIMENSIONS = {"by_day": incidents.c.date, "by_admin1": incidents.c.admin1_key,
-               "by_perpetrator": incidents.c.perpetrator_key, "by_type": incidents.c.type}
+               "by_perpetrator": incidents.c.perpetrator_key, "by_type": incidents.c.type,
+               "by_country": incidents.c.country_key}
 
 
 def incident_stats(store: Store, f: BrowseFilter) -> dict[str, Any]:
-    """Incidents and killed (low, best, high sums) in total and by day, admin1, perpetrator and type."""
+    """Incidents and killed (low, best, high sums) in total and by day, admin1, perpetrator, type and country."""
     sums = (sa.func.count().label("incidents"), sa.func.coalesce(sa.func.sum(incidents.c.killed_low), 0),
             sa.func.coalesce(sa.func.sum(incidents.c.killed), 0),
             sa.func.coalesce(sa.func.sum(incidents.c.killed_high), 0))
@@ -127,7 +135,7 @@ def incident_stats(store: Store, f: BrowseFilter) -> dict[str, Any]:
                 out[name] = [_stat_row(*r) for r in conn.execute(q)]
             out["total"] = _stat_row(None, *conn.execute(_where(f, *sums)).one())
     out["total"].pop("key")
-    for name in ("by_admin1", "by_perpetrator", "by_type"):
+    for name in ("by_admin1", "by_perpetrator", "by_type", "by_country"):
         out[name].sort(key=lambda r: (-r["killed_best"], -r["incidents"], r["key"] or ""))
     return out
 

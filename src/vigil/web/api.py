@@ -120,9 +120,8 @@ def _page_url(request: Request, offset: int) -> str:
 @router.get("/points", summary="Every matching incident as [id, lat, lon, killed_best, perpetrator, date] (the map)")
 def points(request: Request, f: st.BrowseFilter = Depends(incident_filter)) -> dict[str, Any]:
     """Compact rows for the map, which draws the whole selection at once; incidents without
-    coordinates are counted, not listed."""
-    rows, unplaced = _checked(st.incident_points, _store(request), f)
-    return {"fields": ["id", "lat", "lon", "killed", "perpetrator", "date"], "points": rows, "not_on_map": unplaced}
+    coordinates are counted, and the first of them listed, for the side of the map."""
+    return _checked(st.incident_points, _store(request), f)
 
 
 @router.get("/incidents/{incident_id}", summary="One incident with every source, its evidence spans, "
@@ -163,6 +162,14 @@ def ceasefire(request: Request, ceasefire_id: str) -> dict[str, Any]:
     if not found:
         raise HTTPException(404, detail=f"no ceasefire {ceasefire_id!r}")
     return {**found[0], "violation_list": st.query_violations(store, ceasefire_id)}
+
+
+@router.get("/ceasefires/{ceasefire_id}/area", summary="The ceasefire's area as GeoJSON outlines (may be empty)")
+def ceasefire_area(request: Request, ceasefire_id: str) -> dict[str, Any]:
+    from vigil.web.areas import area_outline
+
+    cf = ceasefire(request, ceasefire_id)
+    return {**area_outline(cf.get("area")), "properties": {"id": ceasefire_id, "area": cf.get("area")}}
 
 
 @router.get("/stats", summary="Killed (low/best/high) and incident counts by day, admin1, perpetrator and type")
