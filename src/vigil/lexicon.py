@@ -48,6 +48,7 @@ __all__ = [
     "canonical_actor",
     "canonical_country",
     "canonical_source",
+    "codebook_actors",
     "countries",
     "country_iso2",
     "find_actors",
@@ -102,6 +103,15 @@ class Country:
     iso2: str
     names: tuple[str, ...]  # canonical first, then alternates
     demonyms: tuple[str, ...]  # first = adjective used for "{nat} ..." aliases
+
+
+@dataclass(frozen=True)
+class CodebookActor:
+    """One row of the codebook's canonical actor table: the name gold and output use, and its aliases."""
+
+    canonical: str
+    group: str  # the table's section ("States (country name)", "Syria", "Generic labels", ...)
+    aliases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,20 @@ def country_iso2(country: str) -> str | None:
     """ISO 3166-1 alpha-2 code of a canonical country name (or any alias of it)."""
     info = _countries_by_name().get(country) or _countries_by_name().get(canonical_country(country) or "")
     return info.iso2 if info else None
+
+
+@cache
+def codebook_actors() -> tuple[CodebookActor, ...]:
+    """The codebook's canonical actor names (`canonical_actors.tsv`), in table order.
+
+    The contract for `perpetrator` and `declared_by`: the scorer folds every alias to
+    its canonical name, and the extractor's lexicon (`actors.tsv`) must write only these.
+    """
+    rows = []
+    for cells in _read_tsv("canonical_actors.tsv"):
+        cells += [""] * (3 - len(cells))
+        rows.append(CodebookActor(cells[0], cells[1], _split(cells[2])))
+    return tuple(rows)
 
 
 def actor_category(canonical: str) -> str | None:
