@@ -669,8 +669,10 @@ _BACKGROUND = re.compile(r"\b(?:amid|amidst|accompanied by|coincid(?:ed|ing) wit
                          r"with the (?:support|cover|help) of|under (?:the )?cover of|where|while)\b", re.I)
 
 
-def cue_mentions(sentence: str) -> list[tuple[int, int, str, bool]]:
-    """Every cue in the sentence: (start, end, type or "-", is an act), in text order."""
+@lru_cache(maxsize=4096)
+def cue_mentions(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """Every cue in the sentence: (start, end, type or "-", is an act), in text order (memoised: the
+    gate, the typing and the act tests all read the same sentence)."""
     cues = _cues()
     lower = sentence.lower()
     toks = [(m.start(), m.end(), m.group()) for m in _CUE_WORD.finditer(lower)]
@@ -687,7 +689,7 @@ def cue_mentions(sentence: str) -> list[tuple[int, int, str, bool]]:
     for m in cues.stem_rx.finditer(lower):
         stem = next(s for s in cues.stems if m.group().startswith(s))
         out.append((m.start(), m.end(), *cues.stems[stem]))
-    return sorted(set(out))
+    return tuple(sorted(set(out)))
 
 
 def only_mutual_acts(sentence: str) -> bool:
