@@ -418,3 +418,65 @@ def test_a_town_read_as_its_sub_district_is_put_at_the_town():
     c = best("Raheiba town", admin1="Rif Dimashq")
     assert c is not None and c.feature == "place" and c.precision == "place"
     assert near(c, (33.744, 36.704), 2)
+
+
+# ---------------------------------------------------------------- Geocoding II: invented places
+
+def test_every_location_without_coordinates_says_why(tmp_path):
+    _import_villages(tmp_path, [("91000020", "Umm Zarzurah", "", "36.20000", "40.80000"),
+                                ("91000021", "Umm Zarzurah", "", "36.55000", "40.60000")])
+    text = ("Shelling hit Qqqzzyx village and Umm Zarzurah village in Hasakah province, and the Zzqqy gas field "
+            "was struck.")
+    report = geocode_report(_report(text, ["Qqqzzyx", "Umm Zarzurah", "Zzqqy gas field"],
+                                    {"Umm Zarzurah": {"admin1": "Hasakah"}}))
+    locs = {i.location.name: i.location for i in report.incidents}
+    assert locs["Qqqzzyx"].geo_status == "not_found" and locs["Qqqzzyx"].geo_reason
+    assert locs["Umm Zarzurah"].geo_status == "ambiguous" and "Umm Zarzurah" in locs["Umm Zarzurah"].geo_reason
+    assert locs["Zzqqy gas field"].geo_status == "landmark"
+    d = report.incidents[0].location.to_dict()
+    assert d["geo_status"] == "not_found" and d["lat"] is None
+
+
+def test_a_located_place_says_so():
+    report = geocode_report(_report(SEED_TEXT, ["Bara"]))
+    assert report.incidents[0].location.geo_status == "located"
+
+
+def test_transliteration_variants_count_as_the_same_spelling(tmp_path):
+    _import_villages(tmp_path, [("91000022", "Qabr Shaykhun", "", "36.40000", "40.70000")])
+    for spelling in ("Kabr Sheikhoun", "Qabr Shaykhoun", "Qabr Shaikhun"):
+        c = best(spelling + " village", admin1="Hasakah")
+        assert c is not None and c.gazetteer_id == "geonames:91000022", spelling
+
+
+def test_a_distinguishing_qualifier_is_not_folded_away(tmp_path):
+    _import_villages(tmp_path, [("91000023", "Tall Zuwayqat al Gharbiyah", "", "36.40000", "40.70000"),
+                                ("91000024", "Tall Zuwayqat ash Sharqiyah", "", "36.60000", "40.95000")])
+    c = best("Tall Zuwayqat al-Gharbiyah", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id == "geonames:91000023"
+
+
+def test_one_village_listed_twice_by_two_sources_is_no_ambiguity(tmp_path):
+    _import_villages(tmp_path, [("91000025", "Jubb Rahhal", "", "36.40000", "40.70000"),
+                                ("91000026", "Jubb Rahal", "", "36.40900", "40.70500")])
+    c = best("Jubb Rahhal village", admin1="Hasakah")
+    assert c is not None and _km(c.lat, c.lon, 36.4, 40.7) < 2
+
+
+def test_an_airbase_resolves_to_the_airfield_not_the_town():
+    # Shayrat Air Base (airportsdata, MIT: 34.4903 N 36.909 E); Shayrat village lies some km away.
+    c = best("Shayrat airbase", admin1="Homs")
+    assert c is not None and c.gazetteer_id == "airportsdata:OS65"
+    c = best("Shayrat military airport", admin1="Homs")
+    assert c is not None and c.gazetteer_id == "airportsdata:OS65"
+
+
+def test_explain_shows_candidates_and_the_rule(tmp_path):
+    from vigil.geo import explain
+
+    _import_villages(tmp_path, [("91000027", "Umm Zarzurah", "", "36.20000", "40.80000"),
+                                ("91000028", "Umm Zarzurah", "", "36.55000", "40.60000")])
+    e = explain("Umm Zarzurah", admin1="Hasakah")
+    assert e.chosen is None and len(e.candidates) >= 2 and e.rule.startswith("ambiguous")
+    e = explain("Bara", admin1="Idlib")
+    assert e.chosen is not None and e.rule

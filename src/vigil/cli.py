@@ -153,35 +153,43 @@ _GEOCODE_COLUMNS = ("lat", "lon", "matched_name", "gazetteer_id", "precision", "
 
 @app.command()
 def geocode(
-    name: Optional[str] = typer.Argument(None, help="A place name as a report spells it."),
+    names: Optional[list[str]] = typer.Argument(None, help="Place names as a report spells them."),
     admin1: Optional[str] = typer.Option(None, "--admin1", help="Province hint (any common spelling)."),
     country: Optional[str] = typer.Option(None, "--country", help="Country hint (name or ISO code)."),
     admin2: Optional[str] = typer.Option(None, "--admin2", help="District hint (any common spelling)."),
     tsv: Optional[Path] = typer.Option(None, "--tsv", help="Resolve every row of a TSV with a `name` column "
                                        "(optional `admin1`, `admin2`, `country`); writes the rows plus results "
                                        "to stdout."),
-    limit: int = typer.Option(5, "--limit", help="Candidates to show for NAME."),
+    limit: int = typer.Option(5, "--limit", help="Candidates to show for each NAME."),
+    explain: bool = typer.Option(False, "--explain", help="Also show how each name was read and the rule that "
+                                 "chose a candidate or abstained."),
 ) -> None:
-    """Resolve a place name to gazetteer candidates, or a whole TSV of names."""
+    """Resolve place names to gazetteer candidates, or a whole TSV of names."""
     if tsv is not None:
         _geocode_tsv(tsv)
         return
-    if not name:
+    if not names:
         raise typer.BadParameter("give a NAME or --tsv FILE", param_hint="NAME")
     from rich.console import Console
     from rich.table import Table
 
-    from vigil.geo import best, resolve
+    from vigil.geo import explain as explain_name
 
-    chosen = best(name, admin1=admin1, country=country, admin2=admin2)
-    table = Table(title=f"{name}: " + (f"{chosen.matched_name} ({chosen.precision})" if chosen else "abstain"))
-    for col in ("", "matched name", "admin1", "admin2", "country", "lat", "lon", "precision", "id", "score"):
-        table.add_column(col)
-    for c in resolve(name, admin1=admin1, country=country, limit=limit, admin2=admin2):
-        table.add_row("*" if chosen and c.gazetteer_id == chosen.gazetteer_id else "", c.matched_name,
-                      c.admin1 or "", c.admin2 or "", c.country or "", f"{c.lat:.5f}", f"{c.lon:.5f}",
-                      c.precision, c.gazetteer_id, f"{c.score:.1f}")
-    Console(width=160).print(table)
+    console = Console(width=160)
+    for name in names:
+        e = explain_name(name, admin1=admin1, country=country, admin2=admin2, limit=limit)
+        chosen = e.chosen
+        table = Table(title=f"{name}: " + (f"{chosen.matched_name} ({chosen.precision})" if chosen else "abstain"))
+        for col in ("", "matched name", "admin1", "admin2", "country", "lat", "lon", "precision", "id", "score"):
+            table.add_column(col)
+        for c in e.candidates:
+            table.add_row("*" if chosen and c.gazetteer_id == chosen.gazetteer_id else "", c.matched_name,
+                          c.admin1 or "", c.admin2 or "", c.country or "", f"{c.lat:.5f}", f"{c.lon:.5f}",
+                          c.precision, c.gazetteer_id, f"{c.score:.1f}")
+        console.print(table)
+        if explain:
+            console.print(f"  read as: {e.kind}; spellings tried: " + ", ".join(repr(x) for x in e.spellings))
+            console.print(f"  decided: {e.rule}", markup=False)
 
 
 def _geocode_tsv(path: Path) -> None:
@@ -224,6 +232,27 @@ def gazetteer_import(
         typer.echo(f"vigil: {e}", err=True)
         raise typer.Exit(1)
     typer.echo(f"imported {info.rows} places ({info.countries or 'no country'}) from {file} into {user_db_path()}")
+
+
+@gazetteer_app.command("coverage")
+def gazetteer_coverage(
+    country: Optional[str] = typer.Option(None, "--country", help="Only this country (ISO code)."),
+) -> None:
+    """Places per country and source: where the map is thin."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from vigil.geo import coverage
+    from vigil.geo.gazetteer import country_name
+
+    rows = [r for r in coverage() if not country or r.country == country.upper()]
+    table = Table(title="Gazetteer coverage (villages/towns, admin units, airfields)")
+    for col in ("country", "", "source", "places", "admin units", "airfields"):
+        table.add_column(col, justify="right" if col in ("places", "admin units", "airfields") else "left")
+    for r in rows:
+        table.add_row(r.country, country_name(r.country) or "", r.source, str(r.places), str(r.units),
+                      str(r.airfields))
+    Console(width=160).print(table)
 
 
 @gazetteer_app.command("list")

@@ -48,9 +48,13 @@ class Location:
     # What the report calls the place when it says ("neighbourhood"): lets the geocoder put an unknown
     # neighbourhood at its city. Not part of the output.
     feature_hint: str | None = None
+    # Set by the geocoder: located | area | not_found | ambiguous | weak_match | landmark, and in words why
+    # (docs/codebook-notes.md).
+    geo_status: str | None = None
+    geo_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "matched_name": self.matched_name,
             "admin1": self.admin1,
@@ -61,6 +65,11 @@ class Location:
             "geo_precision": self.geo_precision,
             "gazetteer_id": self.gazetteer_id,
         }
+        if self.geo_status:
+            out["geo_status"] = self.geo_status
+            if self.geo_reason:
+                out["geo_reason"] = self.geo_reason
+        return out
 
 
 @dataclass

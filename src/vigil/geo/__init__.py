@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from vigil.geo.admin import admin1_of, admin2_of, km
 from vigil.geo.report import geocode_report
-from vigil.geo.resolver import Candidate, best, country_of_place, known_place, resolve
+from vigil.geo.gazetteer import coverage
+from vigil.geo.resolver import Candidate, Explanation, best, country_of_place, explain, known_place, resolve
 
-__all__ = ["Candidate", "admin1_of", "admin2_of", "best", "country_of_place", "geocode_report", "km",
-           "known_place", "resolve"]
+__all__ = ["Candidate", "Explanation", "admin1_of", "admin2_of", "best", "country_of_place", "coverage", "explain",
+           "geocode_report", "km", "known_place", "resolve"]

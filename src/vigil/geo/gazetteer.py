@@ -538,6 +538,35 @@ def country_name(cc: str | None) -> str | None:
     return _COUNTRY_BY_CC.get(cc, cc)
 
 
+# Where shipped places come from, by the prefix of their id (the build script names them so).
+SOURCE_OF_PREFIX = {"geonames": "GeoNames", "wof": "Who's On First", "ocha": "OCHA", "airportsdata": "airportsdata",
+                    "wof-admin1": "Who's On First", "wof-admin2": "Who's On First", "geonames-admin1": "GeoNames",
+                    "user": "imported"}
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    country: str  # ISO code
+    source: str
+    places: int  # villages, towns and cities
+    units: int  # provinces, districts, sub-districts
+    airfields: int
+
+
+def coverage() -> list[CoverageRow]:
+    """Places per country and source, so a user sees where the map is thin (`vigil gazetteer coverage`)."""
+    g = load()
+    counts: dict[tuple[str, str], list[int]] = {}
+    for schema in g.schemas:
+        sql = (f"SELECT cc, substr(gid, 1, instr(gid, ':') - 1), kind, fcode IN ('AIRB', 'AIRP'), count(*) "
+               f"FROM {schema}.places WHERE kind != 'country' GROUP BY 1, 2, 3, 4")
+        for cc, prefix, kind, air, n in g.con.execute(sql):
+            source = "imported" if schema == "user" else SOURCE_OF_PREFIX.get(prefix, prefix)
+            row = counts.setdefault((cc or "", source), [0, 0, 0])
+            row[2 if air else 0 if kind == "place" else 1] += n
+    return [CoverageRow(cc, src, *v) for (cc, src), v in sorted(counts.items())]
+
+
 def list_sources() -> list[SourceInfo]:
     """What the resolver uses: the shipped data and every import."""
     return load().sources()

@@ -14,7 +14,7 @@ from vigil.geo import gazetteer
 from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES
 from vigil.geo.admin import admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code, country_codes, km
 from vigil.geo.query import parse_query
-from vigil.geo.resolver import EXACT, Candidate, choose, near_key, resolve_cached
+from vigil.geo.resolver import EXACT, Candidate, choose, decide, near_key, resolve_cached
 from vigil.geo.names import exact_key
 from vigil.model import Location, Report
 
@@ -147,6 +147,9 @@ def geocode_report(report: Report) -> Report:
     hints and the other places of the same report (a joint choice: a second
     pass prefers readings close to the places already pinned confidently).
     """
+    for inc in report.incidents:
+        if inc.location and not inc.location.name and inc.location.lat is None:
+            inc.location.geo_status, inc.location.geo_reason = "not_found", "the report names no place"
     locs = [inc.location for inc in report.incidents if inc.location and inc.location.name]
     if not locs:
         return report
@@ -164,10 +167,50 @@ def geocode_report(report: Report) -> Report:
 
     chosen = _choose_all(queries, near_for) if any(anchors) else first
     chosen = _sibling_areas(queries, chosen, text)
-    for q, c in zip(queries, chosen):
+    for i, (q, c) in enumerate(zip(queries, chosen)):
+        if c is None:
+            c = _without_hints(q, report_cc, {m[3] for m in mentions if m[3]}, near_for(i))
+            if c is not None:  # the extractor's province or country did not fit the name: the gazetteer's wins
+                q.loc.admin1, q.loc.admin2, q.loc.country = c.admin1, c.admin2, c.country
         country = q.country or gazetteer.country_name(q.soft_country)
         _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
+        _status(q, c, near_for(i))
     return report
+
+
+def _without_hints(q: _LocQuery, report_cc: str | None, mention_ccs: set[str], near: tuple) -> Candidate | None:
+    """A name the hints ruled out ("Damascus" with Aleppo as province, a Gaza town said to be in Israel) is
+    read without them, and kept when its reading is clear and lies in a country the report is about (its
+    country, the hinted one, or one whose province the report names)."""
+    if not (q.admin1 or q.country or q.admin2):
+        return None
+    c = choose(list(resolve_cached(q.name or q.loc.name, None, None, None, None, near, 8, None)))
+    if c is None or c.feature == "area":
+        return None
+    a1 = admin1_of(q.admin1) if q.admin1 else None
+    ok = {x for x in (report_cc, country_code(q.country), country_code(q.soft_country), a1 and admin1_cc(a1)) if x}
+    ok |= mention_ccs
+    return c if country_code(c.country) in ok else None
+
+
+def _status(q: _LocQuery, c: Candidate | None, near: tuple) -> None:
+    """Say how the place was found, and for one without coordinates why not (`geo_status`, `geo_reason`)."""
+    loc = q.loc
+    if c is not None and c.feature != "area":
+        loc.geo_status, loc.geo_reason = "located", None
+        return
+    if c is not None:
+        loc.geo_status, loc.geo_reason = "area", c.note or None
+        return
+    query = parse_query(q.name or loc.name)
+    cands = list(resolve_cached(q.name or loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
+                                near, 8, q.admin2))
+    if query.landmark and not cands:
+        loc.geo_status, loc.geo_reason = "landmark", "a landmark (field, plant, base...) the gazetteer has no entry for"
+        return
+    _, why = decide(cands)
+    status = "ambiguous" if why.startswith("ambiguous") else "not_found" if not cands else "weak_match"
+    loc.geo_status, loc.geo_reason = status, why
 
 
 SIBLING_KM = 30.0  # list-mates this close together stand for the area an unresolved list-mate lies in
@@ -208,6 +251,7 @@ def _sibling_areas(queries: list[_LocQuery], chosen: list[Candidate | None], tex
         out[i] = Candidate(name=q.loc.name, matched_name="", lat=sum(m.lat for m in sibs) / len(sibs),
                            lon=sum(m.lon for m in sibs) / len(sibs), admin1=a1,
                            admin2=a2s.pop() if len(a2s) == 1 else None, country=sibs[0].country, feature="area",
+                           note="listed with " + ", ".join(m.matched_name for m in sibs) + "; put at their centre",
                            precision="district", gazetteer_id="", population=0, score=0.0)
     return out
 

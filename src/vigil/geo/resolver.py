@@ -59,6 +59,7 @@ BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hin
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
 SEAT_BONUS = 3.0
+AIRFIELD_BONUS = 8.0
 FACILITY_PENALTY = 2.0
 # GeoNames towns carry dozens of alternates (old and foreign names: "Palmyra" is also a Brazilian town's
 # old name), so their own name counts more; the village gazetteers' alternates are local spellings.
@@ -89,6 +90,7 @@ class Candidate:
     score: float
     place_id: int = 0  # the gazetteer row (internal; 0 for areas made up from other places)
     own_name: bool = False  # the report's spelling is the place's own name, not one of its aliases
+    note: str = ""  # for areas: how the point was found ("put at its city", "centroid of its list-mates")
 
 
 def _context_score(p: Place, base: float, query: Query, admin1: str | None, soft_admin1: str | None,
@@ -255,10 +257,13 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
     spell one village two ways), so a duplicate is never the rival that makes the resolver abstain."""
     out: list[Candidate] = []
     for c in sorted(cands, key=lambda c: -c.score)[:60]:
-        if any(c.gazetteer_id == o.gazetteer_id or (c.feature == o.feature and km(c.lat, c.lon, o.lat, o.lon)
-               < (SAME_SPOT_KM if c.feature == "place" or c.matched_name == o.matched_name else 0)) for o in out):
-            continue
-        out.append(c)
+        same = next((i for i, o in enumerate(out) if c.gazetteer_id == o.gazetteer_id or (
+            c.feature == o.feature and km(c.lat, c.lon, o.lat, o.lon)
+            < (SAME_SPOT_KM if c.feature == "place" or c.matched_name == o.matched_name else 0))), None)
+        if same is None:
+            out.append(c)
+        elif c.population > out[same].population:  # the town's record knows its size: the spot is that town
+            out[same] = replace(out[same], population=c.population)
     return out
 
 
@@ -289,6 +294,8 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
         for p, base in _lookup(alt, block_a1, block_cc, cc):
             if i >= query.n_main and not (block_a1 and p.admin1 == block_a1 and p.kind == "place"):
                 continue  # a bare name counts only inside the hinted province
+            if alt.endswith(AIRFIELD_SUFFIX) and p.fcode in ("AIRB", "AIRP"):
+                base += AIRFIELD_BONUS  # "X airbase" is the airfield, not the town X it is named after
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
             scored.append(_candidate(name, p, score, exact_key(alt) == exact_key(p.name)))
     if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
@@ -335,7 +342,8 @@ def _in_city(ranked: list[Candidate], city_name: str, name: str, a1: str | None,
     inside = [c for c in ranked if km(c.lat, c.lon, city.lat, city.lon) <= CITY_KM]
     if inside and inside[0].score >= THRESHOLD and inside[0].gazetteer_id != city.gazetteer_id:
         return inside
-    area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district")
+    area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district",
+                   note=f"a quarter the gazetteer lacks, put at its city {city.matched_name}")
     return [area]
 
 
@@ -400,22 +408,62 @@ def resolve(name: str, *, admin1: str | None = None, country: str | None = None,
     return list(resolve_cached(name or "", admin1, None, country, None, near_key(near), limit, admin2))
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """What `vigil geocode --explain` shows: how the name was read, the ranked candidates, the decision."""
+
+    name: str
+    spellings: tuple[str, ...]  # the spellings looked up, in order
+    kind: str  # place | admin1 | district (what the words around the name ask for)
+    candidates: tuple[Candidate, ...]
+    chosen: Candidate | None
+    rule: str
+
+
+def explain(name: str, *, admin1: str | None = None, country: str | None = None, admin2: str | None = None,
+            near: list[tuple[float, float]] | None = None, limit: int = 8) -> Explanation:
+    """The resolver's reading of a name, its candidates and the rule that chose one or abstained."""
+    cands = resolve(name, admin1=admin1, country=country, near=near, limit=max(limit, 8), admin2=admin2)
+    chosen, rule = decide(cands)
+    q = parse_query(name or "")
+    return Explanation(name, q.alternatives, q.want, tuple(cands[:limit]), chosen, rule)
+
+
 def choose(cands: list[Candidate]) -> Candidate | None:
-    if not cands or cands[0].score < THRESHOLD:
-        return None
+    """The candidate meant, or None (abstain)."""
+    return decide(cands)[0]
+
+
+def decide(cands: list[Candidate]) -> tuple[Candidate | None, str]:
+    """The candidate meant (or None) and the rule that decided, in words (`vigil geocode --explain`)."""
+    if not cands:
+        return None, "no gazetteer entry of a similar spelling"
     top = cands[0]
+    if top.score < THRESHOLD:
+        return None, f"closest spelling {_label(top)} scores {top.score:.1f}, under {THRESHOLD:.0f}"
     close = [c for c in cands if c.score >= max(THRESHOLD, top.score - CITY_MARGIN)]
     for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
         if city is not top and city.feature in ("admin2", "admin3") and top.feature == "place":
             continue  # a sub-district never beats a village of its name: the village is what is meant
         if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
-            return city
+            if len(close) == 1:
+                return city, "best score, no other candidate within reach"
+            return city, "a big city or an admin unit's own seat beats its namesakes"
     rivals = [o for o in cands[1:] if o.score > top.score - AMBIGUITY_MARGIN
               and km(top.lat, top.lon, o.lat, o.lon) > AMBIGUITY_KM and not _same_unit(top, o)
               and not _dominates(top, o)]
     if not rivals:
-        return top
-    return _more_prominent([c for c in cands if c.score > top.score - AMBIGUITY_MARGIN])
+        return top, f"best score; no place more than {AMBIGUITY_KM:.0f} km away within {AMBIGUITY_MARGIN:.0f} points"
+    group = [c for c in cands if c.score > top.score - AMBIGUITY_MARGIN]
+    chosen = _more_prominent(group)
+    if chosen is not None:
+        return chosen, "namesakes of one district: the one under its own name, or known under more names"
+    return None, "ambiguous between " + " and ".join(_label(c) for c in [top] + rivals[:3])
+
+
+def _label(c: Candidate) -> str:
+    where = "/".join(x for x in (c.admin1, c.admin2) if x) or (c.country or "")
+    return f"{c.matched_name} ({where})" if where else c.matched_name
 
 
 def _more_prominent(group: list[Candidate]) -> Candidate | None:
