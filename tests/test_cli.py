@@ -13,7 +13,7 @@ def test_extract_names_each_unusable_file_on_stderr_and_goes_on(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(tmp_path)])
     assert result.exit_code == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["doc_id"] for r in records] == ["good"]
+    assert [r["doc_id"] for r in records] == ["good", "latin"]  # not UTF-8: decoded by guess, and said so
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 3
     for name, reason in (("undated.txt", "date"), ("empty.txt", "empty"), ("latin.txt", "UTF-8")):

@@ -1,8 +1,9 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from vigil.read import ReadError, parse_html, parse_jsonl, parse_txt, read_paths
+from vigil.read import ReadError, ReadNote, parse_html, parse_jsonl, parse_txt, read_paths
 
 
 def test_header_on_same_line_as_body():
@@ -86,12 +87,13 @@ def test_html_in_a_declared_legacy_charset_is_decoded(tmp_path):
     assert "Ariha café on Monday" in doc.text
 
 
-def test_non_utf8_text_file_is_an_error_naming_the_file(tmp_path):
+def test_non_utf8_text_is_decoded_and_the_guess_is_named(tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("date 2021-03-04 Shelling hit the café in Saraqib.".encode("latin-1"))
-    [err] = list(read_paths([path]))
-    assert isinstance(err, ReadError)
-    assert str(path) in str(err) and "UTF-8" in err.reason
+    note, doc = list(read_paths([path]))
+    assert isinstance(note, ReadNote) and not note.skipped
+    assert str(path) in str(note) and "not UTF-8: read as" in note.reason
+    assert "café in Saraqib" in doc.text
 
 
 def test_utf8_byte_order_mark_is_not_part_of_the_header(tmp_path):
@@ -112,3 +114,67 @@ def test_empty_file_is_an_error_naming_the_file(tmp_path, name):
 def test_missing_path_is_an_error():
     [err] = list(read_paths(["/nonexistent/report.txt"]))
     assert isinstance(err, ReadError) and "no such file" in err.reason
+
+
+
+# ---- issue 9: everyday input -------------------------------------------------------------------
+
+ENGLISH = ("Shelling hit the market in the town on Monday morning and the monitor said that at least "
+           "three people were killed while they were buying bread, and several more were hurt.")
+
+
+ARABIC = ("\u0642\u0635\u0641 \u0639\u0644\u0649 \u0627\u0644\u0633\u0648\u0642 \u0641\u064a "
+          "\u0627\u0644\u0645\u062f\u064a\u0646\u0629 \u0635\u0628\u0627\u062d \u064a\u0648\u0645 "
+          "\u0627\u0644\u0627\u062b\u0646\u064a\u0646. ")  # invented: "shelling on the market in the town on Monday"
+
+
+@pytest.mark.parametrize("encoding,text", [
+    ("cp1252", "date 2021-03-04\n" + ENGLISH + " The caf\u00e9 near the square was damaged."),
+    ("cp1256", "date 2021-03-04\n" + ARABIC * 6),
+    ("utf-16", "date 2021-03-04\n" + ENGLISH),
+])
+def test_legacy_encodings_are_decoded(tmp_path, encoding, text):
+    path = tmp_path / "r.txt"
+    path.write_bytes(text.encode(encoding))
+    docs = [d for d in read_paths([path]) if not isinstance(d, ReadError)]
+    assert len(docs) == 1 and docs[0].text == text.split("\n", 1)[1].strip()
+
+
+@pytest.mark.parametrize("header", ["Date: 21 January 2020", "date 21/01/2020", "DATE: 2020-01-21",
+                                    "date: January 21, 2020"])
+def test_header_variants_are_read(header):
+    doc = parse_txt(header + "\nurl: https://example.org/a\n" + ENGLISH, "r")
+    assert doc.published == date(2020, 1, 21) and doc.url == "https://example.org/a"
+    assert doc.text.startswith("Shelling")
+
+
+def test_unsupported_files_in_a_folder_are_named_with_what_to_do(tmp_path):
+    (tmp_path / "a.txt").write_text("date 2021-03-04\n" + ENGLISH)
+    for name in ("b.pdf", "c.docx", "d.csv", "e.png"):
+        (tmp_path / name).write_bytes(b"\x00\x01binary")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    items = list(read_paths([tmp_path]))
+    notes = {Path(i.path).name: i.reason for i in items if isinstance(i, ReadNote)}
+    assert set(notes) == {"b.pdf", "c.docx", "d.csv", "e.png"} and all(isinstance(i, ReadNote) and i.skipped
+                                                                         for i in items if isinstance(i, ReadError))
+    assert "pdftotext" in notes["b.pdf"] and ".jsonl" in notes["d.csv"] and "plain text" in notes["c.docx"]
+
+
+def test_reports_not_in_english_or_dated_in_the_future_are_read_with_a_warning(tmp_path):
+    (tmp_path / "fr.txt").write_text("date 2021-03-04\n" + " ".join(["Des obus sont tomb\u00e9s sur le march\u00e9 "
+                                                                     "de la ville lundi matin"] * 4))
+    (tmp_path / "future.txt").write_text("date 2999-01-01\n" + ENGLISH)
+    items = list(read_paths([tmp_path]))
+    docs = [i for i in items if not isinstance(i, ReadError)]
+    notes = [i for i in items if isinstance(i, ReadNote)]
+    assert len(docs) == 2 and len(notes) == 2
+    assert any("does not look like English" in n.reason and "fr.txt" in n.path for n in notes)
+    assert any("in the future" in n.reason and "future.txt" in n.path for n in notes)
+
+
+def test_an_oversized_report_is_refused_quickly_with_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIGIL_MAX_REPORT_MB", "0.25")
+    path = tmp_path / "huge.txt"
+    path.write_text("date 2021-03-04\n" + ENGLISH * 8000)
+    [err] = list(read_paths([path]))
+    assert isinstance(err, ReadError) and "larger than a report can be (0.25 MB)" in err.reason

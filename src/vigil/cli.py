@@ -33,12 +33,14 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def _read_documents(paths: list[str]):
-    """Documents from paths; each unreadable file is named on stderr. Returns (docs, n_failed)."""
-    from vigil.read import ReadError, read_paths
+    """Documents from paths; each unreadable or skipped file is named on stderr, with notes. Returns (docs, n_failed)."""
+    from vigil.read import ReadError, ReadNote, read_paths
 
     docs, failed = [], 0
     for item in read_paths(paths):
-        if isinstance(item, ReadError):
+        if isinstance(item, ReadNote):
+            typer.echo(f"vigil: {'' if item.skipped else 'note: '}{item}", err=True)
+        elif isinstance(item, ReadError):
             failed += 1
             typer.echo(f"vigil: {item}", err=True)
         else:

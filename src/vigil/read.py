@@ -1,24 +1,55 @@
 """Read stage: files and folders in, `Document`s out.
 
-Supported inputs: `.txt` in the seed form (`date YYYY-MM-DD` then the body),
-`.jsonl` (fields `doc_id`, `published`, `text`, optional `url`), `.html`
-(the visible article text, date from the page's metadata), and folders of
-these, searched recursively. A file that cannot be used yields a `ReadError`
-naming the file and the reason, and reading goes on with the next one.
+Supported inputs: `.txt` (a header, then the body: `date YYYY-MM-DD`, or `Date: 21 January 2020`,
+`date 21/01/2020` (day first); an optional `url https://...` line after it), `.jsonl` (one report per
+line: `doc_id`, `published`, `text` required, `url` optional), `.html` (the visible article text, date
+from the page's metadata), and folders of these, searched recursively. Text that is not UTF-8
+(Windows-1252/1256, UTF-16, ...) is decoded with charset-normalizer's guess, and the guess is reported.
+
+A file that cannot be used yields a `ReadError` naming the file and the reason, and reading goes on
+with the next one. A `ReadNote` (a kind of `ReadError` that is not a failure) tells about a file
+that was read but may yield nothing or wrong dates (not English, dated in the future, decoded by
+guess) or one that was skipped (PDF, Word, tables, images: with what to do instead). A report larger
+than `max_report_bytes()` (0.5 MB unless `VIGIL_MAX_REPORT_MB` says otherwise) is refused: reports are a
+few kilobytes, and extraction time grows with length.
 """
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from vigil.model import Document
 
 SUPPORTED = (".txt", ".jsonl", ".html", ".htm")
-_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\r?\n?\s*", re.IGNORECASE)
+_HEADER = re.compile(r"\A\s*date\s*:?\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\r?\n?\s*", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"\A\s*date\b\s*[:=]?[ \t]*([^\r\n]+?)[ \t]*(?:\r?\n|\Z)\s*", re.IGNORECASE)
+_URL_LINE = re.compile(r"\A[ \t]*(?:url|link|source)\s*[:=]?[ \t]*(https?://\S+)[ \t]*(?:\r?\n|\Z)\s*",
+                       re.IGNORECASE)
+DEFAULT_MAX_REPORT_MB = 0.5  # a 1 MB report took about a minute to extract (200 KB: 1.5 s)
+
+# What to do with files Vigil does not read, by suffix.
+_ADVICE = {
+    ".pdf": "PDF is not read: convert it to text (e.g. `pdftotext FILE.pdf FILE.txt`) and put a "
+            "'date YYYY-MM-DD' line first",
+    ".docx": "Word files are not read: save as plain text (.txt) with a 'date YYYY-MM-DD' first line",
+    ".doc": "Word files are not read: save as plain text (.txt) with a 'date YYYY-MM-DD' first line",
+    ".odt": "word-processor files are not read: save as plain text (.txt) with a 'date YYYY-MM-DD' first line",
+    ".rtf": "RTF is not read: save as plain text (.txt) with a 'date YYYY-MM-DD' first line",
+    ".csv": "a table is not a report: put one report per line in a .jsonl file (doc_id, published, text, url)",
+    ".tsv": "a table is not a report: put one report per line in a .jsonl file (doc_id, published, text, url)",
+    ".xlsx": "a spreadsheet is not a report: put one report per line in a .jsonl file (doc_id, published, text, url)",
+    ".json": "a .json file is not read: write one report object per line as .jsonl (doc_id, published, text, url)",
+    ".md": "rename it to .txt (with a 'date YYYY-MM-DD' first line) to have it read",
+}
+_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".svg", ".heic")
 
 
 @dataclass(frozen=True)
@@ -30,24 +61,65 @@ class ReadError:
         return f"{self.path}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class ReadNote(ReadError):
+    """Not a failure: a file skipped with advice, or one read with a warning."""
+
+    skipped: bool = False
+
+
+def max_report_bytes() -> int:
+    raw = os.environ.get("VIGIL_MAX_REPORT_MB")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_REPORT_MB
+    except ValueError:
+        mb = DEFAULT_MAX_REPORT_MB
+    return int(mb * 1024 * 1024)
+
+
+def _advice(path: Path) -> str | None:
+    """Why a file is not read and what to do, or None for a supported file."""
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED:
+        return None
+    if suffix in _IMAGES:
+        return "images are not read: Vigil needs the report's text"
+    return _ADVICE.get(suffix, "not a report file Vigil reads (.txt, .jsonl, .html)")
+
+
 def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
-    """Every report under `paths`, in a stable order; failures are yielded, not raised."""
+    """Every report under `paths`, in a stable order; failures and notes are yielded, not raised."""
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
-            for f in files:
-                yield from read_file(f)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            for f in found:
+                advice = _advice(f)
+                if advice:
+                    yield ReadNote(str(f), f"skipped: {advice}", skipped=True)
+                else:
+                    yield from read_file(f)
         elif p.exists():
-            yield from read_file(p)
+            advice = _advice(p)
+            if advice and p.suffix.lower() in (*_ADVICE, *_IMAGES):
+                yield ReadNote(str(p), f"skipped: {advice}", skipped=True)
+            else:
+                yield from read_file(p)
         else:
             yield ReadError(str(p), "no such file or directory")
 
 
 def read_file(path: Path) -> Iterator[Document | ReadError]:
-    """The report(s) in one file, or one `ReadError` saying why the file cannot be used."""
+    """The report(s) in one file, or one `ReadError` saying why the file cannot be used; notes
+    about what was read follow the document."""
     suffix = path.suffix.lower()
+    limit = max_report_bytes()
     try:
+        size = path.stat().st_size
+        if size > limit and suffix != ".jsonl":
+            yield ReadError(str(path), f"{size / 1048576:.1f} MB is larger than a report can be "
+                            f"({limit / 1048576:g} MB): split it into reports, or raise VIGIL_MAX_REPORT_MB")
+            return
         data = path.read_bytes()
     except OSError as e:
         yield ReadError(str(path), f"cannot be read ({e.strerror or e})")
@@ -59,12 +131,46 @@ def read_file(path: Path) -> Iterator[Document | ReadError]:
     if isinstance(raw, _Undecodable):
         yield ReadError(str(path), raw.reason)
         return
+    raw, guessed = raw
     if suffix == ".jsonl":
-        yield from parse_jsonl(raw, str(path))
+        items = list(parse_jsonl(raw, str(path)))
     elif suffix in (".html", ".htm"):
-        yield parse_html(raw, path.stem, str(path))
+        items = [parse_html(raw, path.stem, str(path))]
     else:
-        yield parse_txt(raw, path.stem, str(path))
+        items = [parse_txt(raw, path.stem, str(path))]
+    if guessed and any(isinstance(i, Document) for i in items):
+        yield ReadNote(str(path), guessed)
+    for item in items:
+        yield item
+        if isinstance(item, Document):
+            yield from document_notes(item, str(path) if suffix != ".jsonl" else f"{path}:{item.doc_id}")
+
+
+def document_notes(doc: Document, where: str) -> Iterator[ReadNote]:
+    """Warnings about a report that is stored as it is but may yield nothing, or wrong dates."""
+    if doc.published > date.today():
+        yield ReadNote(where, f"dated {doc.published}, in the future: stored, but dates read relative to it "
+                       "(yesterday, last week) may be wrong")
+    share = english_share(doc.text)
+    if share is not None and share < 0.05:
+        yield ReadNote(where, f"does not look like English ({share:.0%} of its words are common English words): "
+                       "Vigil reads English reports, so it may yield nothing")
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    text = (package_files("vigil") / "data" / "english_function_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.lower().split())
+
+
+def english_share(text: str) -> float | None:
+    """Share of the first 2,000 words that are common English words (about 40% in English prose);
+    None for texts too short to tell."""
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())[:2000]
+    if len(words) < 20:
+        return None
+    common = _english_words()
+    return sum(w in common for w in words) / len(words)
 
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -75,37 +181,71 @@ class _Undecodable:
     reason: str
 
 
-def _decode(data: bytes, html: bool) -> str | _Undecodable:
-    """UTF-8 text (a byte-order mark is dropped); an HTML page may declare another charset.
-
-    Plain text in an unknown encoding is refused rather than guessed: a wrong guess would
-    silently garble place names, which is worse than a named failure.
-    """
+def _decode(data: bytes, html: bool) -> tuple[str, str | None] | _Undecodable:
+    """(text, note): UTF-8 (a byte-order mark is dropped) or UTF-16 with its mark as they are; an
+    HTML page's declared charset; else charset-normalizer's guess, reported in the note so a
+    garbled place name can be traced to it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as e:
-        utf8_error = _Undecodable(f"not UTF-8 text ({e.reason} at byte {e.start})")
+        utf8_error = f"not UTF-8 text ({e.reason} at byte {e.start})"
     if html:
         declared = _CHARSET.search(data[:4096])
         if declared:
             try:
-                return data.decode(declared.group(1).decode("ascii"))
+                return data.decode(declared.group(1).decode("ascii")), None
             except (LookupError, UnicodeDecodeError):
                 return _Undecodable(f"not valid {declared.group(1).decode('ascii')} text as the page declares")
-    return utf8_error
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return _Undecodable(f"{utf8_error}, and no other text encoding fits: is it a text file?")
+    return str(best), f"not UTF-8: read as {best.encoding} (charset-normalizer's guess; check place names)"
 
 
 def parse_txt(raw: str, doc_id: str, path: str | None = None) -> Document | ReadError:
+    """A report with its header: `date YYYY-MM-DD` (the body may follow on the same line), or a
+    `date`/`Date:` line with a date in words or day-first digits; then an optional `url` line."""
     m = _HEADER.match(raw)
-    if not m:
-        return ReadError(path or doc_id, "no 'date YYYY-MM-DD' header at the start")
-    published = _parse_day(m.group(1))
-    if published is None:
-        return ReadError(path or doc_id, f"invalid date {m.group(1)!r} in header")
-    body = raw[m.end():].rstrip()
+    if m:
+        published = _parse_day(m.group(1))
+        if published is None:
+            return ReadError(path or doc_id, f"invalid date {m.group(1)!r} in header")
+    else:
+        m = _HEADER_LINE.match(raw)
+        published = _parse_header_date(m.group(1)) if m else None
+        if m is None:
+            return ReadError(path or doc_id, "no date header at the start: the first line must be "
+                             "'date YYYY-MM-DD' (or e.g. 'Date: 21 January 2020')")
+        if published is None:
+            return ReadError(path or doc_id, f"cannot read the date {m.group(1)!r} in the header; "
+                             "write it as YYYY-MM-DD")
+    rest = raw[m.end():]
+    url = None
+    u = _URL_LINE.match(rest)
+    if u:
+        url, rest = u.group(1), rest[u.end():]
+    body = rest.rstrip()
     if not body.strip():
         return ReadError(path or doc_id, "empty body after the date header")
-    return Document(doc_id=doc_id, published=published, text=body, path=path)
+    return Document(doc_id=doc_id, published=published, text=body, url=url, path=path)
+
+
+def _parse_header_date(text: str) -> date | None:
+    """A header date in words or digits, day first ("21 January 2020", "21/01/2020")."""
+    import dateparser
+
+    if not re.search(r"\d", text):
+        return None
+    parsed = dateparser.parse(text, languages=["en"], settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True,
+                                                                "PREFER_DAY_OF_MONTH": "first"})
+    return parsed.date() if parsed else None
 
 
 def parse_jsonl(raw: str, path: str) -> Iterator[Document | ReadError]:
@@ -124,6 +264,10 @@ def parse_jsonl(raw: str, path: str) -> Iterator[Document | ReadError]:
         missing = [k for k in ("doc_id", "published", "text") if not obj.get(k)]
         if missing:
             yield ReadError(where, f"missing field(s): {', '.join(missing)}")
+            continue
+        if len(str(obj["text"]).encode("utf-8")) > max_report_bytes():
+            yield ReadError(where, f"the text is larger than a report can be ({max_report_bytes() / 1048576:g} MB): "
+                            "split it, or raise VIGIL_MAX_REPORT_MB")
             continue
         published = _parse_day(str(obj["published"])[:10])
         if published is None:
