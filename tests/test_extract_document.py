@@ -100,3 +100,23 @@ def test_a_group_that_ended_its_truce_declared_it():
 def test_suspending_operations_is_a_truce():
     rep = run("On Tuesday the Saudi-led coalition said it would suspend military operations in Yemen.")
     assert rep["ceasefires"] and "Saudi-led coalition" in rep["ceasefires"][0]["declared_by"]
+
+
+def test_a_province_toll_goes_to_the_place_named_in_the_next_sentence():
+    rep = run("Shelling killed 14 people in Lorvan province on Monday. The shells hit the market of Tesmil town.",
+              "2022-05-10")
+    places = by_place(rep)
+    assert "Tesmil" in places and places["Tesmil"]["killed"] == 14
+    assert "Lorvan" not in places
+
+
+def test_toll_phrases_read_as_tolls():
+    from vigil.annotate import assign_roles, find_counts
+
+    for sentence, value in (("The toll from last week's strike on a bakery in Orsk has risen to 35, an "
+                             "official said.", 35),
+                            ("The attack claimed 12 lives.", 12), ("There were 35 deaths in the blast.", 35),
+                            ("The killing of 14 villagers shocked the region.", 14)):
+        counts = find_counts(sentence)
+        assign_roles(sentence, 0, counts)
+        assert any(c.role == "killed" and c.value == value for c in counts), sentence

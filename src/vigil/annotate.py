@@ -215,11 +215,12 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
 # Role of a count: what the sentence says happened to the people counted.
 _KILLED_AFTER = re.compile(
     r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
-    r"(?:killed|dead|died|die|perished|lost their lives|slain|massacred|executed|shot dead|murdered|"
+    r"(?:killed|dead|deaths|fatalities|died|die|perished|lost their lives|slain|massacred|executed|shot dead|murdered|"
     r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
-    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|\bdeaths? of|\bleft|\bleaving|\btoll\b[^.]{0,90}?"
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|"
+    r"\bclaim(?:ing|ed|s)?|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
@@ -255,7 +256,7 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     for c in counts:
         if c.role != "other":
             continue
-        before = sentence[max(0, c.start - base - 110):c.start - base]
+        before = sentence[max(0, c.start - base - 170):c.start - base]
         after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", sentence[c.end - base:], count=1), count=1)
         if _SUPERSEDED_BEFORE.search(before):
             c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands

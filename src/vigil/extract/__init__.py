@@ -13,6 +13,7 @@ from __future__ import annotations
 from vigil.annotate import Annotated, Sentence, annotate
 from vigil.extract.assemble import (_add_place_only_mentions, _drop_areas_detailed_elsewhere,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
+                                    province_toll_to_its_place,
                                     zero_tolls_said_apart)
 from vigil.extract.ceasefires import mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
@@ -54,6 +55,7 @@ def extract_annotated(ann: Annotated) -> Report:
         report.totals.extend(totals)
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
     _add_place_only_mentions(report, merge_incidents(mentions))
+    province_toll_to_its_place(report)
     _give_lead_toll_to_single_place(report)
     zero_tolls_said_apart(report, ann.sentences)
     drop_nameless_perpetrators(report)

@@ -167,3 +167,53 @@ def drop_nameless_perpetrators(report: Report) -> None:
         if inc.perpetrator:
             parts = [p for p in inc.perpetrator.split("; ") if not names_no_actor(p)]
             inc.perpetrator = "; ".join(parts) or None
+
+
+_STRIKES = {"airstrike", "drone_strike", "shelling"}
+
+
+def _compatible_types(a: str, b: str) -> bool:
+    return a == b or "other" in (a, b) or {a, b} <= _STRIKES
+
+
+def _days_apart(a: str | None, b: str | None) -> int:
+    from datetime import date
+
+    if not a or not b:
+        return 0
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+
+
+def province_toll_to_its_place(report: Report) -> None:
+    """"Shelling killed 14 in Lorvan province on Monday. The shells hit the market of Tesmil.": the toll
+    given for a province (or region) belongs to the one place the report names for that act.
+
+    A province-level incident with a toll and exactly one place-level incident without one, told for
+    the same day and a compatible method (and, when the text says, inside that province), are one
+    incident at the place. With several such places the toll is a total over them."""
+    for prov in [i for i in report.incidents if i.location.geo_precision == "province" and i.killed is not None]:
+        key = _fold(prov.location.name)
+        places = [o for o in report.incidents if o.location.geo_precision is None and o.killed is None
+                  and _days_apart(o.date, prov.date) <= 1 and _compatible_types(o.type, prov.type)
+                  and _fold(o.location.admin1 or o.location.context_admin1 or prov.location.name) == key]
+        if not places:
+            continue
+        report.incidents.remove(prov)
+        if len(places) > 1:
+            report.totals.append(_as_total(prov))
+            continue
+        place = places[0]
+        place.killed, place.killed_qualifier = prov.killed, prov.killed_qualifier
+        place.killed_high = place.killed_high or prov.killed_high
+        for attr in ("injured", "children_killed", "women_killed", "perpetrator"):
+            if getattr(place, attr) is None:
+                setattr(place, attr, getattr(prov, attr))
+        if place.victims == "unknown":
+            place.victims = prov.victims
+        if place.type == "other":
+            place.type = prov.type
+        place.location.admin1 = place.location.admin1 or prov.location.name
+        for src in prov.sources:
+            if src not in place.sources:
+                place.sources.append(src)
+        place.evidence_spans = sorted(set(place.evidence_spans) | set(prov.evidence_spans))
