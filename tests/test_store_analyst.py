@@ -256,6 +256,8 @@ def test_rebuild_geocode_fills_places_left_without_coordinates(store):
     assert (change.gained, change.without_before, change.without_after) == (1, 1, 0)
     inc = query_incidents(store)[0]
     assert abs(inc["location"]["lat"] - 35.90) < 0.05 and stats(store)["without_coordinates"] == 0
+    again = regeocode(store)  # nothing new to learn: nothing changes, nothing is lost
+    assert (again.claims_changed, again.gained, again.moved, again.lost) == (0, 0, 0, 0)
 
 
 def test_samples_are_marked_and_counted(store):

@@ -48,8 +48,9 @@ def _without(conn: Connection) -> tuple[int, int]:
 
 
 def regeocode(store: Store, on_progress: Callable[[int, int], None] | None = None) -> GeocodeChange:
-    """Geocode every stored incident claim again from its report (text, when stored, and the place
-    hints the extractor gave), store what changed, re-fuse, and count what moved."""
+    """Geocode every stored incident claim again from its report (its text and the place hints the
+    extractor gave), store what changed, re-fuse, and count what moved. Claims of reports stored
+    before texts were kept are only tried when they have no coordinates."""
     from vigil.geo import geocode_report
     from vigil.model import Document, Incident, Location, Report
 
@@ -90,21 +91,41 @@ def regeocode(store: Store, on_progress: Callable[[int, int], None] | None = Non
 
 def _regeocode_report(conn: Connection, rep, claims, change: GeocodeChange, geocode_report, Document, Incident,
                       Location, Report) -> None:
+    """Re-geocode one report's claims. With the report's text, the extractor is run again to recover
+    every hint it gave the geocoder (the sentence, the province named earlier, "neighbourhood"), and a
+    claim takes the new place when the extractor still reads the same name at that position. Without
+    the text (or when the extractor now reads differently) the stored place hints are used, and only
+    claims without coordinates may change. A place is never dropped: a claim that had coordinates
+    keeps them when the geocoder now abstains."""
+    from vigil.extract import extract
+
+    doc = Document(doc_id=rep.doc_id or "", published=rep.published if isinstance(rep.published, date)
+                   else date.fromisoformat(str(rep.published)), text=rep.text or "")
+    fresh: list = []
+    if rep.text:
+        try:
+            fresh = [inc.location for inc in geocode_report(extract(doc)).incidents]
+        except Exception:  # a report the current extractor cannot read: fall back to the stored hints
+            fresh = []
     hints = []
     for c in claims:
         loc = dict(c.payload.get("location") or {})
         kept = {k: loc.get(k) for k in ("name", "admin1", "admin2", "country")}
         hints.append(Location(**{**kept, "name": kept["name"] or ""}))
-    doc = Document(doc_id=rep.doc_id or "", published=rep.published if isinstance(rep.published, date)
-                   else date.fromisoformat(str(rep.published)), text=rep.text or "")
     report = Report(doc=doc, incidents=[Incident(location=h) for h in hints])
     geocode_report(report)
-    for c, inc in zip(claims, report.incidents):
-        if not inc.location.name:
-            continue  # nothing to look up
-        change.claims += 1
+    for i, (c, inc) in enumerate(zip(claims, report.incidents)):
         old: dict[str, Any] = c.payload.get("location") or {}
-        new = {**old, **{k: v for k, v in inc.location.to_dict().items() if k != "name"}}
+        if not old.get("name"):
+            continue  # nothing to look up
+        same_reading = i < len(fresh) and fresh[i] is not None and fresh[i].name == old.get("name")
+        if not same_reading and old.get("lat") is not None:
+            continue
+        change.claims += 1
+        found = (fresh[i] if same_reading else inc.location).to_dict()
+        if found.get("lat") is None and old.get("lat") is not None:
+            continue  # the geocoder abstains now: keep the place it had
+        new = {**old, **{k: v for k, v in found.items() if k != "name"}}
         if all(old.get(k) == new.get(k) for k in (*_RESULT_FIELDS, "admin1", "admin2", "country")):
             continue
         change.claims_changed += 1
