@@ -120,3 +120,10 @@ def test_toll_phrases_read_as_tolls():
         counts = find_counts(sentence)
         assign_roles(sentence, 0, counts)
         assert any(c.role == "killed" and c.value == value for c in counts), sentence
+
+
+def test_a_country_that_only_says_where_is_not_the_attacker():
+    rep = run("A cafe in Dorvan, Ukraine's Velin region, was shelled by Russia's military on Monday, killing two.")
+    assert by_place(rep)["Dorvan"]["perpetrator"] == "Russia"
+    rep = run("A missile strike on a shop in the Ukrainian city of Dorvan killed four on Monday.")
+    assert by_place(rep)["Dorvan"]["perpetrator"] in (None, "Russia")

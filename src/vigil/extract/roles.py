@@ -24,6 +24,14 @@ _HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|
 _AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 
 
+# A country or nationality that only says where: "Ukraine's Kharkiv region", "the Ukrainian city of Dnipro".
+_NAMES_A_PLACE = re.compile(r"(?:['’]s\s+(?:(?:[a-z-]+\s+){0,2}(?:region|province|oblast|governorate|city|town|"
+                            r"village|capital|border|territory|coast|port|countryside|district)\b|[A-Z][a-z])"
+                            r"|\s+(?:[a-z-]+\s+)?(?:city|town|village|region|province|oblast|port|capital|"
+                            r"territory|border\s+town)\s+of\b)")
+_IN_PLACE_BEFORE = re.compile(r"\b(?:in|of|across|inside|into|throughout|near|to)\s+(?:the\s+)?(?:[a-z-]+\s+)?$", re.I)
+
+
 def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
     """Actors the sentence presents as carrying out the violence, in text order (joint attacks kept).
 
@@ -46,6 +54,12 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
         after = text[m.end - base:]
         if m.text != m.canonical and any(p.start == m.start and p.level in ("locality", "area") for p in s.places):
             continue  # "near the capital Damascus": the city, not its government
+        if m.category == "state" and _NAMES_A_PLACE.match(text, m.end - base) \
+                and not _ATTACK_NOUN_AFTER.match(after):
+            continue  # "Ukraine's Kharkiv region", "the Ukrainian city of Dnipro": where, not who
+        if m.category == "state" and m.text == m.canonical and _IN_PLACE_BEFORE.search(before) \
+                and not _AGENT_BEFORE.search(before):
+            continue  # "a village in Ukraine"
         if _CLAIMED_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)):
             agents.append(m)  # "al-Shabaab claimed responsibility", "a series of Taliban attacks"
             continue
