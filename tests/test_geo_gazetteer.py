@@ -119,3 +119,26 @@ def test_worker_processes_reopen_the_gazetteer():
     gazetteer.load()  # the parent has an open SQLite handle before forking
     with multiprocessing.get_context("fork").Pool(2) as pool:
         assert pool.map(_lat_of, ["Kafr Taal", "Kafr Nuran"]) == [36.15, 36.08]
+
+
+def test_precomputed_name_keys_read_back_as_computed(tmp_path, monkeypatch):
+    rows = [{"gid": "t:1", "name": "Kafr Zaytunah", "kind": "place", "cc": "SY", "alt": "Kfar Zeitouneh|كفر زيتونة"},
+            {"gid": "t:2", "name": "Jubb Nuwaysir Kabir", "kind": "place", "cc": "SY", "alt": ""},
+            {"gid": "t:3", "name": "Qamhat Province", "kind": "admin1", "cc": "SY", "alt": "Qamhat"}]
+    path = tmp_path / "names.tsv.gz"
+    n = gazetteer.write_keys_file(path, rows)
+    monkeypatch.setattr(gazetteer, "keys_file", lambda: path)
+    read = [r for chunk in gazetteer._shipped_keys(rows) for r in chunk]
+    computed = [r + (row["cc"],) for i, row in enumerate(rows, 1)
+                for r in gazetteer.index_rows(i, row["kind"], row["name"], row["alt"])]
+    assert n == len(read) == len(computed) and read == computed
+
+
+def test_precomputed_keys_of_another_normaliser_are_not_used(tmp_path, monkeypatch):
+    path = tmp_path / "names.tsv.gz"
+    import gzip
+
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("#names_version\tdeadbeef0000\n1\tzzz\tzzz\t1\t\n")
+    monkeypatch.setattr(gazetteer, "keys_file", lambda: path)
+    assert gazetteer._shipped_keys([{"cc": "SY"}]) is None

@@ -10,7 +10,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from vigil.geo import gazetteer
-from vigil.geo.gazetteer import ADMIN_WORDS, DISTRICT_WORDS, VILLAGE_GAZETTEER_COUNTRIES
+from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES
+from vigil.geo.names import ADMIN_WORDS, DISTRICT_WORDS
 from vigil.geo.names import exact_key, fold_key
 
 MIN_FUZZY_LEN = 5  # fold keys shorter than this only match exactly

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from vigil.geo import names
-from vigil.geo.names import exact_key, fold_key, literal
+from vigil.geo.names import index_rows, names_version
 
 SCHEMA_VERSION = "8"
 
@@ -58,8 +58,6 @@ CANONICAL_ADMIN1: dict[str, dict[str, str]] = {
 COUNTRY_NAMES = {"PS": "Palestine", "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
                  "US": "United States", "GB": "United Kingdom", "CI": "Ivory Coast", "MM": "Myanmar"}
 # Words that mark an administrative unit rather than a town ("Idlib province", "Kherson Oblast").
-ADMIN_WORDS = frozenset("governorate province oblast region muhafazah wilayah state countryside".split())
-DISTRICT_WORDS = frozenset("district raion rayon subdistrict nahiya mintaqa".split())
 # Countries the gazetteer knows village by village (elsewhere: towns, provinces and countries only).
 VILLAGE_GAZETTEER_COUNTRIES = ("SY", "IQ", "YE", "AF", "UA")
 
@@ -130,6 +128,11 @@ def data_file() -> Path:
     return Path(str(files("vigil") / "data" / "gazetteer" / "places.tsv.gz"))
 
 
+def keys_file() -> Path:
+    """The shipped places' name-index rows, precomputed by scripts/build_gazetteer.py (most of a build's work)."""
+    return Path(str(files("vigil") / "data" / "gazetteer" / "names.tsv.gz"))
+
+
 def cache_dir() -> Path:
     env = os.environ.get("VIGIL_CACHE")
     if env:
@@ -191,48 +194,6 @@ def _touch(path: Path) -> None:
 
 # ---------------------------------------------------------------- index building
 
-_UNIT_WORDS = ADMIN_WORDS | DISTRICT_WORDS
-
-
-def _name_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int, str]]:
-    """Index keys for one place: its name and each alternate; admin units also without 'Province'."""
-    forms = [name] + [a for a in alt.split("|") if a]
-    seen = set()
-    for i, form in enumerate(forms):
-        variants = [form]
-        if kind != "place":
-            words = form.split()
-            stripped = [w for w in words if w.lower() not in _UNIT_WORDS]
-            if stripped and len(stripped) < len(words):
-                variants.append(" ".join(stripped))
-        for v in variants:
-            key = exact_key(v)
-            if key and key != "ar:" and key not in seen:
-                seen.add(key)
-                yield key, fold_key(v), place_id, int(i == 0), literal(v)
-            for rest in _derived_forms(v, kind):
-                rkey = exact_key(rest)
-                if len(rkey) >= 4 and rkey not in seen and rkey not in _GENERIC_KEYS:
-                    seen.add(rkey)
-                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
-
-
-_GENERIC_KEYS = frozenset(names.GENERIC.values())
-
-
-def _derived_forms(form: str, kind: str) -> list[str]:
-    """Shorter names reports use for a place: "Khirbat Jadraya" -> "Jadraya" (the ruin/hamlet of X),
-    "Zifr Kabir" -> "Zifr" (one of a village pair)."""
-    out = []
-    hamlet = names.hamlet_name(form)
-    if hamlet:
-        out.append(hamlet)
-    bare = names.bare_name(form)
-    if bare and kind == "place" and not names.is_arabic(form):
-        out.append(bare)
-    return out
-
-
 def _read_shipped_rows() -> Iterator[dict]:
     with gzip.open(data_file(), "rt", encoding="utf-8", newline="") as f:
         yield from csv.DictReader(f, delimiter="\t")
@@ -252,7 +213,7 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
              r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
              int(float(r.get("population") or 0)), (r.get("alt") or "") if keep_alt else "", source))
         cc = r.get("cc") or ""
-        names.extend(row + (cc,) for row in _name_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
+        names.extend(row + (cc,) for row in index_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
         n += 1
         ccs.add(r.get("cc") or "")
         if len(names) > 50_000:
@@ -271,7 +232,7 @@ def _chunk_names(start: int) -> list[tuple]:
     out: list[tuple] = []
     for i, r in enumerate(_BUILD_ROWS[start:start + _CHUNK], start + 1):
         cc = r.get("cc") or ""
-        out.extend(row + (cc,) for row in _name_rows(i, r["kind"], r["name"], r.get("alt") or ""))
+        out.extend(row + (cc,) for row in index_rows(i, r["kind"], r["name"], r.get("alt") or ""))
     return out
 
 
@@ -288,6 +249,51 @@ def _all_chunk_names(n: int) -> Iterator[list[tuple]]:
             pass  # no processes allowed here: compute in this one
     for start in starts:
         yield _chunk_names(start)
+
+
+def write_keys_file(path: Path, rows: list[dict]) -> int:
+    """Precompute the name-index rows of `rows` (the shipped places, in file order) into `path`.
+
+    Lines: place-id step from the previous line, light key, fold key, main flag, literal ('' when it is
+    the light key). The header names the `names` version, so a changed normaliser is never served stale keys.
+    """
+    global _BUILD_ROWS
+    _BUILD_ROWS, n, prev = rows, 0, 0
+    try:
+        with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=9) as f:
+            f.write(f"#names_version\t{names_version()}\n")
+            for chunk in _all_chunk_names(len(rows)):
+                for key, fold, pid, main, lit, _ in chunk:
+                    f.write(f"{pid - prev}\t{key}\t{fold}\t{main}\t{'' if lit == key else lit}\n")
+                    prev, n = pid, n + 1
+    finally:
+        _BUILD_ROWS = []
+    return n
+
+
+def _shipped_keys(rows: list[dict]) -> Iterator[list[tuple]] | None:
+    """The precomputed name-index rows, or None when missing or computed by another version of `names`."""
+    path = keys_file()
+    if not path.exists():
+        return None
+    f = gzip.open(path, "rt", encoding="utf-8", newline="")
+    if f.readline().rstrip("\n").split("\t") != ["#names_version", names_version()]:
+        f.close()
+        return None
+
+    def chunks() -> Iterator[list[tuple]]:
+        pid, out = 0, []
+        with f:
+            for line in f:
+                step, key, fold, main, lit = line.rstrip("\n").split("\t")
+                pid += int(step)
+                out.append((key, fold, pid, int(main), lit or key, rows[pid - 1].get("cc") or ""))
+                if len(out) >= 50_000:
+                    yield out
+                    out = []
+        yield out
+
+    return chunks()
 
 
 def build_cache(path: Path) -> None:
@@ -308,7 +314,7 @@ def build_cache(path: Path) -> None:
                 ((i, r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
                   r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
                   int(float(r.get("population") or 0))) for i, r in enumerate(rows, 1)))
-            for chunk in _all_chunk_names(len(rows)):
+            for chunk in _shipped_keys(rows) or _all_chunk_names(len(rows)):
                 con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", chunk)
             ccs = {r.get("cc") or "" for r in rows}
             con.execute("INSERT INTO sources (id,name,path,imported_at,rows,countries) VALUES (0,?,?,?,?,?)",
@@ -344,7 +350,7 @@ def _reindex_user_db(con: sqlite3.Connection) -> None:
         rows = con.execute("SELECT id, kind, name, alt, cc FROM places").fetchall()
         for pid, kind, name, alt, cc in rows:
             con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)",
-                            (row + (cc or "",) for row in _name_rows(pid, kind, name, alt or "")))
+                            (row + (cc or "",) for row in index_rows(pid, kind, name, alt or "")))
         con.execute("INSERT OR REPLACE INTO meta VALUES ('keys_version', ?)", (_keys_version(),))
 
 

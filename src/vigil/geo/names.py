@@ -31,9 +31,12 @@ a migration that recomputes the column.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
 
 from unidecode import unidecode
 
@@ -226,6 +229,62 @@ _VOWELS = str.maketrans("", "", "aeiouyw")
 def skeleton(key: str) -> str:
     """Consonants only: 'jidarya' and 'jadraya' both give 'jdr'. Too loose alone; used only near known places."""
     return key.translate(_VOWELS)
+
+
+# ---------------------------------------------------------------- the gazetteer's name index
+
+# Words that mark an administrative unit rather than a town ("Idlib province", "Kherson Oblast").
+ADMIN_WORDS = frozenset("governorate province oblast region muhafazah wilayah state countryside".split())
+DISTRICT_WORDS = frozenset("district raion rayon subdistrict nahiya mintaqa".split())
+
+
+def names_version() -> str:
+    """Changes with this module: the shipped precomputed keys (data/gazetteer/names.tsv.gz) name the version
+    they were computed with, and are recomputed at index build when it differs."""
+    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+_UNIT_WORDS = ADMIN_WORDS | DISTRICT_WORDS
+
+
+def index_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[str, str, int, int, str]]:
+    """Index rows (light key, fold key, place id, main, literal) for one place: its name (main 1) and each
+    alternate (0), admin units also without 'Province', and derived short forms (-1)."""
+    forms = [name] + [a for a in alt.split("|") if a]
+    seen = set()
+    for i, form in enumerate(forms):
+        variants = [form]
+        if kind != "place":
+            words = form.split()
+            stripped = [w for w in words if w.lower() not in _UNIT_WORDS]
+            if stripped and len(stripped) < len(words):
+                variants.append(" ".join(stripped))
+        for v in variants:
+            key = exact_key(v)
+            if key and key != "ar:" and key not in seen:
+                seen.add(key)
+                yield key, fold_key(v), place_id, int(i == 0), literal(v)
+            for rest in _derived_forms(v, kind):
+                rkey = exact_key(rest)
+                if len(rkey) >= 4 and rkey not in seen and rkey not in _GENERIC_KEYS:
+                    seen.add(rkey)
+                    yield rkey, fold_key(rest), place_id, -1, literal(rest)
+
+
+_GENERIC_KEYS = frozenset(GENERIC.values())
+
+
+def _derived_forms(form: str, kind: str) -> list[str]:
+    """Shorter names reports use for a place: "Khirbat Jadraya" -> "Jadraya" (the ruin/hamlet of X),
+    "Zifr Kabir" -> "Zifr" (one of a village pair)."""
+    out = []
+    hamlet = hamlet_name(form)
+    if hamlet:
+        out.append(hamlet)
+    bare = bare_name(form)
+    if bare and kind == "place" and not is_arabic(form):
+        out.append(bare)
+    return out
 
 
 # ---------------------------------------------------------------- keys of the other stages

@@ -12,7 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from vigil.geo.admin import admin1_of
-from vigil.geo.gazetteer import ADMIN_WORDS, DISTRICT_WORDS
+from vigil.geo.names import ADMIN_WORDS, DISTRICT_WORDS
 from vigil.geo.names import bare_name, exact_key, hamlet_name
 
 # Words that look like capitalised places but are not (notes §2.4: Turkey->Turay, Tuesday->At Tuways).

@@ -54,7 +54,8 @@ HINT_BONUS, HINT_PENALTY = 5.0, 20.0  # explicit admin1 (set by the extractor or
 # the source's district and the gazetteer's (point in an older district outline) disagree near borders.
 DISTRICT_BONUS, DISTRICT_PENALTY = 5.0, 6.0
 FAR_DISTRICT_PENALTY = 20.0  # another district, and not just over its border (admin.DISTRICT_EDGE_KM)
-DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 87.0, 4.0  # a near spelling, alone at the top inside the named district
+DISTRICT_FUZZY, DISTRICT_FUZZY_MARGIN = 87.0, 4.0
+PROVINCE_FUZZY, PROVINCE_FUZZY_MARGIN = 90.0, 8.0  # the same, inside the named province (no district given)  # a near spelling, alone at the top inside the named district
 BORDER_PENALTY = 6.0  # another province, but within DISTRICT_EDGE_KM of the hinted district
 SOFT_HINT_BONUS, SOFT_HINT_PENALTY = 4.0, 8.0  # admin1 read from the words around the name
 COUNTRY_PENALTY, SOFT_COUNTRY_PENALTY = 30.0, 10.0
@@ -320,6 +321,11 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
     if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
             and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - DISTRICT_FUZZY_MARGIN):
         # A close spelling that is clearly the best inside the named district counts as found.
+        ranked[0] = replace(ranked[0], score=THRESHOLD)
+    elif a1 and not a2 and ranked and PROVINCE_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin1 == a1 \
+            and ranked[0].feature == "place" \
+            and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - PROVINCE_FUZZY_MARGIN):
+        # Without a district: a closer spelling, alone at the top inside the named province.
         ranked[0] = replace(ranked[0], score=THRESHOLD)
     if query.city:
         ranked = _in_city(ranked, query.city, name, a1 or soft_a1, cc or soft_cc)
