@@ -426,9 +426,19 @@ def test_every_codebook_name_and_alias_is_recognised(actor: lexicon.CodebookActo
     ("the Haitian National Police", "Haiti", "Haiti"), ("Eritrean troops", "Ethiopia", "Eritrean forces"),
     ("PDF fighters", "Myanmar", "People's Defence Force"), ("FARC-EMC", "Colombia", "EMC"),
     ("suspected jihadists", "Mali", "jihadists"), ("Libyan forces", "Libya", "Libyan forces"),
+    ("rebel forces", "Ukraine", "Russian-backed separatists"), ("separatists", "Ukraine", "Russian-backed separatists"),
+    ("rebel forces", "Mali", "rebels"), ("the rebels", None, "rebels"),
 ])
 def test_country_dependent_and_new_aliases(phrase: str, country: str | None, expected: str | None) -> None:
     assert resolve_actor(canonical_actor(phrase) or "", country) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Shells fell on Damascus and Kyiv overnight.",       # capitals struck are places, not their governments
+    "Ukraine said two drones hit a depot in Varnivka.",  # a bare country name is first a place or a speaker
+])
+def test_capitals_and_bare_names_that_are_mostly_places_are_no_actor(sentence: str) -> None:
+    assert canonicals(find_actors(sentence)) == []
 
 
 def test_a_state_named_by_its_forces_is_its_government_actor() -> None:

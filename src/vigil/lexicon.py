@@ -233,18 +233,21 @@ def resolve_actor(canonical: str, country: str | None) -> str | None:
 
     Rows whose `home` is `*` depend on where the report is: "government forces"
     in Syria is the Syrian government, "the coalition" in Yemen is the
-    Saudi-led coalition, "the regime" in Myanmar the Myanmar military. A row whose
-    home lists "Country=Actor" entries is settled by them alone. Specific actors come
+    Saudi-led coalition, "the regime" in Myanmar the Myanmar military. A row's
+    "Country=Actor" home entries settle it in those countries ("rebels" in Ukraine are
+    the Russian-backed separatists); with "*" they alone settle it. Specific actors come
     back unchanged; a generic one that the country cannot settle comes back as None.
     """
     row = _actor_rows_by_canonical().get(canonical)
-    if row is None or "*" not in row.home:
+    if row is None:
         return canonical
-    if country is None:
-        return None
     settled = dict(h.split("=", 1) for h in row.home if "=" in h)  # "occupation forces": Palestine=Israel
-    if settled:
-        return settled.get(country)
+    if country in settled:
+        return settled[country]
+    if "*" not in row.home:
+        return canonical
+    if country is None or settled:
+        return None
     if row.category == "coalition":
         for other in _actor_rows():
             if other.category == "coalition" and country in other.home:
