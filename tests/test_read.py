@@ -178,3 +178,11 @@ def test_an_oversized_report_is_refused_quickly_with_the_limit(tmp_path, monkeyp
     path.write_text("date 2021-03-04\n" + ENGLISH * 8000)
     [err] = list(read_paths([path]))
     assert isinstance(err, ReadError) and "larger than a report can be (0.25 MB)" in err.reason
+
+
+def test_a_folder_listing_gives_txt_reports_their_urls(tmp_path):
+    (tmp_path / "a.txt").write_text("date 2021-03-04\n" + ENGLISH)
+    (tmp_path / "b.txt").write_text("date 2021-03-04\nurl https://example.org/own\n" + ENGLISH)
+    (tmp_path / "urls.tsv").write_text("a.txt\thttps://example.org/a\nb.txt\thttps://example.org/other\n")
+    docs = {d.doc_id: d for d in read_paths([tmp_path]) if not isinstance(d, ReadError)}
+    assert docs["a"].url == "https://example.org/a" and docs["b"].url == "https://example.org/own"

@@ -326,6 +326,19 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _gazetteer_ready() -> None:
+    """Build the gazetteer index before the first run that needs it, saying so (once per machine)."""
+    from vigil.geo import gazetteer
+
+    if gazetteer._cache_path().exists():
+        return
+    from rich.console import Console
+
+    typer.echo("vigil: building the gazetteer index (once per machine, about 10-15 s)...", err=True)
+    with Console(stderr=True).status("building the gazetteer index"):
+        gazetteer.load()
+
+
 def _ingest_documents(docs: list, db: Optional[str], sample: bool = False):
     """Extract, geocode and store documents, with a progress bar on long runs; returns the store's summary."""
     from rich.console import Console
@@ -335,6 +348,8 @@ def _ingest_documents(docs: list, db: Optional[str], sample: bool = False):
     from vigil.store import ingest_reports
 
     failed_processing = []
+    if docs:
+        _gazetteer_ready()
 
     def report_dicts():
         for doc in docs:

@@ -1,7 +1,8 @@
 """Read stage: files and folders in, `Document`s out.
 
 Supported inputs: `.txt` (a header, then the body: `date YYYY-MM-DD`, or `Date: 21 January 2020`,
-`date 21/01/2020` (day first); an optional `url https://...` line after it), `.jsonl` (one report per
+`date 21/01/2020` (day first); an optional `url https://...` line after it, or the URL in the
+folder's `urls.tsv`: "file name<TAB>URL" lines), `.jsonl` (one report per
 line: `doc_id`, `published`, `text` required, `url` optional), `.html` (the visible article text, date
 from the page's metadata), and folders of these, searched recursively. Text that is not UTF-8
 (Windows-1252/1256, UTF-16, ...) is decoded with charset-normalizer's guess, and the guess is reported.
@@ -19,7 +20,7 @@ import codecs
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files as package_files
@@ -68,6 +69,21 @@ class ReadNote(ReadError):
     skipped: bool = False
 
 
+URL_LISTING = "urls.tsv"  # in a folder: "file name or doc_id<TAB>URL" lines give reports their URLs
+
+
+def _url_listing(path: Path) -> dict[str, str]:
+    """A folder's sidecar listing of report URLs (absent: none)."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.strip().split("\t")
+        if len(parts) >= 2 and parts[1].startswith(("http://", "https://")):
+            out[parts[0].strip()] = parts[1].strip()
+    return out
+
+
 def max_report_bytes() -> int:
     raw = os.environ.get("VIGIL_MAX_REPORT_MB")
     try:
@@ -93,12 +109,21 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
         p = Path(path)
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            listings: dict[Path, dict[str, str]] = {}
             for f in found:
+                if f.name == URL_LISTING:
+                    continue
                 advice = _advice(f)
                 if advice:
                     yield ReadNote(str(f), f"skipped: {advice}", skipped=True)
-                else:
-                    yield from read_file(f)
+                    continue
+                if f.parent not in listings:
+                    listings[f.parent] = _url_listing(f.parent / URL_LISTING)
+                urls = listings[f.parent]
+                for item in read_file(f):
+                    if isinstance(item, Document) and not item.url and (f.name in urls or item.doc_id in urls):
+                        item = replace(item, url=urls.get(f.name) or urls[item.doc_id])
+                    yield item
         elif p.exists():
             advice = _advice(p)
             if advice and p.suffix.lower() in (*_ADVICE, *_IMAGES):
