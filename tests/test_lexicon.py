@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
@@ -466,16 +465,13 @@ def _report(n: int) -> str:
     return f"Report {n}. " + paragraph * 4
 
 
-def test_speed_sanity() -> None:
-    lexicon.table_sizes()  # build once, outside the timing
+def test_many_long_reports_are_read_whole() -> None:
+    # The speed of these finders is measured by bench/bench_lexicon.py (timings do not belong in unit tests).
     reports = [_report(i)[:2000] for i in range(300)]
-    started = time.perf_counter()
     for text in reports:
-        find_actors(text)
-        find_sources(text)
+        assert {m.canonical for m in find_actors(text)} >= {"Russia", "Syrian government"}
+        assert "White Helmets" in {m.canonical for m in find_sources(text)}
         find_countries(text)
-    per_report_ms = (time.perf_counter() - started) / len(reports) * 1000
-    assert per_report_ms < 2.0  # measured about 0.25 ms; generous for slow CI machines
 
 
 def test_resolve_source_by_country() -> None:
