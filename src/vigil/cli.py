@@ -730,14 +730,14 @@ def rebuild(
 # ---- web commands (serve, token) --------------------------------------------
 
 
-def _serve(db: Optional[str], host: str, port: int) -> None:
+def _serve(db: Optional[str], host: str, port: int, workers: int = 1) -> None:
     from vigil.web import serve as web_serve
 
     def ready(url: str) -> None:
         typer.echo(f"dashboard: {url}   API docs: {url}docs   (Ctrl-C stops)", err=True)
 
     try:
-        web_serve(db, host=host, port=port, on_ready=ready)
+        web_serve(db, host=host, port=port, on_ready=ready, workers=workers)
     except OSError as e:
         typer.echo(f"vigil: cannot listen on {host}:{port} ({e.strerror or e}); try --port", err=True)
         raise typer.Exit(1)
@@ -748,9 +748,10 @@ def serve(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port"),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (more serve more concurrent users)."),
 ) -> None:
     """Serve the dashboard at / and the REST API at /api (docs at /docs) until Ctrl-C."""
-    _serve(db, host, port)
+    _serve(db, host, port, workers)
 
 
 token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens for the web API's writes.")

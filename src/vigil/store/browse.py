@@ -1,10 +1,10 @@
-"""Queries for browsing (the web app): pages in any order with a total, text search, grade, map
+"""Queries for browsing (the web app): pages in any order with a total, text search, map
 points, sums for the charts, and reports with their text. They narrow the same filter as
 `iter_incidents`, so a page, its count, its map and its chart always agree."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -12,39 +12,43 @@ import sqlalchemy as sa
 
 from vigil import fuse
 from vigil.store.engine import Store
-from vigil.store.queries import IncidentFilter, _incident_query, _violation_links
+from vigil.store.queries import IncidentFilter, _incident_query, _violation_links, check_filter
 from vigil.store.schema import incident_claims, incidents, reports
 
 SORTS = {"date": (incidents.c.date.asc().nulls_last(), incidents.c.id.asc()),
          "-date": (incidents.c.date.desc().nulls_last(), incidents.c.id.asc()),
          "killed": (incidents.c.killed.asc().nulls_last(), incidents.c.id.asc()),
          "-killed": (incidents.c.killed.desc().nulls_last(), incidents.c.id.asc())}
-GRADES = ("confirmed", "fair", "weak", "contested")
 
 
 @dataclass
 class BrowseFilter(IncidentFilter):
-    """`IncidentFilter` plus what a browsing person adds: grade, words, order and a page offset."""
+    """`IncidentFilter` plus what a browsing person adds: words, order and a page offset."""
 
-    grade: str | None = None
     text: str | None = None  # every word must occur in the record (evidence, places, actors, outlets)
     sort: str = "date"
     offset: int = 0
+    checked: bool = field(default=False, repr=False, compare=False)  # normalised by check_browse already
 
 
 class UnknownReport(LookupError):
     pass
 
 
-def _where(f: BrowseFilter, *columns) -> sa.Select:
-    """The filter as a SELECT of `columns` (unordered, unlimited)."""
+def check_browse(store: Store, f: BrowseFilter) -> BrowseFilter:
+    """The filter normalised by `check_filter` (aliases, case); `FilterError` names valid values.
+    The browse queries call it themselves; a caller running several on one filter checks it once."""
+    if f.checked:
+        return f
     if f.sort not in SORTS:
         raise ValueError(f"unknown sort {f.sort!r}; use one of {', '.join(SORTS)}")
+    base = IncidentFilter(**{k.name: getattr(f, k.name) for k in fields(IncidentFilter)})
+    return replace(f, **vars(check_filter(store, base)), checked=True)
+
+
+def _where(f: BrowseFilter, *columns) -> sa.Select:
+    """The (checked) filter as a SELECT of `columns`, unordered and unlimited."""
     q = _incident_query(replace(f, limit=None)).order_by(None).with_only_columns(*columns)
-    if f.grade:
-        if f.grade.lower() not in GRADES:
-            raise ValueError(f"unknown grade {f.grade!r}; use one of {', '.join(GRADES)}")
-        q = q.where(incidents.c.grade == f.grade.lower())
     for word in (f.text or "").lower().split():
         needle = json.dumps(word)[1:-1]  # as it is spelt inside the stored JSON (non-ASCII escaped)
         q = q.where(sa.func.lower(sa.cast(incidents.c.record, sa.Text)).contains(needle, autoescape=True))
@@ -59,6 +63,7 @@ def _within(f: IncidentFilter, lat: float | None, lon: float | None) -> bool:
 
 def page_incidents(store: Store, f: BrowseFilter) -> list[dict[str, Any]]:
     """One page of incidents (`f.limit` from `f.offset`, in `f.sort` order), each with its violation links."""
+    f = check_browse(store, f)
     q = _where(f, incidents.c.id, incidents.c.lat, incidents.c.lon).order_by(*SORTS[f.sort])
     with store.engine.connect() as conn:
         if f.near:  # the SQL box holds a few extra corners; the exact distance is tested here
@@ -75,6 +80,7 @@ def page_incidents(store: Store, f: BrowseFilter) -> list[dict[str, Any]]:
 
 def count_incidents(store: Store, f: BrowseFilter) -> int:
     """How many incidents the filter selects (the total behind a page)."""
+    f = check_browse(store, f)
     with store.engine.connect() as conn:
         if f.near:
             return sum(_within(f, r.lat, r.lon) for r in conn.execute(_where(f, incidents.c.lat, incidents.c.lon)))
@@ -85,6 +91,7 @@ def incident_points(store: Store, f: BrowseFilter, unplaced_rows: int = 200) -> 
     """The map's view of a selection: every incident with coordinates as [id, lat, lon, killed,
     perpetrator key, date]; how many have none (or impossible ones), and the first of those as
     [id, place name, killed, date] to list beside the map."""
+    f = check_browse(store, f)
     q = _where(f, incidents.c.id, incidents.c.lat, incidents.c.lon, incidents.c.killed,
                incidents.c.perpetrator_key, incidents.c.date).order_by(*SORTS["date"])
     points, unplaced = [], []
@@ -104,39 +111,47 @@ def incident_points(store: Store, f: BrowseFilter, unplaced_rows: int = 200) -> 
             "not_on_map": len(unplaced), "unplaced": listed}
 
 
-_DIMENSIONS = {"by_day": incidents.c.date, "by_admin1": incidents.c.admin1_key,
-               "by_perpetrator": incidents.c.perpetrator_key, "by_type": incidents.c.type,
-               "by_country": incidents.c.country_key}
+_DIMENSIONS = ("by_day", "by_country", "by_admin1", "by_perpetrator", "by_type")
 
 
 def incident_stats(store: Store, f: BrowseFilter) -> dict[str, Any]:
-    """Incidents and killed (low, best, high sums) in total and by day, admin1, perpetrator, type and country."""
-    sums = (sa.func.count().label("incidents"), sa.func.coalesce(sa.func.sum(incidents.c.killed_low), 0),
-            sa.func.coalesce(sa.func.sum(incidents.c.killed), 0),
-            sa.func.coalesce(sa.func.sum(incidents.c.killed_high), 0))
-    out: dict[str, Any] = {}
+    """Incidents and killed (low, best, high sums) in total and by day, country, admin1, perpetrator
+    and type. Two scans (by day; by the other four together, rolled up here) instead of five."""
+    f = check_browse(store, f)
+    sums = (sa.func.count(), sa.func.sum(incidents.c.killed_low), sa.func.sum(incidents.c.killed),
+            sa.func.sum(incidents.c.killed_high))
+    day = sa.cast(incidents.c.date, sa.String(10))
+    keys = (incidents.c.country_key, incidents.c.admin1_key, incidents.c.perpetrator_key, incidents.c.type)
     with store.engine.connect() as conn:
-        if f.near:
-            rows = [r for r in conn.execute(_where(f, incidents.c.lat, incidents.c.lon, *_DIMENSIONS.values(),
-                                                   incidents.c.killed_low, incidents.c.killed, incidents.c.killed_high))
-                    if _within(f, r.lat, r.lon)]
-            groups: dict[str, dict[Any, list[int]]] = {name: {} for name in ("total", *_DIMENSIONS)}
-            for r in rows:
-                for name, col in [("total", None), *_DIMENSIONS.items()]:
-                    acc = groups[name].setdefault(None if col is None else r._mapping[col], [0, 0, 0, 0])
-                    for i, v in enumerate((1, r.killed_low, r.killed, r.killed_high)):
-                        acc[i] += v or 0
-            for name, col in _DIMENSIONS.items():
-                out[name] = [_stat_row(k, *v) for k, v in sorted(groups[name].items(), key=_key_order)]
-            out["total"] = _stat_row(None, *groups["total"].get(None, [0, 0, 0, 0]))
+        if f.near:  # a small box, summed row by row after the exact distance test
+            rows = [r for r in conn.execute(_where(f, day, *keys, incidents.c.killed_low, incidents.c.killed,
+                                                   incidents.c.killed_high, incidents.c.lat, incidents.c.lon))
+                    if _within(f, r[8], r[9])]
+            by_day = [(r[0], 1, *r[5:8]) for r in rows]
+            rest = [(*r[1:5], 1, *r[5:8]) for r in rows]
         else:
-            for name, col in _DIMENSIONS.items():
-                q = _where(f, col, *sums).group_by(col).order_by(col)
-                out[name] = [_stat_row(*r) for r in conn.execute(q)]
-            out["total"] = _stat_row(None, *conn.execute(_where(f, *sums)).one())
+            by_day = conn.execute(_where(f, day, *sums).group_by(day)).all()
+            rest = conn.execute(_where(f, *keys, *sums).group_by(*keys)).all()
+    groups: dict[str, dict[Any, list[int]]] = {name: {} for name in _DIMENSIONS}
+    total = [0, 0, 0, 0]
+
+    def add(acc: list[int], figures: tuple[int, ...]) -> None:
+        for j in range(4):
+            acc[j] += figures[j] or 0
+
+    for key, *figures in by_day:
+        add(groups["by_day"].setdefault(key, [0, 0, 0, 0]), tuple(figures))
+    for row in rest:
+        figures = tuple(row[4:8])
+        add(total, figures)
+        for name, key in zip(_DIMENSIONS[1:], row[:4]):
+            add(groups[name].setdefault(key, [0, 0, 0, 0]), figures)
+    out: dict[str, Any] = {"total": _stat_row(None, *total)}
     out["total"].pop("key")
-    for name in ("by_admin1", "by_perpetrator", "by_type", "by_country"):
-        out[name].sort(key=lambda r: (-r["killed_best"], -r["incidents"], r["key"] or ""))
+    out["by_day"] = [_stat_row(k, *v) for k, v in sorted(groups["by_day"].items(), key=_key_order)]
+    for name in _DIMENSIONS[1:]:
+        out[name] = sorted((_stat_row(k, *v) for k, v in groups[name].items()),
+                           key=lambda r: (-r["killed_best"], -r["incidents"], r["key"] or ""))
     return out
 
 

@@ -29,7 +29,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-SCHEMA_REVISION = "0006"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
+SCHEMA_REVISION = "0007"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
 
 
 def _current_revision(engine: Engine) -> str | None:

@@ -85,6 +85,11 @@ incidents = sa.Table(
     sa.Index("ix_incidents_cell_date", "cell", "date"),
     sa.Index("ix_incidents_grade_date", "grade", "date"),
     sa.Index("ix_incidents_killed", "killed"),
+    # covering, for the web stats' two scans (by day; by country, admin1, perpetrator and type)
+    sa.Index("ix_incidents_stats_day", "date", "country_key", "admin1_key", "perpetrator_key", "type", "killed_low",
+             "killed", "killed_high"),
+    sa.Index("ix_incidents_stats_keys", "country_key", "admin1_key", "perpetrator_key", "type", "date", "killed_low",
+             "killed", "killed_high"),
 )
 corrections = sa.Table(
     "corrections", metadata,

@@ -1,6 +1,7 @@
 """The FastAPI application: API routes, the dashboard page and offline API docs."""
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -75,20 +76,30 @@ def _version() -> str:
 
 
 def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000,
-          on_ready: Callable[[str], Any] | None = None) -> None:
-    """Run the app with uvicorn until interrupted; `on_ready(url)` is called once it listens."""
+          on_ready: Callable[[str], Any] | None = None, workers: int = 1) -> None:
+    """Run the app with uvicorn until interrupted; `on_ready(url)` is called once it listens.
+    With `workers` > 1, that many processes share the port (each opens the database itself)."""
     import uvicorn
 
-    config = uvicorn.Config(create_app(db), host=host, port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    if workers > 1:
+        from vigil.store import database_url
+
+        os.environ["VIGIL_DB"] = database_url(db)  # read by create_app() in each worker process
+        if on_ready:
+            on_ready(f"http://{shown}:{port}/")
+        uvicorn.run("vigil.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host=host, port=port, log_level="warning"))
     if on_ready:
         original = server.startup
 
         async def startup(sockets=None) -> None:
             await original(sockets=sockets)
             if server.started:
-                shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-                on_ready(f"http://{shown}:{server.servers[0].sockets[0].getsockname()[1] if port == 0 else port}/")
+                bound = server.servers[0].sockets[0].getsockname()[1] if port == 0 else port
+                on_ready(f"http://{shown}:{bound}/")
 
         server.startup = startup
     server.run()
