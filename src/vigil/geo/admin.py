@@ -66,6 +66,7 @@ def _unit_cells(column: str, unit: str) -> dict[tuple[int, int], tuple[tuple[flo
     return {k: tuple(v) for k, v in cells.items()}
 
 
+@lru_cache(maxsize=100_000)
 def near_unit(lat: float, lon: float, column: str, unit: str, km: float = DISTRICT_EDGE_KM) -> bool:
     """True when a point lies within `km` (at most ~11) of one of the unit's places: inside it or just over
     its border (the source's and the gazetteer's outlines disagree there)."""
@@ -227,5 +228,6 @@ def admin1_exact(name: str | None, country: str | None = None) -> str | None:
 
 
 def clear_caches() -> None:
-    for f in (_admin1_index, admin1_of, _admin1_lookup, admin1_cc, country_codes, _admin2_index, admin2_of, _unit_cells):
+    for f in (_admin1_index, admin1_of, _admin1_lookup, admin1_cc, country_codes, _admin2_index, admin2_of, _unit_cells,
+              near_unit):
         f.cache_clear()

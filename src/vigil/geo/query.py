@@ -90,6 +90,7 @@ class Query:
 
 # ---------------------------------------------------------------- query parsing
 
+@lru_cache(maxsize=50_000)
 def parse_query(name: str) -> Query:
     """Alternative spellings and the kind of place wanted ("X village", "Tadmur/Palmyra", "Idlib province")."""
     text = re.sub(r"\s+", " ", name).strip()

@@ -167,13 +167,18 @@ def _fuzzy_base(fold_ratio: float, query_key: str, form_key: str) -> float:
 
 
 def _lookup(alternative: str, admin1: str | None, cc: str | None,
-            only_cc: str | None = None) -> list[tuple[Place, float]]:
+            only_cc: str | None = None) -> tuple[tuple[Place, float], ...]:
     """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
-    g = gazetteer.load()
+    return _lookup_in(gazetteer.load(), alternative, only_cc)
+
+
+@lru_cache(maxsize=50_000)
+def _lookup_in(g, alternative: str, only_cc: str | None) -> tuple[tuple[Place, float], ...]:
+    """Memoised per loaded gazetteer: "X village", "X" and "the town of X" look up one spelling."""
     ek, fk = exact_key(alternative), fold_key(alternative)
     lit = literal(alternative)
     if len(lit.replace(" ", "")) < MIN_KEY_LEN or not_a_place_word(ek):
-        return []
+        return ()
     found: dict[int, tuple[Place, float]] = {}
     for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
         base = EXACT if same_key else _fold_base(ek, form)
@@ -182,7 +187,7 @@ def _lookup(alternative: str, admin1: str | None, cc: str | None,
         if same_key and own_name and p.cc not in VILLAGE_GAZETTEER_COUNTRIES:
             base += MAIN_NAME_BONUS
         _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> None:
@@ -251,6 +256,7 @@ def _names_around(g, lat: float, lon: float) -> tuple[list, list, list, list]:
 
 
 SAME_SPOT_KM = 3.0  # two villages' entries this close are one place for the choice (sources list it twice)
+_SPOT_DEG = SAME_SPOT_KM / 111.0  # a cheap test before the great-circle one
 
 
 def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
@@ -259,8 +265,9 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     for c in sorted(cands, key=lambda c: -c.score)[:60]:
         same = next((i for i, o in enumerate(out) if c.gazetteer_id == o.gazetteer_id or (
-            c.feature == o.feature and km(c.lat, c.lon, o.lat, o.lon)
-            < (SAME_SPOT_KM if c.feature == "place" or c.matched_name == o.matched_name else 0))), None)
+            c.feature == o.feature and (c.feature == "place" or c.matched_name == o.matched_name)
+            and abs(c.lat - o.lat) < _SPOT_DEG and abs(c.lon - o.lon) < 2 * _SPOT_DEG
+            and km(c.lat, c.lon, o.lat, o.lon) < SAME_SPOT_KM)), None)
         if same is None:
             out.append(c)
         elif c.population > out[same].population:  # the town's record knows its size: the spot is that town
@@ -544,8 +551,15 @@ def country_of_place(name: str) -> str | None:
     return gazetteer.country_name(top)
 
 
+def clear_answers() -> None:
+    """Forget memoised answers (resolutions, spelling lookups, parsed mentions), keep the loaded indexes."""
+    for f in (resolve_cached, _lookup_in, parse_query):
+        f.cache_clear()
+
+
 def clear_caches() -> None:
-    for f in (resolve_cached, known_place, country_of_place):
+    clear_answers()
+    for f in (known_place, country_of_place, _fuzzy_lookup_in):
         f.cache_clear()
     admin.clear_caches()
 
