@@ -179,6 +179,12 @@ ACTOR_SENTENCES = [
     ("The TPLF denied the claim.", "Tigrayan forces"),
     ("The TTP claimed the attack.", "Pakistani Taliban"),
     ("Dogon hunters attacked the Fulani village.", "Dogon hunters"),
+    ("The Zionist enemy shelled a house in Varo.", "Israel"),
+    ("AUSSOM troops repelled the raid.", "AMISOM"),
+    ("Azawad Liberation Front fighters took the camp.", "Coordination of Azawad Movements"),
+    ("Murle youth raided cattle camps.", "Murle armed youth"),
+    ("The Arakan Army and the Brotherhood Alliance seized a base.", "Three Brotherhood Alliance"),
+    ("Estado Mayor Central dissidents planted the bomb.", "EMC"),
 ]
 
 
