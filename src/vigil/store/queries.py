@@ -25,17 +25,22 @@ class FilterError(ValueError):
     """A filter value that matches nothing Vigil knows; the message lists the valid ones."""
 
 
-def _current_ceasefire_id(conn: Connection, ceasefire_id: str) -> str:
-    """The ceasefire an id names now: itself, or the merged ceasefire holding the claim it came from."""
-    if conn.execute(sa.select(ceasefires.c.id).where(ceasefires.c.id == ceasefire_id)).first():
-        return ceasefire_id
-    prefix = ceasefire_id.removeprefix("cf_")
-    if prefix and re.fullmatch(r"[0-9a-f]+", prefix):
-        row = conn.execute(sa.select(ceasefire_claims.c.ceasefire_id).where(
-            ceasefire_claims.c.claim_key.like(prefix + "%"))).first()
+def _current_id(conn: Connection, given: str, table: sa.Table, claims: sa.Table, link: str, prefix: str,
+                what: str) -> str:
+    """The record an id names now: itself, or (after a merge) the record holding the claim it came from
+    (ids are a prefix and the start of their smallest claim key)."""
+    if conn.execute(sa.select(table.c.id).where(table.c.id == given)).first():
+        return given
+    key = given.removeprefix(prefix)
+    if key and re.fullmatch(r"[0-9a-f]+", key):
+        row = conn.execute(sa.select(claims.c[link]).where(claims.c.claim_key.like(key + "%"))).first()
         if row and row[0]:
             return row[0]
-    raise UnknownIncident(f"no ceasefire {ceasefire_id!r}")
+    raise UnknownIncident(f"no {what} {given!r}")
+
+
+def _current_ceasefire_id(conn: Connection, ceasefire_id: str) -> str:
+    return _current_id(conn, ceasefire_id, ceasefires, ceasefire_claims, "ceasefire_id", "cf_", "ceasefire")
 
 
 def get_ceasefire(store: Store, ceasefire_id: str) -> dict[str, Any]:
@@ -49,16 +54,7 @@ def get_ceasefire(store: Store, ceasefire_id: str) -> dict[str, Any]:
 
 
 def _current_incident_id(conn: Connection, incident_id: str) -> str:
-    """The incident an id names now: itself, or (after a merge) the incident holding the claim it came from."""
-    if conn.execute(sa.select(incidents.c.id).where(incidents.c.id == incident_id)).first():
-        return incident_id
-    prefix = incident_id.removeprefix("inc_")
-    if prefix and re.fullmatch(r"[0-9a-f]+", prefix):
-        row = conn.execute(sa.select(incident_claims.c.incident_id).where(
-            incident_claims.c.claim_key.like(prefix + "%"))).first()
-        if row and row[0]:
-            return row[0]
-    raise UnknownIncident(f"no incident {incident_id!r}")
+    return _current_id(conn, incident_id, incidents, incident_claims, "incident_id", "inc_", "incident")
 
 
 # ---- queries ------------------------------------------------------------------------------
