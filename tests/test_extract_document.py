@@ -127,3 +127,36 @@ def test_a_country_that_only_says_where_is_not_the_attacker():
     assert by_place(rep)["Dorvan"]["perpetrator"] == "Russia"
     rep = run("A missile strike on a shop in the Ukrainian city of Dorvan killed four on Monday.")
     assert by_place(rep)["Dorvan"]["perpetrator"] in (None, "Russia")
+
+
+def test_near_a_landmark_is_the_place_when_nothing_else_is_struck():
+    rep = run("Clashes took place between army units and rebels near Ostrin in the north of Lorvan province.")
+    assert "Ostrin" in by_place(rep)
+
+
+def test_near_is_a_reference_when_another_place_is_struck():
+    rep = run("On Monday shells hit Ambrin, near Kelvar, killing three.")
+    places = by_place(rep)
+    assert "Ambrin" in places and "Kelvar" not in places
+
+
+def test_capturing_a_village_is_a_ground_clash():
+    rep = run("On 2 May 2022, government forces captured the village of Telma from rebel fighters.")
+    inc = by_place(rep)["Telma"]
+    assert inc["type"] == "ground_clash" and inc["killed"] is None
+
+
+def test_an_armed_group_with_a_possessive_name_is_not_a_place():
+    rep = run("On 2 May 2022, army units fired mortars at the positions of the Valley People's Militia in the "
+              "area of Dorsk, Lorvan.")
+    places = set(by_place(rep))
+    assert "Militia" not in places and "Dorsk" in places
+
+
+def test_neutralised_fighters_are_killed():
+    from vigil.annotate import assign_roles, find_counts
+
+    sentence = "Troops on Thursday neutralised six insurgents near the camp."
+    counts = find_counts(sentence)
+    assign_roles(sentence, 0, counts)
+    assert [(c.value, c.role) for c in counts] == [(6, "killed")]

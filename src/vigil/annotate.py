@@ -220,7 +220,7 @@ _KILLED_AFTER = re.compile(
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
     r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|"
-    r"\bclaim(?:ing|ed|s)?|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
+    r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
@@ -436,7 +436,7 @@ def _mark_places_not_struck(sentence: str, base: int, places: list[PlaceMention]
     for p in places:
         if p.level in ("locality", "area") and _NOT_STRUCK_BEFORE.search(sentence, max(0, p.start - base - 60),
                                                                           p.start - base):
-            p.level = "reference"
+            p.level = "elsewhere"
 
 
 # "the Black Sea port of Odesa", "the Red Sea port city of Hodeidah": the first name only describes the second.
@@ -600,11 +600,17 @@ def _level(sentence: str, start: int, end: int) -> str:
     return "locality"
 
 
-_NOT_PLACE_WORDS = re.compile(
-    r"\b(?:Minister|President|Spokesm[ae]n|Governor|Mayor|Commander|Chief|Operation|Court|Commission|Inquiry|"
-    r"Republic|Hotel|Company|Corporation|Agency|Ministry|Council|Committee|Organi[sz]ation|Observatory|Network|"
-    r"Coalition|Forces|Army|Brigade|Front|Party|Movement|Media|News|Television|TV|Radio|Daily|Times|Post|"
-    r"New Year|Press|Telegram|Twitter|Jazeera|Arabiya|Reuters|AFP|BBC|CNN|Xinhua|Anadolu|Eve|Day|Festival|Sabbath|Prophet|Imam|God|Allah|Facebook|Central Command|Mission)\b")
+def _not_place_words() -> re.Pattern:
+    """Names holding one of these words are organisations, offices, outlets or occasions
+    (data/not_place_words.txt)."""
+    from vigil.lexicon import DATA_DIR
+
+    lines = (DATA_DIR / "not_place_words.txt").read_text(encoding="utf-8").splitlines()
+    words = [w.strip() for w in lines if w.strip() and not w.startswith("#")]
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
+
+
+_NOT_PLACE_WORDS = _not_place_words()
 
 
 @lru_cache(maxsize=65536)

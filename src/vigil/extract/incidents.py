@@ -127,6 +127,9 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     if not (s.violent or has_casualties):
         return [], []
     localities, areas = incident_places(s)
+    if not localities and (has_casualties or has_act(s.text)):
+        # "clashes near X": with no other place struck, the landmark is where it happened
+        localities = [p for p in s.places if p.level == "reference" and not _overlaps(p.start, p.end, s.countries)]
     if not has_casualties and _PERIOD.search(s.text):
         localities = []  # "attacks on X since January": a period's record, not an act
     places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])

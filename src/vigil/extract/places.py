@@ -41,7 +41,7 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
     """(places that get incidents, areas that only contain them)."""
     localities, areas = [], []
     for p in s.places:
-        if p.level == "reference":
+        if p.level in ("reference", "elsewhere"):
             continue
         if p.level == "container" or _ORG_WORDS.search(p.name):
             areas.append(p)
