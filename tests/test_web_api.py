@@ -146,6 +146,20 @@ def test_ceasefires_and_one_with_its_violations(client):
     one = client.get(f"/api/ceasefires/{busiest['id']}").json()
     assert len(one["violation_list"]) == busiest["violations"] > 0
     assert client.get("/api/ceasefires/cf_nothing").status_code == 404
+    area = client.get(f"/api/ceasefires/{busiest['id']}/area").json()
+    assert area["type"] == "FeatureCollection" and area["features"]
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in area["features"])
+    assert client.get("/api/ceasefires/cf_nothing/area").status_code == 404
+
+
+def test_map_points_and_the_incidents_not_on_the_map(client):
+    body = client.get("/api/points").json()
+    assert body["fields"][:3] == ["id", "lat", "lon"]
+    assert all(-90 <= p[1] <= 90 and -180 <= p[2] <= 180 for p in body["points"])
+    assert len(body["unplaced"]) == body["not_on_map"] > 0
+    for iid, name, _killed, _day in body["unplaced"]:
+        rec = client.get(f"/api/incidents/{iid}").json()
+        assert rec["location"]["lat"] is None and rec["location"]["name"] == name
 
 
 def test_stats_add_up(client):

@@ -226,6 +226,24 @@ def test_the_csv_download_is_the_selection(site):
     page.close()
 
 
+def test_clicking_a_ceasefire_outlines_its_area_and_lists_its_violations(site):
+    base, _, browser = site
+    busiest = max(_api(base, "/api/ceasefires"), key=lambda c: c["violations"])
+    page = browser.page(base)
+    page.click(".tabs button[data-tab=ceasefires]")
+    page.click(f"#ceasefires tr[data-ceasefire='{busiest['id']}']")
+    page.wait_for_selector("#ceasefire table tbody tr")
+    assert page.locator("#ceasefire table tbody tr").count() == busiest["violations"] > 0
+    outlines = len(_api(base, f"/api/ceasefires/{busiest['id']}/area")["features"])
+    assert outlines > 0
+    assert page.locator(".leaflet-areas-pane path").count() >= outlines
+    page.locator("#ceasefire table tbody tr").first.click()
+    page.wait_for_selector("#tab-incident h3")
+    assert busiest["id"] in page.locator("#tab-incident").inner_html()
+    assert browser.errors == []
+    page.close()
+
+
 def test_a_correction_needs_a_valid_token_and_then_shows_beside_the_machine_value(site):
     base, token, browser = site
     target = _api(base, "/api/incidents?sort=-killed&limit=1")["items"][0]
@@ -258,18 +276,22 @@ def test_a_correction_needs_a_valid_token_and_then_shows_beside_the_machine_valu
 
 
 def test_ten_thousand_incidents_in_view_stay_clustered(tmp_path, browser):
-    """The page over 10,000 generated incidents: everything is drawn as a few hundred clusters at most."""
+    """The page over 10,000 generated incidents (and one impossible coordinate): everything is drawn as
+    a few hundred clusters at most, and the bad point is listed beside the map instead of breaking it."""
     spec = importlib.util.spec_from_file_location(
         "bench_store", Path(__file__).resolve().parents[1] / "bench" / "bench_store.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     url = f"sqlite:///{tmp_path / 'big.db'}"
+    broken = next(iter(bench.synthetic_incidents(1, seed=9)))
+    broken["id"], broken["location"] = "inc_badcoordinate", {**broken["location"], "lat": 95.0, "lon": 500.0}
     with open_store(url) as s:
-        bulk_insert_incidents(s, bench.synthetic_incidents(10_000))
+        bulk_insert_incidents(s, [*bench.synthetic_incidents(10_000), broken])  # one impossible point
     with _Server(url) as base:
         page = browser.page(base)
         page.wait_for_function("document.querySelectorAll('.cluster').length > 0")
-        assert _marker_total(page) == 10_000
+        assert _marker_total(page) == 10_000  # the bad point is left out, the rest drawn
+        assert page.locator("#unplaced-n").inner_text() == "1"
         assert page.locator("path.incident-marker, .cluster").count() < 500
         ready_ms = int(page.locator("body").get_attribute("data-ready-ms"))
         ms = page.evaluate("""() => new Promise(done => {
