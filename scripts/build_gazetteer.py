@@ -92,6 +92,26 @@ def _syria_unit_names(data: Path) -> dict[str, str]:
         return {r["pcode"]: r["name"] for r in csv.DictReader(f, delimiter="\t")}
 
 
+def _identity(r: dict, cc: str, lat: float, lon: float, gnc_cities: dict, claimed: dict, seen: dict,
+              fallback_gid: str) -> tuple[str, int, dict | None, bool]:
+    """A WOF locality's id and population: its GeoNames id when it is the record of that id, else its own.
+
+    WOF sometimes gives a village the GeoNames id of a city (a "Kyiv" in Kherson Oblast): only the record at
+    the city's own coordinates inherits its id, name and population; unconfirmed populations are capped."""
+    gid_num = int(r["geonameid"]) if r["geonameid"] else None
+    city = gnc_cities.get(gid_num) if gid_num else None
+    is_city = city is not None and abs(city["latitude"] - lat) + abs(city["longitude"] - lon) < 0.15
+    if gid_num and (is_city or city is None) and gid_num not in claimed[cc]:
+        gid = f"geonames:{gid_num}"
+        claimed[cc].add(gid_num)
+        seen[cc].add(gid_num)
+    else:
+        gid = fallback_gid
+    pop = int(float(r["population"] or 0))
+    pop = max(pop, int(city["population"] or 0)) if is_city else min(pop, UNCONFIRMED_POPULATION)
+    return gid, pop, city, is_city
+
+
 def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]]:
     rows, seen_geonames, claimed = [], defaultdict(set), defaultdict(set)
     sy_units = _syria_unit_names(data)
@@ -109,19 +129,8 @@ def wof_places(data: Path, gnc_cities: dict) -> tuple[list[dict], dict[str, set]
                     a1_raw = sy_units.get(r["admin1_pcode"], a1_raw)
                     a2 = sy_units.get(r["admin2_pcode"], a2)
                 a1 = canon.get(a1_raw, a1_raw) or ""
-                gid_num = int(r["geonameid"]) if r["geonameid"] else None
-                city = gnc_cities.get(gid_num) if gid_num else None
-                # WOF sometimes gives a village the GeoNames id of a city (a "Kyiv" in Kherson Oblast):
-                # only the record at the city's own coordinates inherits its id, name and population.
-                is_city = city is not None and abs(city["latitude"] - lat) + abs(city["longitude"] - lon) < 0.15
-                if gid_num and (is_city or city is None) and gid_num not in claimed[cc]:
-                    gid = f"geonames:{gid_num}"
-                    claimed[cc].add(gid_num)
-                    seen_geonames[cc].add(gid_num)
-                else:
-                    gid = f"wof:{r['wof_id']}"
-                pop = int(r["population"] or 0)
-                pop = max(pop, int(city["population"] or 0)) if is_city else min(pop, UNCONFIRMED_POPULATION)
+                gid, pop, city, is_city = _identity(r, cc, lat, lon, gnc_cities, claimed, seen_geonames,
+                                                    f"wof:{r['wof_id']}")
                 name = r["name"]
                 if is_arabic(name) or any(ord(ch) >= 0x0250 for ch in name):  # Arabic or Cyrillic only
                     name = city["name"] if is_city else _latin_display_name(r)
@@ -386,17 +395,7 @@ def conflict_localities(data: Path, gnc_cities: dict, seen: dict[str, set],
     for r in raw:
         cc = r["country"]
         lat, lon = float(r["lat"]), float(r["lon"])
-        gid_num = int(r["geonameid"]) if r["geonameid"] else None
-        city = gnc_cities.get(gid_num) if gid_num else None
-        is_city = city is not None and abs(city["latitude"] - lat) + abs(city["longitude"] - lon) < 0.15
-        if gid_num and (is_city or city is None) and gid_num not in claimed[cc]:
-            gid = f"geonames:{gid_num}"
-            claimed[cc].add(gid_num)
-            seen[cc].add(gid_num)
-        else:
-            gid = r["source_id"]
-        pop = int(float(r["population"] or 0))
-        pop = max(pop, int(city["population"] or 0)) if is_city else min(pop, UNCONFIRMED_POPULATION)
+        gid, pop, city, is_city = _identity(r, cc, lat, lon, gnc_cities, claimed, seen, r["source_id"])
         name = r["name"]
         if is_arabic(name) or any(ord(ch) >= 0x0250 for ch in name):
             name = city["name"] if is_city else (r["asciiname"] or name)
@@ -406,6 +405,19 @@ def conflict_localities(data: Path, gnc_cities: dict, seen: dict[str, set],
                      "population": pop,
                      "alt": _alts(name, r["name"], r["asciiname"], r["name_local"], r["alt_names"])})
     return rows
+
+
+def _ocha_names(r: dict) -> tuple[str, str]:
+    """An OCHA community's own name and its other names, without the area OCHA adds to tell namesakes apart.
+
+    "Saideh - Tell Abiad", "Jalaq (Jandairis)": the second part is the sub-district or district, not another
+    name of the village ("Bali - Koy", where it is, stays an alias)."""
+    parts = [x.strip() for x in re.split(r"\s+-\s+|\(|\)", r["name"]) if x.strip()]
+    areas = {fold_key(x) for x in (r["sa_subdistrict"], r["sa_district"], r["admin2_name"], r["admin1_name"],
+                                   r["sa_city"]) if x}
+    own = parts[0] if parts else r["name"]
+    others = [a for a in parts[1:] + r["alt_names"].split("|") if a and fold_key(a) not in areas]
+    return own, "|".join(others)
 
 
 def ocha_communities(data: Path, places: list[dict]) -> list[dict]:
@@ -427,7 +439,8 @@ def ocha_communities(data: Path, places: list[dict]) -> list[dict]:
             if r["feature_type"] != "community" or not re.fullmatch(r"C\d+", r["ocha_pcode"] or ""):
                 continue
             lat, lon = float(r["lat"]), float(r["lon"])
-            forms = [r["name"]] + [a for a in r["alt_names"].split("|") if a]
+            name, alt_names = _ocha_names(r)
+            forms = [name] + [a for a in alt_names.split("|") if a]
             folds = {fold_key(x) for x in forms}
             gy, gx = round(lat * 20), round(lon * 20)
             twin = None
@@ -440,15 +453,13 @@ def ocha_communities(data: Path, places: list[dict]) -> list[dict]:
                         if folds & pf and _km(lat, lon, p["lat"], p["lon"]) <= MERGE_KM:
                             twin = p
             if twin is not None:
-                extra = _alts(twin["name"], twin["alt"], r["name"], r["alt_names"], r["name_ar"])
-                twin["alt"] = extra
+                twin["alt"] = _alts(twin["name"], twin["alt"], name, alt_names, r["name_ar"])
                 continue
             a1 = sy_units.get(r["admin1_pcode"], r["admin1_name"])
-            name = re.sub(r"\s*\(.*\)\s*$", "", r["name"]) or r["name"]
             out.append({"gid": f"ocha:{r['ocha_pcode']}", "name": name, "lat": lat, "lon": lon, "kind": "place",
                         "fcode": "PPL", "cc": "SY", "admin1": canon.get(a1, a1),
                         "admin2": sy_units.get(r["admin2_pcode"], r["admin2_name"]), "population": 0,
-                        "alt": _alts(name, r["name"], r["alt_names"], r["name_ar"])})
+                        "alt": _alts(name, alt_names, r["name_ar"])})
     return out
 
 
