@@ -286,3 +286,16 @@ def test_the_ingest_summary_says_what_this_run_added_and_what_lacks_coordinates(
     assert second.added == {"incidents": 1, "ceasefires": 0, "violations": 0}
     assert second.without_coordinates == 1 and second.unplaced == [("Unlisted Hamlet", 1)]
     assert "this run: +1 incidents" in second.line() and "Unlisted Hamlet x1" in second.line()
+
+
+def test_ctrl_c_keeps_what_was_stored_and_says_so(store):
+    def reports():
+        yield _strike("s1", "2020-01-20")
+        yield _strike("s2", "2020-01-21", place="Sarmin")
+        raise KeyboardInterrupt
+
+    summary = ingest_reports(store, reports())
+    assert summary.interrupted and summary.new == 2 and stats(store)["reports"] == 2
+    again = ingest_reports(store, [_strike("s1", "2020-01-20"), _strike("s2", "2020-01-21", place="Sarmin"),
+                                   _strike("s3", "2020-01-22", place="Taqad")])
+    assert (again.duplicate, again.new, again.interrupted) == (2, 1, False)

@@ -38,18 +38,16 @@ def _ended(c: dict[str, Any]) -> str:
     why = c.get("ended_by") or {}
     if not c.get("in_force_until"):
         return "open" if c.get("area_placed", True) else ""
-    rule = why.get("rule", "")
+    rule = {"collapse reported": "collapse"}.get(why.get("rule", ""), why.get("rule", ""))
     if rule == "superseded":
         rule = f"superseded by {why.get('by')}"
-    elif rule == "horizon":
-        rule = f"{why.get('days')} days after last report"
     return f"{c['in_force_until']} ({rule})"
 
 
 def print_ceasefire_table(cfs: list[dict[str, Any]], console: Console | None = None) -> None:
     console = console or Console()
     table = Table(title=f"{len(cfs)} ceasefires", title_justify="left")
-    for col in ("id", "declared by", "from", "in force until", "area", "violations (declarer/other/unknown)",
+    for col in ("id", "declared by", "from", "in force until", "area", "violations: all (declarer/other/unknown)",
                 "killed in them"):
         table.add_column(col, overflow="fold")
     for c in cfs:
