@@ -16,12 +16,12 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 from unidecode import unidecode
 
@@ -30,7 +30,7 @@ from vigil.lexicon import codebook_actors
 
 GEO_NEAR_KM = 10.0
 GEO_FAR_KM = 25.0
-FUZZY_NAME_MIN = 85.0  # rapidfuzz ratio over folded names: one vowel apart in a 7-letter name still matches
+FUZZY_NAME_MIN = 0.85  # difflib ratio over folded names: one vowel apart in a 7-letter name still matches
 
 # ---------------------------------------------------------------- loading
 
@@ -55,9 +55,14 @@ def name_similarity(a: str | None, b: str | None) -> int:
         return 0
     if fa == fb:
         return 2
-    if min(len(fa), len(fb)) >= 4 and fuzz.ratio(fa, fb) >= FUZZY_NAME_MIN:
+    if _name_ratio(fa, fb) >= FUZZY_NAME_MIN:
         return 1
     return 0
+
+
+def _name_ratio(fa: str, fb: str) -> float:
+    """Similarity of two folded names in 0..1: difflib's ratio, the measure the reference scorer uses."""
+    return SequenceMatcher(None, fa, fb).ratio()
 
 
 def distance_km(a: dict[str, Any], b: dict[str, Any]) -> float | None:
@@ -203,7 +208,7 @@ def match_incidents(gold: list[dict[str, Any]], system: list[dict[str, Any]]) ->
 
 
 def _name_closeness(a: str | None, b: str | None) -> float:
-    return fuzz.ratio(fold_name(a), fold_name(b)) / 100.0
+    return _name_ratio(fold_name(a), fold_name(b))
 
 
 def _assign(gold: list[dict[str, Any]], system: list[dict[str, Any]],
@@ -246,7 +251,7 @@ def match_ceasefires(gold: list[dict[str, Any]], system: list[dict[str, Any]]) -
 
 def _similar_area(a: str | None, b: str | None) -> bool:
     fa, fb = fold_name(a), fold_name(b)
-    return not fa or not fb or fuzz.ratio(fa, fb) >= 60
+    return not fa or not fb or _name_ratio(fa, fb) >= 0.6
 
 
 def _declarers(c: dict[str, Any]) -> set[str]:
