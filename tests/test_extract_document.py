@@ -160,3 +160,16 @@ def test_neutralised_fighters_are_killed():
     counts = find_counts(sentence)
     assign_roles(sentence, 0, counts)
     assert [(c.value, c.role) for c in counts] == [(6, "killed")]
+
+
+def test_the_day_of_the_telling_is_not_the_day_of_the_act():
+    # published on a Monday; the strike happened at the weekend, the official spoke on Monday
+    rep = run("The toll from the weekend missile strike on a shop in the town of Dorvan has risen to 12, an "
+              "official said on Monday (May 16).", "2022-05-16")
+    inc = by_place(rep)["Dorvan"]
+    assert inc["killed"] == 12 and inc["date"] in ("2022-05-14", "2022-05-15")  # the weekend, not Monday
+
+
+def test_over_the_past_day_is_the_day_before_the_report():
+    rep = run("Over the past day, shelling killed two people in Zelma village, the governor said.", "2022-05-16")
+    assert by_place(rep)["Zelma"]["date"] == "2022-05-15"

@@ -597,7 +597,7 @@ _RULES: tuple[_Rule, ...] = (
           _left(r"(?P<lead>(?i:the)\s+)"), _calendar_unit_rule, needs_left=True, gate=("of the", "of this", "of last", "of next"),
           window=6),
     _Rule(_rx(r"weekend\b"),
-          _left(r"(?P<lead>(?i:(?:over|during|at|on)\s+the|(?P<rel>last|this|next))\s+)"), _weekend_rule,
+          _left(r"(?P<lead>(?i:(?:over|during|at|on|from|since)\s+the|the|(?P<rel>last|this|next))\s+)"), _weekend_rule,
           needs_left=True, gate=("weekend",), window=16),
 )
 

@@ -51,7 +51,8 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
 
 _YEAR_OF_EVENT = re.compile(r"\b(?:a|an|the|in)\s+((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}?(?:attack|shooting|bombing|"
                             r"strike|airstrike|massacre|blast|explosion|raid|offensive|assault|siege|uprising)s?\b")
-_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier)\b(?!\s+yesterday)", re.I)
+_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+(?:earlier|before)|"
+                         r"(?:over|in|during)\s+the\s+(?:past|last)\s+(?:day|24\s+hours))\b(?!\s+yesterday)", re.I)
 
 
 def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
@@ -62,7 +63,16 @@ def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     return s.memo["date"]
 
 
+# "an official said on Monday": the day of the telling, not of the act
+_SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|reported|told\s+\w+|stated|added|confirmed|wrote)\s+"
+                             r"(?:late\s+|early\s+)?(?:on\s+)?(?:\w+\s*\(\s*)?$", re.I)
+
+
 def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
+    dates = [d for d in s.dates if not _SAID_ON_BEFORE.search(s.text, max(0, d.start - s.start - 30),
+                                                               d.start - s.start)]
+    if len(dates) < len(s.dates) and any(d.date is not None and d.precision == "day" for d in dates):
+        s = Sentence(s.start, s.end, s.text, dates=dates)  # the act's own dates only
     named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
     past_event = _YEAR_OF_EVENT.search(s.text)
     if past_event and not named:  # "since a 2008 shooting killed eight": that attack's year
