@@ -188,6 +188,15 @@ def test_openapi_and_docs_are_served_from_the_package(client):
     assert "https://" not in page.replace("https://www.naturalearthdata.com", "")
 
 
+def test_basemap_tiles_come_from_the_shipped_mbtiles(client):
+    info = client.get("/tiles/info.json").json()
+    assert info["available"] and info["maxzoom"] >= 5 and "OpenStreetMap" in info["attribution"]
+    r = client.get("/tiles/3/4/3.png")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content[:4] == b"\x89PNG"
+    assert client.get("/tiles/3/9/3.png").status_code == 404  # off the map
+    assert client.get("/tiles/12/0/0.png").status_code == 404  # deeper than the file goes
+
+
 # ---- writes --------------------------------------------------------------------------------
 
 

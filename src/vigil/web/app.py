@@ -10,10 +10,11 @@ from typing import Any, Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from vigil.store import Store, open_store
+from vigil.web import tiles
 from vigil.web.api import BodyTooLarge, router
 
 STATIC = Path(str(files("vigil") / "web" / "static"))
@@ -55,6 +56,17 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/tiles/info.json", include_in_schema=False)
+    def tiles_info() -> dict:
+        return tiles.info()
+
+    @app.get("/tiles/{z}/{x}/{y}.png", include_in_schema=False)
+    def tile(z: int, x: int, y: int) -> Response:
+        data = tiles.tile(z, x, y)
+        if data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

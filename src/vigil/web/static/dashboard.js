@@ -99,14 +99,23 @@ const focusLayer = L.layerGroup().addTo(map);
 const geo = (name) => fetch(`/static/geo/${name}.geojson`).then((r) => r.json());
 
 async function loadBasemap() {
+  // land under everything; OpenStreetMap tiles (zoom 0-6, shown to zoom 7) from the package's MBTiles
+  // file when it is installed; governorate and district lines above them
+  map.createPane("land").style.zIndex = 150;
+  map.createPane("outlines").style.zIndex = 250;
+  const tiles = await api("/tiles/info.json");
+  if (tiles.available) {
+    L.tileLayer("/tiles/{z}/{x}/{y}.png", { minZoom: tiles.minzoom, maxNativeZoom: tiles.maxzoom,
+      maxZoom: tiles.maxzoom + 1, attribution: esc(tiles.attribution), opacity: 0.8 }).addTo(map);
+  }
   const [world, a1] = await Promise.all([geo("world"), geo("syr_admin1")]);
-  L.geoJSON(world, { pane: "tilePane", interactive: false, style: { color: "#98a4ad", weight: 0.7, fillColor: "#f3f0e8", fillOpacity: 1 } }).addTo(map);
-  L.geoJSON(a1, { pane: "tilePane", interactive: false, style: { color: "#8c969e", weight: 0.8, fill: false } }).addTo(map);
+  L.geoJSON(world, { pane: "land", interactive: false, style: { color: "#98a4ad", weight: 0.7, fillColor: "#f3f0e8", fillOpacity: 1 } }).addTo(map);
+  L.geoJSON(a1, { pane: "outlines", interactive: false, style: { color: "#8c969e", weight: 0.8, fill: false } }).addTo(map);
   let districts = null; // loaded the first time the map is zoomed in far enough to show them
   const toggle = async () => {
     if (map.getZoom() < 7) { admin2Layer.remove(); return; }
     if (!districts) {
-      districts = geo("syr_admin2").then((a2) => admin2Layer.addLayer(L.geoJSON(a2, { pane: "tilePane", interactive: false, style: { color: "#b3bbc1", weight: 0.5, dashArray: "2 3", fill: false } })));
+      districts = geo("syr_admin2").then((a2) => admin2Layer.addLayer(L.geoJSON(a2, { pane: "outlines", interactive: false, style: { color: "#b3bbc1", weight: 0.5, dashArray: "2 3", fill: false } })));
     }
     await districts;
     if (map.getZoom() >= 7) admin2Layer.addTo(map);
