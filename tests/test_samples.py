@@ -117,3 +117,22 @@ def test_gold_scores_perfectly_against_itself():
     for key in ("doc_accuracy", "incident_f1", "killed_exact_on_matched", "perpetrator_on_matched",
                 "ceasefire_f1", "totals_recall"):
         assert figures[key] == 1.0, key
+
+
+def _actor_names(report):
+    for inc in report["incidents"]:
+        yield from (p for p in (inc["perpetrator"] or "").split("; ") if p)
+    for cf in report["ceasefires"]:
+        yield from cf["declared_by"]
+
+
+def test_gold_and_extraction_name_actors_as_the_codebook_table_does():
+    """Perpetrators and declarers are the codebook's canonical names (or a state's country name), in the
+    sample gold and in what the extractor writes for the sample reports."""
+    from vigil.extract import extract
+    from vigil.lexicon import codebook_actors, countries
+
+    allowed = {a.canonical for a in codebook_actors()} | {c.canonical for c in countries()}
+    assert sorted({n for r in GOLD for n in _actor_names(r)} - allowed) == []
+    written = {n for doc in DOCS.values() for n in _actor_names(extract(doc).to_dict())}
+    assert written and sorted(written - allowed) == []
