@@ -480,3 +480,21 @@ def test_explain_shows_candidates_and_the_rule(tmp_path):
     assert e.chosen is None and len(e.candidates) >= 2 and e.rule.startswith("ambiguous")
     e = explain("Bara", admin1="Idlib")
     assert e.chosen is not None and e.rule
+
+
+def test_a_generic_word_that_is_the_whole_name_is_found_with_a_hint():
+    # At Tall (GeoNames, CC BY 4.0: 33.610 N 36.311 E), north of Damascus.
+    c = best("At Tall", admin1="Rif Dimashq")
+    assert near(c, (33.610, 36.311), 3)
+    assert best("Tall") is None  # without a hint, a word
+
+
+def test_namesakes_of_one_province_are_told_apart_by_the_reports_other_places(tmp_path):
+    _import_villages(tmp_path, [("91000030", "Umm Khudayrah", "", "36.20000", "40.20000"),
+                                ("91000031", "Umm Khudayrah", "", "36.80000", "41.10000"),
+                                ("91000032", "Tall Zubaydiyat", "", "36.81000", "41.13000")])
+    text = "Shelling hit Tall Zubaydiyat and Umm Khudayrah in Hasakah province on Monday."
+    report = geocode_report(_report(text, ["Tall Zubaydiyat", "Umm Khudayrah"],
+                                    {"Tall Zubaydiyat": {"admin1": "Hasakah"}, "Umm Khudayrah": {"admin1": "Hasakah"}}))
+    loc = report.incidents[1].location
+    assert loc.gazetteer_id == "geonames:91000031" and loc.geo_status == "located"

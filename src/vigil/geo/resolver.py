@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from vigil.geo import admin, gazetteer
 from vigil.geo.admin import MIN_FUZZY_LEN, admin1_cc, admin1_of, admin2_of, country_code, km, near_unit
 from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
-from vigil.geo.names import exact_key, fold_key, literal
+from vigil.geo.names import GENERIC, exact_key, fold_key, literal
 from vigil.geo.query import AIRFIELD_SUFFIX, MIN_KEY_LEN, Query, not_a_place_word, parse_query
 
 THRESHOLD = 95.0  # below this, abstain
@@ -169,15 +169,18 @@ def _fuzzy_base(fold_ratio: float, query_key: str, form_key: str) -> float:
 def _lookup(alternative: str, admin1: str | None, cc: str | None,
             only_cc: str | None = None) -> tuple[tuple[Place, float], ...]:
     """(place, base score) pairs for one spelling by light key and by fold key (in `only_cc` if given)."""
-    return _lookup_in(gazetteer.load(), alternative, only_cc)
+    return _lookup_in(gazetteer.load(), alternative, only_cc, bool(admin1 or cc))
 
 
 @lru_cache(maxsize=50_000)
-def _lookup_in(g, alternative: str, only_cc: str | None) -> tuple[tuple[Place, float], ...]:
-    """Memoised per loaded gazetteer: "X village", "X" and "the town of X" look up one spelling."""
+def _lookup_in(g, alternative: str, only_cc: str | None, hinted: bool = False) -> tuple[tuple[Place, float], ...]:
+    """Memoised per loaded gazetteer: "X village", "X" and "the town of X" look up one spelling.
+
+    A generic word that is the whole name ("At Tall", "Qasr") is looked up only with a province or country
+    hint: in running text it is a word, not a place."""
     ek, fk = exact_key(alternative), fold_key(alternative)
     lit = literal(alternative)
-    if len(lit.replace(" ", "")) < MIN_KEY_LEN or not_a_place_word(ek):
+    if len(lit.replace(" ", "")) < MIN_KEY_LEN or (not_a_place_word(ek) and not (hinted and ek in _GENERIC_KEYS)):
         return ()
     found: dict[int, tuple[Place, float]] = {}
     for p, form, derived, same_key, form_lit, own_name in g.by_keys(ek, fk, only_cc):
@@ -188,6 +191,9 @@ def _lookup_in(g, alternative: str, only_cc: str | None) -> tuple[tuple[Place, f
             base += MAIN_NAME_BONUS
         _keep_best(found, p, base - (EXACT - DERIVED if derived else 0.0))
     return tuple(found.values())
+
+
+_GENERIC_KEYS = frozenset(GENERIC.values())
 
 
 def _keep_best(found: dict[int, tuple[Place, float]], p: Place, base: float) -> None:
