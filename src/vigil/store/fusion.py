@@ -196,10 +196,15 @@ def admin1_key(name: str | None) -> str | None:
 def actor_keys(perpetrator: str | None, perpetrators: list[dict[str, Any]] | None = None) -> set[str]:
     """Filter keys of every actor an incident is attributed to, jointly ("Syrian government; Russia")
     or by any source, under its canonical name ("Russian forces" -> russia)."""
+    names = [perpetrator or ""] + [p.get("perpetrator") or "" for p in perpetrators or []]
+    return {_actor_key(part.strip()) for n in names for part in n.split(";")} - {""}
+
+
+@lru_cache(maxsize=16384)
+def _actor_key(name: str) -> str:
     from vigil.lexicon import canonical_actor
 
-    names = [perpetrator or ""] + [p.get("perpetrator") or "" for p in perpetrators or []]
-    return {ledger.plain(canonical_actor(part) or part) for n in names for part in n.split(";")} - {""}
+    return ledger.plain(canonical_actor(name) or name) if name else ""
 
 
 def _write_incident(conn: Connection, record: dict[str, Any]) -> None:

@@ -152,8 +152,9 @@ def _incident_query(f: IncidentFilter):
         from vigil.lexicon import canonical_actor
 
         key = ledger.plain(canonical_actor(f.perpetrator) or f.perpetrator)
-        q = q.where(incidents.c.id.in_(sa.select(incident_actors.c.incident_id)
-                                       .where(incident_actors.c.actor_key == key)))
+        # EXISTS, not IN: the date or type index narrows the incidents, and each is probed by primary key
+        q = q.where(sa.exists().where(incident_actors.c.incident_id == incidents.c.id,
+                                      incident_actors.c.actor_key == key))
     if f.type:
         q = q.where(incidents.c.type == f.type.strip().lower())
     if f.grade:
