@@ -173,3 +173,31 @@ def test_the_day_of_the_telling_is_not_the_day_of_the_act():
 def test_over_the_past_day_is_the_day_before_the_report():
     rep = run("Over the past day, shelling killed two people in Zelma village, the governor said.", "2022-05-16")
     assert by_place(rep)["Zelma"]["date"] == "2022-05-15"
+
+
+def test_civilians_killed_by_a_force_on_the_ground_with_no_method_is_a_shooting():
+    rep = run("On 5 May 2022, one civilian was killed by Taliban fighters in Garmsel village.")
+    assert by_place(rep)["Garmsel"]["type"] == "shooting"
+
+
+def test_an_abduction_by_gunmen_is_not_a_shooting():
+    rep = run("On 5 May 2022, unidentified gunmen abducted a trader in Orsk village.")
+    assert by_place(rep)["Orsk"]["type"] == "other"
+
+
+def test_explosions_counted_by_monitors_are_shelling():
+    rep = run("On 5 May 2022, monitors recorded 14 explosions near Velka.")
+    assert by_place(rep)["Velka"]["type"] == "shelling"
+
+
+def test_a_clash_with_one_named_side_has_no_perpetrator():
+    rep = run("On 6 May 2022, Taliban fighters clashed with local guards in Dorvan district.")
+    assert by_place(rep)["Dorvan"]["perpetrator"] is None
+
+
+def test_an_attack_on_police_after_a_bombing_is_typed_by_its_own_act():
+    rep = run("A car bomb killed two people in Timsa on Monday. Last week, armed men attacked police stations "
+              "in the towns of Arvel and Dunka.", "2022-05-10")
+    places = by_place(rep)
+    assert places["Timsa"]["type"] == "bombing"
+    assert places["Arvel"]["type"] == "ground_clash" and places["Dunka"]["type"] == "ground_clash"

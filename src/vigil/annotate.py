@@ -779,7 +779,18 @@ def event_types(sentence: str) -> list[str]:
         if any(t != "other" for _, _, t, _ in main):
             cues = main
     found = {t for _, _, t, _ in cues}
+    if "other" in {t for _, _, t, act in cues if act} and not {t for _, _, t, act in cues if act} & {"shooting"}:
+        found.discard("shooting")  # "gunmen abducted a trader": the act is the abduction, not a shooting
+    lower = sentence.lower()
+    if found & {"bombing"} and _OBSERVED_BLASTS.search(lower) and not _BOMB_WORDS.search(lower):
+        found = (found - {"bombing"}) | {"shelling"}  # "monitors recorded 40 explosions": fire, not a bomb
     return [t for t in _TYPE_ORDER if t in found and t != "other"] + (["other"] if "other" in found else [])
+
+
+# Explosions counted by observers along a front are incoming fire; a bomb is named as one.
+_OBSERVED_BLASTS = re.compile(r"\b(?:observed|recorded|heard|registered|counted)\b[^.;]{0,60}\bexplosions\b|"
+                              r"\bexplosions\b[^.;]{0,30}\b(?:were|was)\s+(?:observed|recorded|heard)")
+_BOMB_WORDS = re.compile(r"\b(?:bombs?|ied|ieds|car bomb|suicide|explosive device|landmines?|mines?|grenades?)\b")
 
 
 def generic_type(sentence: str) -> str | None:

@@ -150,11 +150,16 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         places = []  # "two killed in Kharkiv and Kherson oblasts": a total over regions
     injured_by_place, _ = pair_counts(s, places, "injured")
     date, precision = _sentence_date(s, doc.published) or ctx.date or (doc.published.isoformat(), "day")
-    kind = s.types[0] if s.types else (ctx.type or generic_type(s.text) or "other")
+    if s.types:
+        kind = s.types[0]
+    elif _MILITARY_TARGET.search(s.text) and has_act(s.text):
+        kind = "ground_clash"  # its own attack on troops or police (decision e), not the method told before
+    else:
+        kind = ctx.type or generic_type(s.text) or "other"
     perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
         perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
-    if only_mutual_acts(s.text) and len({m.canonical for m in s.actors}) >= 2:
+    if only_mutual_acts(s.text):
         perp = None  # "A clashed with B": both sides fought, neither is the one who did it
     sources = reporting_sources(s, country) or list(ctx.sources)
     provinces = [a for a in areas if is_admin1(a.name)]
@@ -177,6 +182,9 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         )
         if inc.type == "other" and not s.types and (inc.victims == "combatants" or _MILITARY_TARGET.search(s.text)):
             inc.type = "ground_clash"  # codebook decision e: an attack on troops with no method stated
+        elif inc.type == "other" and not s.types and inc.killed and inc.victims == "civilians" \
+                and _armed_on_the_ground(perp):
+            inc.type = "shooting"  # civilians killed by gunmen or a force on the ground, no method named
         if not localities:
             inc.location.geo_precision = "province"
         incidents.append(inc)
@@ -247,6 +255,14 @@ _NOBODY_KILLED = re.compile(
     r"(?:no|neither|nor|zero)\s+(?:(?:reported|known|human|immediate|civilian)\s+)?(?:casualties|deaths|fatalities|"
     r"dead|loss(?:es)?\s+of\s+life)|without\s+(?:any\s+)?(?:casualties|fatalities|deaths)|"
     r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities))\b", re.I)
+
+
+def _armed_on_the_ground(perp: str | None) -> bool:
+    """A force that kills face to face (an army, police, rebels, a militia), not a state striking from afar."""
+    from vigil.lexicon import actor_category
+
+    return bool(perp) and all(actor_category(p.strip()) in ("state_forces", "rebel", "jihadist", "militia")
+                              for p in perp.split(";"))
 
 
 # An attack on a military post, unit or vehicle (codebook decision e).

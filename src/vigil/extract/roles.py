@@ -12,6 +12,7 @@ _SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|report
                          r"denied|accused|blamed|documented|added|noted)\b", re.I)
 _SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
 _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
+                            r"attack(?:ed|ing|s)?|ambush(?:ed|ing)?|raid(?:ed|ing)?|storm(?:ed|ing)?|"
                             r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
                             r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
