@@ -226,6 +226,17 @@ def test_the_csv_download_is_the_selection(site):
     page.close()
 
 
+def test_the_api_docs_render_offline(site):
+    base, _, browser = site
+    page = browser.context.new_page()
+    page.goto(base + "docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/incidents" in p for p in paths)
+    page.close()
+    assert browser.outside == []
+
+
 def test_clicking_a_ceasefire_outlines_its_area_and_lists_its_violations(site):
     base, _, browser = site
     busiest = max(_api(base, "/api/ceasefires"), key=lambda c: c["violations"])
