@@ -201,3 +201,28 @@ def test_an_attack_on_police_after_a_bombing_is_typed_by_its_own_act():
     places = by_place(rep)
     assert places["Timsa"]["type"] == "bombing"
     assert places["Arvel"]["type"] == "ground_clash" and places["Dunka"]["type"] == "ground_clash"
+
+
+def test_a_truce_named_in_passing_covers_the_country():
+    rep = run("Bombings have grown in Pakistan since the Pakistani Taliban ended a ceasefire with the government "
+              "in November.")
+    cfs = rep["ceasefires"]
+    assert cfs and cfs[0]["area"] == "Pakistan" and "Pakistani Taliban" in cfs[0]["declared_by"]
+
+
+def test_a_truce_over_several_provinces_keeps_them_together():
+    rep = run("Jets kept bombing Lorvan and Tesk provinces despite the ceasefire agreement reached by Russia "
+              "and Turkey.", "2022-05-10")
+    assert rep["ceasefires"] and rep["ceasefires"][0]["area"] == "Lorvan and Tesk provinces"
+
+
+def test_two_truces_announced_on_different_days_stay_apart():
+    rep = run("On May 2, the council adopted a resolution demanding a ceasefire across Varnia. On May 4, the "
+              "Ostran government announced a daily five-hour humanitarian pause in Dorsk.", "2022-05-10")
+    assert len(rep["ceasefires"]) == 2
+
+
+def test_a_unilateral_truce_has_one_party():
+    rep = run("On Monday the RSF announced a unilateral ceasefire, a day after rejecting a plan proposed "
+              "by the United States.", "2022-05-10")
+    assert rep["ceasefires"][0]["declared_by"] == ["RSF"]

@@ -38,7 +38,7 @@ def extract_annotated(ann: Annotated) -> Report:
     for s in ann.sentences:
         _update_context(ctx, s, doc, country)
         if mentions_truce(s.text):
-            cf = extract_ceasefire(s, doc, region)
+            cf = extract_ceasefire(s, doc, region, country)
             if cf:
                 report.ceasefires.append(cf)
             if cf is None or cf.effective_until is None:

@@ -12,7 +12,7 @@ _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|arm
                            r"deal|accord|memorandum|zone)|humanitarian (?:pause|break)|halt to (?:the )?fighting|"
                            r"(?:suspend|halt)(?:s|ed|ing)?\s+(?:(?:its|their|all|military|offensive|combat)\s+)+operations|"
                            r"(?:stop|halt|paus)(?:s|ed|ing|e)?\s+(?:the\s+|its\s+|their\s+)?(?:operation|offensive)|"
-                           r"stand\s+down)s?\b", re.I)
+                           r"stand\s+down|cease\s+firing)s?\b", re.I)
 # "recorded 900 ceasefire violations": the truce is only the measure of the violence told
 _VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I)
 
@@ -53,7 +53,7 @@ _UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed
 _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to)\b", re.I)
 
 
-def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefire | None:
+def extract_ceasefire(s: Sentence, doc: Document, region: str | None, country: str | None = None) -> Ceasefire | None:
     """One ceasefire mention: who declared it, when it was announced, from and until when, where."""
     future = bool(_FUTURE_RX.search(s.text))
     took_effect = re.search(r"\b(?:came|went|took|entered)\s+(?:into\s+)?(?:force|effect)\b", s.text, re.I)
@@ -90,10 +90,20 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
             (future and _ANNOUNCE_RX.search(s.text)) or _JUST_ANNOUNCED_RX.search(s.text)):
         cf.announced_on = doc.published.isoformat()  # "has ordered a ceasefire": news of the day
     cf.declared_by = ceasefire_declarers(s)
+    if len(cf.declared_by) > 1 and _UNILATERAL.search(s.text):
+        cf.declared_by = cf.declared_by[:1]  # "X announced a unilateral truce, after rejecting Y's plan": X alone
     area_names = [p.name for p in s.places if not _overlaps(p.start, p.end, s.actors)
                   and not _ORG_WORDS.search(p.name) and p.name not in cf.declared_by]
     said_area = _TRUCE_AREA.search(s.text)
-    cf.area = _plain_area(said_area.group(1)) if said_area else (area_names[0] if area_names else region)
+    provinces = _PROVINCE_LIST.search(s.text)
+    if said_area:
+        cf.area = _plain_area(said_area.group(1))
+    elif provinces:
+        cf.area = provinces.group(0)  # "Idlib and Aleppo provinces"
+    elif not (cf.effective_from or cf.announced_on or cf.effective_until) and country:
+        cf.area = country  # a truce named in passing, with no day of its own: the country's
+    else:
+        cf.area = area_names[0] if area_names else region
     if not cf.declared_by and not (cf.effective_from or cf.announced_on or cf.effective_until):
         return None
     return cf
@@ -101,7 +111,14 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None) -> Ceasefi
 
 _TRUCE_AREA = re.compile(r"(?i:cease-?fire|truce|cessation of hostilities|armistice|pause)\b[^.;]{0,40}?"
                          r"\b(?i:in|across|for|throughout|covering)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}"
+                         r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Ramadan|Eid)\b)"
                          r"([A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+)*)")
+
+
+_UNILATERAL = re.compile(r"\bunilateral(?:ly)?\b", re.I)
+_PROVINCE_LIST = re.compile(r"\b[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+)*\s+and\s+[A-Z][\w'’-]+\s+(?:provinces|governorates|"
+                            r"regions|oblasts|states)\b")
 
 
 def _plain_area(name: str) -> str:
@@ -246,7 +263,7 @@ def fuzz_ratio(a: str, b: str) -> float:
 
 def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
     """Mentions of one truce: no conflicting dates, and shared declarers (or one mention names none)."""
-    for attr in ("effective_from", "effective_until"):
+    for attr in ("effective_from", "effective_until", "announced_on"):
         x, y = getattr(a, attr), getattr(b, attr)
         if x and y and x != y:
             return False
