@@ -15,26 +15,24 @@ from vigil.geo.admin import admin1_of
 from vigil.geo.names import ADMIN_WORDS, DISTRICT_WORDS
 from vigil.geo.names import bare_name, exact_key, hamlet_name
 
+@lru_cache(maxsize=1)
+def _words() -> dict[str, tuple[str, ...]]:
+    """The word lists of data/geo_words.tsv by group (not_a_place, place_type, facility, landmark, air...)."""
+    from importlib.resources import files
+
+    out: dict[str, list[str]] = {}
+    text = (files("vigil") / "data" / "geo_words.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            group, words = line.split("\t")
+            out.setdefault(group, []).extend(words.split())
+    return {g: tuple(ws) for g, ws in out.items()}
+
+
 # Words that look like capitalised places but are not (notes §2.4: Turkey->Turay, Tuesday->At Tuways).
-STOPWORDS = frozenset(exact_key(w) for w in """
-monday tuesday wednesday thursday friday saturday sunday
-january february march april may june july august september october november december
-syrian russian turkish iranian iraqi kurdish american israeli palestinian lebanese yemeni saudi
-afghan ukrainian arab arabic british french european western eastern northern southern
-regime government army forces military police ministry observatory coalition rebels militants
-civilians children women people villages village town city province countryside areas area
-north south east west northwest northeast southwest southeast central
-white helmets civil defence defense hospital school market mosque airport base brigade
-the a an he she it we they his her their this that these those mr mrs ms dr sir
-said says told added reported according
-un us eu nato isis isil daesh sdf hts fsa ypg pkk sohr snhr ocha unicef who afp ap bbc cnn reuters
-hamas hezbollah taliban houthi houthis wagner assad putin erdogan
-ahmed ahmad mohammed muhammad mohammad ali hassan hussein omar khaled khalid mahmoud mustafa ibrahim
-abdullah youssef yusuf saeed
-kafr deir dayr tell tall tal ain ayn umm abu bayt beit khirbet khirbat jabal jebel wadi ras bir qasr sheikh shaykh
-union human rights star sun raid blast deal summit mission media center centre save engineer university
-hill valley plain park port jazeera arabiya tass xinhua anadolu sputnik interfax kremlin pentagon
-""".split())
+STOPWORDS = frozenset(exact_key(w) for w in _words()["not_a_place"])
+
+
 @lru_cache(maxsize=1)
 def _english_function_words() -> frozenset[str]:
     """English function words ("many", "most", "ten"): towns abroad carry them as names or aliases."""
@@ -57,21 +55,15 @@ _LEADING = re.compile(
 # Lower-case only: "western Aleppo countryside" is an area, "West Bank" and "North Kivu" are names.
 _DIRECTION = re.compile(r"^(?:[Tt]he\s+)?(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|"
                         r"central|rural)\s+")
-_TRAILING_PLACE = {"village", "villages", "town", "city", "suburb", "suburbs", "neighbourhood", "neighborhood",
-                   "area", "camp", "idp", "refugee", "hamlet", "farms", "farm", "municipality", "quarter",
-                   "outskirts", "vicinity", "center", "centre", "downtown", "settlement", "ii", "iii", "iv",
-                   "hills", "hill", "mountain", "mountains", "desert", "island", "tower", "valley", "plain"}
+_TRAILING_PLACE = frozenset(_words()["place_type"])  # "X village", "X refugee camp"
 # Lower-case misspellings of these ("villae", "neighbourhod") count as them.
-_TYPO_TARGETS = ("village", "villages", "suburb", "neighbourhood", "neighborhood", "settlement", "mountain")
+_TYPO_TARGETS = _words()["typo_target"]
 # Facilities named after the town they stand by ("Tiyas Military Airbase", "Gharaz Prison"): the town is
 # a fair pin. Oil fields, plants and stations lie far from their namesakes and are left unresolved.
-_TRAILING_FACILITY = {"airbase", "airport", "base", "checkpoint", "prison", "military", "international", "army",
-                      "air", "barracks", "crossing"}
+_TRAILING_FACILITY = frozenset(_words()["facility"])
 # Landmarks that need not stand in the town they are named after ("Aleppo Thermal Power Plant", "Al Hail gas
 # field"): the remaining name counts only inside the hinted province.
-_LANDMARK = {"field", "fields", "oil", "gas", "oilfield", "gasfield", "power", "plant", "thermal", "station",
-             "pumping", "factory", "refinery", "dam", "bridge", "hospital", "school", "brigade", "division",
-             "regiment", "battalion", "artillery", "reserve", "compound", "silos", "mill", "plant", "company"}
+_LANDMARK = frozenset(_words()["landmark"])
 _TRAILING_ADMIN = set(ADMIN_WORDS) | {"governorates", "provinces"}
 _TRAILING_DISTRICT = set(DISTRICT_WORDS)
 
@@ -138,9 +130,8 @@ def parse_query(name: str) -> Query:
 # Airfields are indexed as "<core> airbase" whatever their official name ("Shayrat Air Base", "Tabqa
 # Airport"), and a mention with an air word ("Kuweires military airport") is looked up that way first.
 AIRFIELD_SUFFIX = " airbase"
-_AIR_WORDS = frozenset("airbase airport airfield air aerodrome airstrip heliport".split())
-_AIRFIELD_NOISE = _AIR_WORDS | frozenset("base international intl military regional domestic field municipal "
-                                         "the of".split())
+_AIR_WORDS = frozenset(_words()["air"])
+_AIRFIELD_NOISE = _AIR_WORDS | frozenset(_words()["airfield_noise"])
 
 
 def airfield_core(name: str) -> str:
