@@ -226,3 +226,12 @@ def test_a_unilateral_truce_has_one_party():
     rep = run("On Monday the RSF announced a unilateral ceasefire, a day after rejecting a plan proposed "
               "by the United States.", "2022-05-10")
     assert rep["ceasefires"][0]["declared_by"] == ["RSF"]
+
+
+def test_a_sentence_whose_only_act_word_is_a_stem_is_read():
+    rep = run("Troops on Thursday neutralised six insurgents and destroyed their camps at Gorva and Kelti villages "
+              "of Dunka district.", "2022-05-10")
+    places = by_place(rep)
+    assert {"Gorva", "Kelti"} <= set(places)
+    assert places["Gorva"]["type"] == "ground_clash"
+    assert any(t["killed"] == 6 for t in rep["totals"])

@@ -726,7 +726,7 @@ _VIOLENT_STEMS = ("bomb", "explo", "shell", "bombard", "perish", "murder", "ambu
 
 _CASUALTY_WORDS = frozenset("""kill killed killing kills dead died dies death deaths wounded wounding injured injuring
 injuries injury hurt casualty casualties bodies body corpses victims victim toll slain executed massacre massacred
-perished murdered beheaded fatalities lives""".split())
+perished murdered beheaded fatalities lives neutralised neutralized neutralising neutralizing""".split())
 
 
 def speaks_of_casualties(sentence: str) -> bool:
@@ -744,9 +744,14 @@ def is_violent(sentence: str) -> bool:
     words = _words(sentence)
     if not _VIOLENT_WORDS.isdisjoint(words) or "lost their lives" in sentence.lower():
         return True
-    if not _act_words().isdisjoint(words):
+    if not _act_words().isdisjoint(words) or any(w.startswith(_act_stems()) for w in words):
         return has_act(sentence)
     return any(w.startswith(_VIOLENT_STEMS) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _act_stems() -> tuple[str, ...]:
+    return tuple(s for s, (_, act) in _cues().stems.items() if act)
 
 
 @lru_cache(maxsize=1)
