@@ -386,11 +386,15 @@ def conflict_localities(data: Path, gnc_cities: dict, seen: dict[str, set],
             a1 = admin1_names.get((r["country"], city["admin1code"]))
             if a1:
                 votes[(r["country"], r["admin1_name"])][a1] += 1
-    crosswalk = {}
+    crosswalk, best_for = {}, {}
     for key, v in votes.items():
         top, n = max(v.items(), key=lambda t: t[1])
-        if n >= 0.6 * sum(v.values()):
-            crosswalk[key] = top
+        if n >= 0.6 * sum(v.values()) and n > best_for.get((key[0], top), (0, None))[0]:
+            best_for[(key[0], top)] = (n, key)
+    # One WOF province per name: a newer province still coded as its parent in GeoNames ("West Kordofan"
+    # towns carry South Kordofan's code) keeps its own name rather than merging into the parent.
+    for (cc, top), (_, key) in best_for.items():
+        crosswalk[key] = top
     rows, claimed = [], defaultdict(set)
     for r in raw:
         cc = r["country"]
