@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -48,19 +49,58 @@ def _read_documents(paths: list[str]):
     return docs, failed
 
 
+_ENGINE_HELP = "serial (this process) or dask (Dask workers: a local cluster, or --scheduler's)."
+_SCHEDULER_HELP = "With --engine dask: a running Dask scheduler (tcp://HOST:8786) instead of a local cluster."
+_WORKERS_HELP = ("With --engine dask: worker processes of the local cluster (default: one per core); with "
+                 "--scheduler, wait until this many workers have joined.")
+
+
+# shared by extract and ingest
+_ENGINE_OPT = typer.Option("serial", "--engine", help=_ENGINE_HELP)
+_SCHEDULER_OPT = typer.Option(None, "--scheduler", help=_SCHEDULER_HELP, metavar="ADDRESS")
+_WORKERS_OPT = typer.Option(None, "--workers", help=_WORKERS_HELP, metavar="N")
+
+
+@contextmanager
+def _engine(engine: str, scheduler: Optional[str], workers: Optional[int], docs: list):
+    """The engine's docs -> results function; a bad option or an unreachable scheduler exits 2 with one line."""
+    from vigil.engine import EngineError, open_engine
+
+    if engine == "dask" and docs:
+        _gazetteer_ready()  # built once here, not by every worker at once
+    stack = ExitStack()
+    try:
+        run = stack.enter_context(open_engine(engine if docs else "serial", scheduler if docs else None,
+                                              workers if docs else None))
+    except EngineError as e:
+        _fail(str(e))
+    with stack:
+        yield run
+
+
 @app.command()
 def extract(
     paths: list[str] = typer.Argument(..., help="Report files (.txt, .jsonl, .html) or folders."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one report per line) or json (one array)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    engine: str = _ENGINE_OPT,
+    scheduler: Optional[str] = _SCHEDULER_OPT,
+    workers: Optional[int] = _WORKERS_OPT,
 ) -> None:
     """Extract incidents, totals and ceasefires, one codebook object per report."""
-    from vigil.pipeline import process
+    from vigil.engine import Failed
 
     if format not in ("jsonl", "json"):
         raise typer.BadParameter("format must be jsonl or json", param_hint="--format")
     docs, failed = _read_documents(paths)
-    records = [r.to_dict() for r in _with_progress(docs, process, "extracting")]
+    records = []
+    with _engine(engine, scheduler, workers, docs) as run:
+        for doc, r in zip(docs, _with_progress(run(docs), len(docs), "extracting")):
+            if isinstance(r, Failed):
+                failed += 1
+                typer.echo(f"vigil: {doc.path or doc.doc_id}: extraction failed ({r.error})", err=True)
+            else:
+                records.append(r)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         if format == "json":
@@ -76,15 +116,14 @@ def extract(
         raise typer.Exit(1)
 
 
-def _with_progress(items: list, fn, label: str):
-    """Apply fn to each item, with a progress bar on stderr for long runs at a terminal."""
+def _with_progress(results, total: int, label: str):
+    """The results, with a progress bar on stderr for long runs at a terminal."""
     from rich.console import Console
     from rich.progress import track
 
     console = Console(stderr=True)
-    show = len(items) >= 50 and console.is_terminal
-    for item in track(items, description=label, console=console, transient=True, disable=not show):
-        yield fn(item)
+    show = total >= 50 and console.is_terminal
+    yield from track(results, total=total, description=label, console=console, transient=True, disable=not show)
 
 
 # ---- evaluation commands (eval) ------------------------------------------
@@ -306,11 +345,16 @@ def _fail(message: str, code: int = 2) -> None:
 def ingest(
     paths: list[str] = typer.Argument(..., help="Report files (.txt, .jsonl, .html) or folders."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+    engine: str = _ENGINE_OPT,
+    scheduler: Optional[str] = _SCHEDULER_OPT,
+    workers: Optional[int] = _WORKERS_OPT,
 ) -> None:
     """Read, extract and store reports; fuse incidents, merge ceasefires, flag violations.
-    The summary says what this run added, how many incidents lack coordinates and which names."""
+    The summary says what this run added, how many incidents lack coordinates and which names.
+    With --engine dask, extraction runs on Dask workers; storing and fusing stay here."""
     docs, read_failed = _read_documents(paths)
-    summary = _ingest_documents(docs, db)
+    with _engine(engine, scheduler, workers, docs) as run:
+        summary = _ingest_documents(docs, db, run=run)
     summary.read += read_failed
     summary.failed += read_failed
     typer.echo(summary.line(), err=True)
@@ -339,27 +383,25 @@ def _gazetteer_ready() -> None:
         gazetteer.load()
 
 
-def _ingest_documents(docs: list, db: Optional[str], sample: bool = False):
-    """Extract, geocode and store documents, with a progress bar on long runs; returns the store's summary."""
+def _ingest_documents(docs: list, db: Optional[str], sample: bool = False, run=None):
+    """Extract (with `run`, the engine; serial by default), geocode and store documents, with a progress
+    bar on long runs; returns the store's summary."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from vigil.pipeline import process
+    from vigil.engine import Failed, process_documents
     from vigil.store import ingest_reports
 
     failed_processing = []
     if docs:
         _gazetteer_ready()
+    run = run or process_documents
 
     def report_dicts():
-        for doc in docs:
-            try:
-                d = process(doc).to_dict()
-            except KeyboardInterrupt:
-                raise
-            except Exception as e:  # the extractor must not stop the run
+        for doc, d in zip(docs, run(docs)):
+            if isinstance(d, Failed):  # the extractor must not stop the run
                 failed_processing.append(doc)
-                typer.echo(f"vigil: {doc.path or doc.doc_id}: extraction failed ({type(e).__name__}: {e})", err=True)
+                typer.echo(f"vigil: {doc.path or doc.doc_id}: extraction failed ({d.error})", err=True)
                 continue
             d["text"] = doc.text
             d["source_path"] = doc.path or doc.doc_id

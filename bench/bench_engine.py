@@ -1,0 +1,104 @@
+"""Extraction throughput of the serial engine against the Dask engine with 1 and 2 workers.
+
+The corpus is the bundled sample reports repeated (each copy with its own doc_id) to about
+--reports reports; with --varied, bench_extract's synthetic reports instead (no two alike).
+What is timed is `vigil.pipeline.process` over the whole corpus as `vigil extract` runs it:
+serially in this process, or through `vigil.engine.map_on_client` on a LocalCluster of N
+worker processes with one thread each, documents shipped to the workers and report dicts
+shipped back in input order. Cluster start and the once-per-worker warm-up (lexicon automaton,
+gazetteer index) are excluded and printed apart; the serial engine is warmed first as well.
+
+The figures depend on what else runs on the machine: the load average is printed with them.
+
+    python bench/bench_engine.py [--reports 1000] [--workers 1 2] [--repeat 2] [--varied]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # run from a checkout without installing
+
+from dataclasses import replace  # noqa: E402
+
+from vigil.engine import dask_client, map_on_client, warm_up  # noqa: E402
+from vigil.model import Document  # noqa: E402
+from vigil.pipeline import process  # noqa: E402
+from vigil.read import read_paths  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "vigil" / "samples" / "docs"
+
+
+def sample_corpus(n: int) -> list[Document]:
+    """The sample reports repeated to n documents, each copy with a doc_id of its own."""
+    docs = [d for d in read_paths([SAMPLES]) if isinstance(d, Document)]
+    if not docs:
+        sys.exit(f"no sample reports under {SAMPLES}")
+    return [replace(docs[i % len(docs)], doc_id=f"{docs[i % len(docs)].doc_id}-{i // len(docs)}")
+            for i in range(n)]
+
+
+def time_serial(docs: list[Document]) -> float:
+    start = time.perf_counter()
+    for d in docs:
+        process(d).to_dict()
+    return time.perf_counter() - start
+
+
+def time_dask(client, docs: list[Document]) -> float:
+    start = time.perf_counter()
+    n = sum(1 for _ in map_on_client(client, docs))
+    assert n == len(docs)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each engine; the best is kept")
+    ap.add_argument("--varied", action="store_true", help="bench_extract's synthetic reports, not the samples")
+    args = ap.parse_args()
+
+    if args.varied:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_extract import synthetic_reports
+
+        docs = synthetic_reports(args.reports, 2000, seed=7)
+        corpus = "synthetic ~2 KB reports (bench_extract)"
+    else:
+        docs = sample_corpus(args.reports)
+        corpus = f"the {len({d.text for d in docs})} bundled sample reports repeated"
+    kb = sum(len(d.text) for d in docs) / len(docs) / 1000
+    print(f"corpus: {len(docs)} reports, {corpus}, {kb:.1f} KB on average")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start "
+          "(other processes share the cores: figures vary from run to run)")
+
+    t0 = time.perf_counter()
+    warm_up()
+    print(f"serial warm-up (lexicons, gazetteer): {time.perf_counter() - t0:.1f} s")
+    serial = min(time_serial(docs) for _ in range(args.repeat))
+    rows = [("serial", 1, serial)]
+    for n in args.workers:
+        t0 = time.perf_counter()
+        with dask_client(workers=n) as client:
+            client.wait_for_workers(n)
+            client.run(lambda: None)  # the warm-up plugin has run on every worker
+            started = time.perf_counter() - t0
+            best = min(time_dask(client, docs) for _ in range(args.repeat))
+        print(f"dask, {n} worker(s): cluster start and warm-up {started:.1f} s (not timed below)")
+        rows.append((f"dask, {n} worker{'s' if n > 1 else ''}", n, best))
+
+    print()
+    print(f"{'engine':<16} {'seconds':>8} {'reports/s':>10} {'speed-up':>9} {'efficiency':>11}")
+    for name, n, seconds in rows:
+        speed_up = serial / seconds
+        print(f"{name:<16} {seconds:>8.2f} {len(docs) / seconds:>10.0f} {speed_up:>8.2f}x {speed_up / n:>10.0%}")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (best of {args.repeat} runs per engine)")
+
+
+if __name__ == "__main__":
+    main()
