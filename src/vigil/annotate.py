@@ -769,7 +769,7 @@ _DATE_TRIGGER = re.compile(
     r"hours?|days?|weeks?|months?|years?|weekend|night|morning|afternoon|evening|dawn|midnight)\b|"
     r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}\b")
 _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt|suspend|"
-                            r"stand down|humanitarian break|stop", re.I)
+                            r"stand down|humanitarian break|cease firing", re.I)
 
 
 def event_types(sentence: str) -> list[str]:

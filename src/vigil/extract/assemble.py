@@ -134,6 +134,11 @@ def _absorb(into: Incident, other: Incident) -> None:
 
 
 
+def _may_deny(text: str) -> bool:
+    low = text.lower()
+    return "no" in low or "neither" in low or "without" in low or "zero" in low
+
+
 def zero_tolls_said_apart(report: Report, sentences: list) -> None:
     """"No fatalities were reported" in its own sentence: the incidents it speaks of had a toll of 0.
 
@@ -141,7 +146,7 @@ def zero_tolls_said_apart(report: Report, sentences: list) -> None:
     one only those told in the sentence just before it."""
     from vigil.extract.incidents import _NOBODY_KILLED
 
-    said = [s for s in sentences if not s.headline and _NOBODY_KILLED.search(s.text)
+    said = [s for s in sentences if not s.headline and _may_deny(s.text) and _NOBODY_KILLED.search(s.text)
             and not any(c.role == "killed" for c in s.counts)]
     if not said:
         return

@@ -17,8 +17,15 @@ _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|arm
 _VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I)
 
 
+_TRUCE_KEYS = ("cease", "truce", "hostilit", "armistice", "escalation", "humanitarian", "halt", "suspend", "stop",
+               "paus", "stand down")
+
+
 def mentions_truce(text: str) -> bool:
     """Does the sentence speak of a truce itself (not only count its violations)?"""
+    low = text.lower()
+    if not any(k in low for k in _TRUCE_KEYS):
+        return False  # the cheap test first: most sentences name no truce
     return any(not _VIOLATIONS_AFTER.match(text, m.end()) for m in _CEASEFIRE_RX.finditer(text))
 
 
