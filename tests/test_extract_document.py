@@ -235,3 +235,12 @@ def test_a_sentence_whose_only_act_word_is_a_stem_is_read():
     assert {"Gorva", "Kelti"} <= set(places)
     assert places["Gorva"]["type"] == "ground_clash"
     assert any(t["killed"] == 6 for t in rep["totals"])
+
+
+def test_a_village_with_a_namesake_abroad_does_not_decide_the_country():
+    from vigil.annotate import annotate
+    from vigil.extract.incidents import report_country
+
+    doc = Document("t", date(2022, 5, 10), "Shelling hit Dimashq province on Monday. Clashes erupted in Sharjah "
+                                            "village in the western countryside of Dimashq province.")
+    assert report_country(annotate(doc)) == "Syria"

@@ -115,8 +115,8 @@ def report_country(ann: Annotated) -> str | None:
         if s.violent:
             for p in s.places:
                 c = country_of_place(p.name)
-                if c:
-                    counts[c] += 2 * lead
+                if c:  # a province is strong evidence; one village may have a namesake abroad
+                    counts[c] += (3 if is_admin1(p.name) else 1) * lead
     return counts.most_common(1)[0][0] if counts else None
 
 
