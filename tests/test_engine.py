@@ -127,3 +127,33 @@ def test_bad_engine_options_exit_2_with_one_line(tmp_path):
                         (("--engine", "dask", "--workers", "0"), "at least 1")):
         result = _run("extract", str(tmp_path / "a.txt"), *args)
         assert result.exit_code == 2 and words in result.stderr, result.stderr
+
+
+def _wait_gone(client, address: str) -> None:
+    """Wait (at most 30 s) until the scheduler has seen the worker at `address` go."""
+    import time
+
+    for _ in range(300):
+        if address not in client.nthreads():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{address} still listed")
+
+
+def test_a_worker_killed_mid_run_loses_nothing(scheduler):
+    """The scheduler reruns the dead worker's batches elsewhere; every report comes back, in order."""
+    import os
+    import signal
+
+    from distributed import Client
+
+    docs = [Document(f"k{i}", date(2021, 6, 1 + i % 28), f"Shelling killed {i + 2} people in Ariha on Monday "
+                     f"and wounded {i + 5} more, medics said. " * 3) for i in range(120)]
+    with Client(scheduler) as client:
+        results = map_on_client(client, docs, window=6)
+        first = next(results)
+        victim, pid = sorted(client.run(os.getpid).items())[0]
+        os.kill(pid, signal.SIGKILL)  # mid-run: the other batches are in flight or queued
+        rest = list(results)
+        _wait_gone(client, victim)
+    assert [first] + rest == list(process_documents(docs))
