@@ -433,6 +433,9 @@ _NOT_STRUCK_BEFORE = re.compile(
 
 def _mark_places_not_struck(sentence: str, base: int, places: list[PlaceMention]) -> None:
     """A launch site, a person's origin, the seat of an office: a reference, not the incident's place."""
+    low = sentence.lower()
+    if not any(k in low for k in ("from", "based", "stationed", "headquartered", "month", "festival")):
+        return
     for p in places:
         if p.level in ("locality", "area") and _NOT_STRUCK_BEFORE.search(sentence, max(0, p.start - base - 60),
                                                                           p.start - base):
@@ -676,10 +679,21 @@ _BACKGROUND = re.compile(r"\b(?:amid|amidst|accompanied by|coincid(?:ed|ing) wit
                          r"with the (?:support|cover|help) of|under (?:the )?cover of|where|while)\b", re.I)
 
 
+@lru_cache(maxsize=1)
+def _cue_gate() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every word that can start a cue, and every stem: a sentence with none of them has no cue."""
+    cues = _cues()
+    return frozenset(cues.words) | frozenset(p[0] for p in cues.pairs), tuple(cues.stems)
+
+
 @lru_cache(maxsize=4096)
 def cue_mentions(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Every cue in the sentence: (start, end, type or "-", is an act), in text order (memoised: the
     gate, the typing and the act tests all read the same sentence)."""
+    firsts, stems = _cue_gate()
+    words = _words(sentence)
+    if firsts.isdisjoint(words) and not any(w.startswith(stems) for w in words):
+        return ()
     cues = _cues()
     lower = sentence.lower()
     toks = [(m.start(), m.end(), m.group()) for m in _CUE_WORD.finditer(lower)]
@@ -699,6 +713,7 @@ def cue_mentions(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
     return tuple(sorted(set(out)))
 
 
+@lru_cache(maxsize=4096)
 def only_mutual_acts(sentence: str) -> bool:
     """Is every act the sentence tells one that both sides fought ("clashes between A and B")?"""
     cues = _cues()
@@ -778,7 +793,9 @@ def event_types(sentence: str) -> list[str]:
     Cues in a scene-setting clause ("clashed with rebels amid airstrikes") count only when the act
     itself names no method."""
     cues = [c for c in cue_mentions(sentence) if c[2] != "-"]
-    m = _BACKGROUND.search(sentence)
+    if not cues:
+        return []
+    m = _BACKGROUND.search(sentence) if len({c[2] for c in cues}) > 1 else None
     if m:
         main = [c for c in cues if c[0] < m.start()]
         if any(t != "other" for _, _, t, _ in main):
