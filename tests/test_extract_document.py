@@ -244,3 +244,25 @@ def test_a_village_with_a_namesake_abroad_does_not_decide_the_country():
     doc = Document("t", date(2022, 5, 10), "Shelling hit Dimashq province on Monday. Clashes erupted in Sharjah "
                                             "village in the western countryside of Dimashq province.")
     assert report_country(annotate(doc)) == "Syria"
+
+
+def test_a_counted_band_that_attacks_is_the_attacker():
+    rep = run("On 4 May 2022, about 150 suspected Fulani militias attacked Kuro village in Darma LGA. "
+              "One resident was killed.", "2022-05-04")
+    assert by_place(rep)["Kuro"]["perpetrator"] == "Fulani militants"
+
+
+def test_counted_victims_are_never_the_attacker():
+    rep = run("Three Malian soldiers were killed in Dosso on Friday.", "2022-05-08")
+    assert by_place(rep)["Dosso"]["perpetrator"] is None
+
+
+def test_the_force_whose_attack_was_repelled_is_the_perpetrator():
+    rep = run("On 2 May 2022, government fighters thwarted pro-Houthi incursions in Wadi Kurr.", "2022-05-02")
+    assert by_place(rep)["Wadi Kurr"]["perpetrator"] == "Houthis"
+    rep = run("On 2 May 2022, army units repelled an attack of al-Shabaab fighters on Dalmo base.", "2022-05-02")
+    assert by_place(rep)["Dalmo"]["perpetrator"] == "al-Shabaab"
+
+
+def test_grenade_launchers_fired_at_positions_are_a_ground_clash():
+    assert event_types("Rebels fired grenade launchers at army positions near Orsk.")[0] == "ground_clash"

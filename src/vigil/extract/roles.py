@@ -19,10 +19,15 @@ _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoo
                             r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out)\b", re.I)
 _CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
-                                r"assaults?|bombardment|ambush)\b", re.I)
+                                r"assaults?|bombardment|ambush|incursions?|advances?|infiltration)\b", re.I)
+_COUNT_BEFORE = re.compile(r"\b\d+\s+(?:[a-z-]+\s+)?$")
 _HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|captured|backed|supported|"
                             r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
-_AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom|\b(?:attacks?|assaults?|incursions?|offensive|advance|infiltration)\s+of)"
+                           r"\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+# "repelled an attack by X", "thwarted X incursions": the defenders are named first, the attacker after.
+_REPELLED = re.compile(r"\b(?:repell?ed|repuls(?:ed|ing)|thwart(?:ed|ing)|foil(?:ed|ing)|fended\s+off|beat\s+back|"
+                       r"fought\s+off|pushed\s+back|repel(?:ling|s)?)\b", re.I)
 
 
 # A country or nationality that only says where: "Ukraine's Kharkiv region", "the Ukrainian city of Dnipro".
@@ -68,9 +73,10 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
             continue
         if _SAID_AFTER.match(after) and not _AGENT_BEFORE.search(before):
             continue
-        if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before):
-            continue
-        if any(c.start <= m.start and m.end <= c.end for c in s.counts):
+        if _VICTIM_BEFORE.search(before) and not _AGENT_BEFORE.search(before) \
+                and not (_COUNT_BEFORE.search(before) and _attacks_actively(after)):
+            continue  # "killing 5 soldiers"; but "some 200 militiamen stormed ..." are the attackers
+        if any(c.start <= m.start and m.end <= c.end for c in s.counts) and not _attacks_actively(after):
             continue  # "Thirty-three Turkish soldiers were killed": the counted, not the attacker
         if _HOLDER_BEFORE.search(before):
             continue
@@ -79,6 +85,9 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
         if m.category == "unknown" and not (_AGENT_BEFORE.search(before) or _ATTACKS_AFTER.match(after)):
             continue  # "Police found a body": a vague name acts only when the sentence says it attacked
         agents.append(m)
+    repelled = _REPELLED.search(text)
+    if repelled and any(m.start - base > repelled.end() for m in agents):
+        agents = [m for m in agents if m.start - base > repelled.end()]  # the attack repelled is the act
     names = [_resolved_actor(m.canonical, country) for m in agents]
     agents = [m for m, n in zip(agents, names) if n]
     names = [n for n in names if n]
@@ -98,6 +107,14 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
 _WEAPON_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:shelling|shells|artillery|air\s*strikes?|airstrikes?|strikes?|"
                            r"drones?|warplanes?|jets?|missiles?|rockets?|bombardment|raids?|aircraft|helicopters?|"
                            r"gunboats?|tanks?)\b", re.I)
+
+
+_PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:were|was|are|is|been|being|got)\s", re.I)
+
+
+def _attacks_actively(after: str) -> bool:
+    """"200 gunmen stormed ...", not "four soldiers were killed": the counted are the ones acting."""
+    return bool(_ATTACKS_AFTER.match(after)) and not _PASSIVE_AFTER.match(after)
 
 
 def _nationality_with_weapon(s: Sentence) -> list[str]:
