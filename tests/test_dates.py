@@ -316,3 +316,12 @@ def test_month_name_inside_a_place_name_is_not_a_date():
     from vigil.dates import find_dates
 
     assert find_dates("Two raids hit the village of Mays al-Jabal.", dt.date(2024, 5, 21)) == []
+
+
+def test_a_date_inside_a_name_is_not_a_date():
+    import datetime as dt
+
+    from vigil.dates import find_dates
+    assert find_dates("the blast hit the 14th July Bridge", dt.date(2021, 9, 1)) == []
+    assert [m.date for m in find_dates("on the 14th of July rebels attacked", dt.date(2021, 9, 1))] \
+        == [dt.date(2021, 7, 14)]

@@ -266,3 +266,20 @@ def test_the_force_whose_attack_was_repelled_is_the_perpetrator():
 
 def test_grenade_launchers_fired_at_positions_are_a_ground_clash():
     assert event_types("Rebels fired grenade launchers at army positions near Orsk.")[0] == "ground_clash"
+
+
+def test_a_year_of_background_does_not_date_the_attacks_told_after_it():
+    rep = run("This year, militants killed hundreds of people in Karvo. Gunmen stormed a checkpoint in Ulden, "
+              "killing four policemen.", "2021-10-15")
+    assert by_place(rep)["Ulden"]["date"] == "2021-10-15"
+
+
+def test_a_date_that_names_a_unit_is_not_the_day_of_the_attack():
+    rep = run("On Saturday, a suicide bomber struck the 26th March Brigade base in Harda, killing six soldiers.",
+              "2021-10-17")
+    assert by_place(rep)["Harda"]["date"] == "2021-10-16"
+
+
+def test_the_owner_of_a_house_is_not_a_place():
+    rep = run("On 3 October, gunmen attacked the house of Yusuf Abdi Warsame in Dorow town.", "2021-10-05")
+    assert set(by_place(rep)) == {"Dorow"}

@@ -484,9 +484,15 @@ def _close_list(sentence: str, members: list[int], found: dict[int, PlaceMention
 _CUE_WORDS = set("""in at on near outside around into inside across from toward towards hit hitting struck striking
 targeted targeting targets bombed bombing shelled shelling pounded pounding attacked attacking raided stormed
 besieged of villages towns between reached entered""".split())
-_OFFICE_NOUNS = set("""governor governors mayor mayors president minister ministers prime head chief leader people
-citizens residents government governments ambassador embassy consul envoy king emir prince representative
-spokesman spokeswoman foreign ministry parliament""".split())
+def _office_nouns() -> frozenset[str]:
+    """Nouns after which "of X" names a person, an office or a people (data/not_place_before_of.txt)."""
+    from vigil.lexicon import DATA_DIR
+
+    lines = (DATA_DIR / "not_place_before_of.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_OFFICE_NOUNS = _office_nouns()
 _LIST_CUE_WORDS = {"including", "like", "as"}  # "towns including X", "villages such as X"
 _PLACE_NOUNS_PLURAL = {"villages", "towns", "cities", "areas", "neighbourhoods", "neighborhoods", "districts"}
 _SKIPPED_BEFORE_NAME = set("""northern southern eastern western central north-eastern northeastern north-western

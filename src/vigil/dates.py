@@ -699,6 +699,19 @@ def _as_date(published: dt.date | dt.datetime) -> dt.date:
     return published.date() if isinstance(published, dt.datetime) else published
 
 
+_THE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+\Z")
+_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+)")
+_NOT_NAME_WORDS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+
+
+def _part_of_a_name(text: str, start: int, end: int) -> bool:
+    """"the 12th April Brigade", "the 6 October Bridge": a date that names a unit, a street, a square."""
+    if not (text[start:start + 4].lower() == "the " or _THE_BEFORE.search(text, max(0, start - 6), start)):
+        return False
+    after = _NAME_AFTER.match(text, end)
+    return bool(after) and after.group().strip() not in _NOT_NAME_WORDS
+
+
 def find_dates(text: str, published: dt.date, prefer: str = "past") -> list[DateMention]:
     """All date mentions in `text`, in text order and non-overlapping, resolved against `published`.
 
@@ -712,6 +725,8 @@ def find_dates(text: str, published: dt.date, prefer: str = "past") -> list[Date
     found = _join_ranges(text, _non_overlapping(_candidates(text, published, prefer)))
     mentions = []
     for start, end, value in found:
+        if _part_of_a_name(text, start, end):
+            continue
         start, value = _apply_since(text, start, value, published)
         mentions.append(DateMention(start, end, text[start:end], *value))
     return mentions

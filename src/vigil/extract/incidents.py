@@ -38,8 +38,8 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
     if srcs:
         ctx.sources = srcs
     d = _sentence_date(s, doc.published)
-    if d and s.places and not _weak_sentence(s):
-        ctx.date = d  # only a sentence about an attack dates the ones told after it
+    if d and d[1] != "year" and s.places and not _weak_sentence(s):
+        ctx.date = d  # only a sentence about an attack dates the ones told after it; "this year" is a period
     admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
     if admin:
         ctx.admin1 = admin
