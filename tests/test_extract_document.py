@@ -283,3 +283,27 @@ def test_a_date_that_names_a_unit_is_not_the_day_of_the_attack():
 def test_the_owner_of_a_house_is_not_a_place():
     rep = run("On 3 October, gunmen attacked the house of Yusuf Abdi Warsame in Dorow town.", "2021-10-05")
     assert set(by_place(rep)) == {"Dorow"}
+
+
+def test_a_named_attacker_wins_over_a_vague_one_for_the_same_incident():
+    rep = run("Taliban militants attacked a checkpoint in Garmo district on Saturday, killing six policemen. "
+              "The insurgents carried out the attack on the checkpoint in Garmo district, an official said.",
+              "2021-03-27")
+    assert by_place(rep)["Garmo"]["perpetrator"] == "Taliban"
+
+
+def test_a_force_named_on_its_buildings_is_the_target():
+    rep = run("Last week, armed men attacked police stations in the municipalities of Orvo and Tesca.",
+              "2023-09-20")
+    assert {i["perpetrator"] for i in rep["incidents"]} == {None}
+
+
+def test_troops_that_neutralise_fighters_are_the_attackers():
+    rep = run("Troops on Thursday neutralised five Boko Haram fighters at Kulma village in Borno.", "2019-01-04")
+    assert by_place(rep)["Kulma"]["perpetrator"] == "Nigerian Army"
+
+
+def test_a_neighbouring_state_named_as_a_border_is_not_the_attacker():
+    rep = run("A coalition airstrike hit a market in Harja, which lies on the border with Saudi Arabia, "
+              "killing nine people.", "2017-11-01")
+    assert by_place(rep)["Harja"]["perpetrator"] != "Saudi Arabia"

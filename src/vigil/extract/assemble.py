@@ -5,6 +5,7 @@ import re
 
 from vigil.model import Incident, Report, Total
 from vigil.extract.places import _fold, _in_gazetteer
+from vigil.extract.roles import _only_vague
 
 def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
     """A province-level toll whose villages the report names is a total, not an incident."""
@@ -124,6 +125,8 @@ def _absorb(into: Incident, other: Incident) -> None:
     for attr in ("injured", "children_killed", "women_killed", "perpetrator", "location"):
         if getattr(into, attr) is None:
             setattr(into, attr, getattr(other, attr))
+    if other.perpetrator and _only_vague(into.perpetrator) and not _only_vague(other.perpetrator):
+        into.perpetrator = other.perpetrator  # "insurgents" in one sentence, "Taliban militants" in another
     if into.type == "other":
         into.type = other.type
     for src in other.sources:

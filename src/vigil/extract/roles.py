@@ -16,7 +16,9 @@ _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|woun
                             r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
                             r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
-                            r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out)\b", re.I)
+                            r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out|"
+                            r"neutrali[sz]ed|eliminated|overran|captured|seized|took control|dislodged|"
+                            r"repell?ed|repulsed|thwarted|foiled|bombarded|pounded|gunned down|stabbed)\b", re.I)
 _CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
                                 r"assaults?|bombardment|ambush|incursions?|advances?|infiltration)\b", re.I)
@@ -35,7 +37,11 @@ _NAMES_A_PLACE = re.compile(r"(?:['’]s\s+(?:(?:[a-z-]+\s+){0,2}(?:region|provi
                             r"village|capital|border|territory|coast|port|countryside|district)\b|[A-Z][a-z])"
                             r"|\s+(?:[a-z-]+\s+)?(?:city|town|village|region|province|oblast|port|capital|"
                             r"territory|border\s+town)\s+of\b)")
-_IN_PLACE_BEFORE = re.compile(r"\b(?:in|of|across|inside|into|throughout|near|to)\s+(?:the\s+)?(?:[a-z-]+\s+)?$", re.I)
+_IN_PLACE_BEFORE = re.compile(r"\b(?:in|of|across|inside|into|throughout|near|to|border\s+with|bordering)\s+"
+                              r"(?:the\s+)?(?:[a-z-]+\s+)?$", re.I)
+# "police stations", "army posts": the force's buildings are what was attacked, not who attacked.
+_FACILITY_AFTER = re.compile(r"\s+(?:stations?|posts?|outposts?|headquarters|checkpoints?|bases?|barracks|academy|"
+                             r"compounds?|buildings?|facilit(?:y|ies)|camps?|vehicles?|convoys?)\b", re.I)
 
 
 def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
@@ -60,6 +66,8 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
         after = text[m.end - base:]
         if m.text != m.canonical and any(p.start == m.start and p.level in ("locality", "area") for p in s.places):
             continue  # "near the capital Damascus": the city, not its government
+        if _FACILITY_AFTER.match(text, m.end - base):
+            continue
         if m.category == "state" and _NAMES_A_PLACE.match(text, m.end - base) \
                 and not _ATTACK_NOUN_AFTER.match(after):
             continue  # "Ukraine's Kharkiv region", "the Ukrainian city of Dnipro": where, not who
