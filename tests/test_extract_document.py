@@ -307,3 +307,24 @@ def test_a_neighbouring_state_named_as_a_border_is_not_the_attacker():
     rep = run("A coalition airstrike hit a market in Harja, which lies on the border with Saudi Arabia, "
               "killing nine people.", "2017-11-01")
     assert by_place(rep)["Harja"]["perpetrator"] != "Saudi Arabia"
+
+
+def test_a_blame_statement_names_the_attacker_of_an_unattributed_strike():
+    rep = run("A rocket hit a football pitch in Tesmil on Saturday, killing ten children. "
+              "Officials blamed Hezbollah for the attack.", "2024-07-28")
+    assert by_place(rep)["Tesmil"]["perpetrator"] == "Hezbollah"
+    rep = run("A rocket hit a football pitch in Tesmil on Saturday, killing ten children. "
+              "The army blamed the attack on Hezbollah.", "2024-07-28")
+    assert by_place(rep)["Tesmil"]["perpetrator"] == "Hezbollah"
+
+
+def test_disputed_blame_names_no_attacker():
+    rep = run("A rocket hit a market in Tesmil on Saturday, killing ten people. Hezbollah and Israel "
+              "blamed each other for the attack.", "2024-07-28")
+    assert by_place(rep)["Tesmil"]["perpetrator"] is None
+
+
+def test_a_village_named_after_its_region_is_the_place():
+    rep = run("A rocket struck the occupied Varo Heights village Tesmil on Saturday, killing four.", "2024-07-28")
+    assert "Tesmil" in by_place(rep)
+    assert "Varo Heights" not in by_place(rep)

@@ -354,7 +354,7 @@ Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Jewish Jews Alaw
 Hazara Pashtun Tuareg Turkmen Assyrian Armenian Coptic Catholic Orthodox Western Eastern Northern Southern Central
 Mr Mrs Ms Dr General Gen Col Lt Capt Major Sheikh Imam UN NATO EU US UK USA OSCE SMM ICRC UNICEF WHO MSF HRW
 Amnesty Friday's Saturday's Sunday's Monday's Tuesday's Wednesday's Thursday's Home News World Middle East Africa
-Asia Europe Photo Video Read More Related Articles Source Update Breaking Local Media Center Department
+Asia Europe Photo Image Picture Caption Credit Video Read More Related Articles Source Update Breaking Local Media Center Department
 """.split()}
 
 
@@ -372,6 +372,12 @@ _THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|vi
                             rf"quarter|hamlet)\b")
 
 
+_KIND_THEN_NAME = re.compile(r"\s+(?:village|town|city|hamlet|camp|neighbou?rhood|district)\s+[A-Z][a-z]")
+_NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
+_KIND_WORDS_GATE = re.compile(r"[a-z] (?:village|town|city|hamlet|camp|neighbou?rhood|district) [A-Z]")
+_NAME_KIND_NAME = re.compile(rf"\b({_NAME})\s+(?:village|town|city|hamlet|camp|neighbou?rhood|district)\s+({_NAME})")
+
+
 def find_places(sentence: str, base: int = 0, exclude: list | None = None,
                 counts: list | None = None) -> list[PlaceMention]:
     """Candidate place names introduced by a cue ("in X", "the village of X", "X's Y village", lists).
@@ -380,9 +386,11 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     country names and demonyms ("the southern Ukrainian city of X")."""
     found: dict[int, PlaceMention] = {}
     for m in _THE_NAME_KIND.finditer(sentence):
-        name = _trim_name(m.group(1))
+        start, name, _ = _strip_leading_words(m.start(1), m.group(1))
+        name = _trim_name(name)
+        level = "container" if _NAME_NEXT.match(sentence, m.end()) else "locality"  # "the Golan village Tesmil"
         if _plausible(name):
-            found[m.start(1)] = PlaceMention(m.start(1) + base, m.start(1) + len(name) + base, name, "locality")
+            found[start] = PlaceMention(start + base, start + len(name) + base, name, level)
     for m in (_POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ()):
         outer, inner = m.group(1), m.group(2)
         if _plausible(outer) and _plausible(inner):
@@ -390,6 +398,11 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
             found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, level, outer,
                                              called_locality=bool(_LOCALITY_AFTER.match(sentence, m.end(2))))
             found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
+    for m in (_NAME_KIND_NAME.finditer(sentence) if _KIND_WORDS_GATE.search(sentence) else ()):
+        inner = _trim_name(m.group(2))
+        if _plausible(inner) and m.start(2) not in found:  # "the Golan Heights village Tesmil"
+            found[m.start(2)] = PlaceMention(m.start(2) + base, m.start(2) + len(inner) + base, inner, "locality",
+                                             called_locality=True)
     dateline = dateline_end(sentence)
     members: list[int] = []  # the current list of places ("in A, B and C")
     prev_end = None
@@ -408,7 +421,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
                 continue
         if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence, end) \
                 and not _DESCRIBES_NEXT.match(sentence, end) and start >= dateline:
-            found[start] = PlaceMention(start + base, end + base, name, _level(sentence, start, end),
+            level = "container" if _KIND_THEN_NAME.match(sentence, end) else _level(sentence, start, end)
+            found[start] = PlaceMention(start + base, end + base, name, level,
                                         called_locality=_called_locality(sentence, start, end))
             members.append(start)
         prev_end = end
@@ -457,6 +471,9 @@ def dateline_end(sentence: str) -> int:
 _COMPASS = {"eastern", "western", "northern", "southern", "central", "east", "west", "north", "south"}
 
 
+_HOLDER_PREFIX = re.compile(r"-(?:occupied|held|controlled|run|backed|led|annexed|besieged)$")
+
+
 def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:
     """"In Balkh" at the start of a sentence: the cue and other capitalised non-names are not the name."""
     cue = False
@@ -465,6 +482,8 @@ def _strip_leading_words(start: int, name: str) -> tuple[int, str, bool]:
         low = first.lower()
         if low in _CUE_WORDS:
             cue = True
+        elif _HOLDER_PREFIX.search(low):
+            pass  # "Israel-occupied Golan", "rebel-held Douma": who holds it, not its name
         elif (low not in _NOT_PLACES and low not in _SKIPPED_BEFORE_NAME) or low in _COMPASS:
             break  # "Eastern Ghouta", "North Kivu": a compass word that starts a name belongs to it
         start += len(first) + 1

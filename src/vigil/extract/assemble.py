@@ -167,6 +167,26 @@ def zero_tolls_said_apart(report: Report, sentences: list) -> None:
                 break
 
 
+def blame_to_unattributed(report: Report, sentences: list, country: str | None) -> None:
+    """A blame statement ("officials blamed X for the attack") names the attacker of the report's incidents
+    that name none, when the report blames one actor only and does not call the blame disputed."""
+    from vigil.extract.roles import blamed_actors
+
+    if not any(inc.perpetrator is None for inc in report.incidents):
+        return
+    blamed: list[str] = []
+    for s in sentences:
+        names, disputed = blamed_actors(s, country)
+        if disputed:
+            return
+        blamed.extend(n for n in names if n not in blamed)
+    if len(blamed) != 1:
+        return
+    for inc in report.incidents:
+        if inc.perpetrator is None:
+            inc.perpetrator = blamed[0]
+
+
 def drop_nameless_perpetrators(report: Report) -> None:
     """"Gunmen", "attackers", "armed men" name no actor (codebook decision c): such a perpetrator is null."""
     from vigil.lexicon import names_no_actor

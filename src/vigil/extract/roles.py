@@ -152,6 +152,34 @@ def _only_vague(perp: str | None) -> bool:
     return bool(perp) and all(vague(p.strip()) for p in perp.split(";"))
 
 
+# Blame said about an attack told elsewhere: "officials blamed X for the attack", "accused X of ...",
+# "blamed the bombing on X", "X was behind the attack", "attributed the strike to X".
+_BLAMED_BEFORE = re.compile(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|held|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$"
+                            r"|\b(?:blamed|pinned)\s+(?:the|this|that|it)\s*(?:\w+\s+){0,2}?on\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$"
+                            r"|\battributed\s+(?:the|it)\s*(?:\w+\s+){0,2}?to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_BLAMED_AFTER = re.compile(r"^\s+(?:for|of\s+(?:carrying|launching|firing|being|the)|responsible)"
+                           r"|^\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:behind|responsible|to\s+blame)\b", re.I)
+_DISPUTE = re.compile(r"\b(?:blamed each other|traded blame|each side blamed|blamed one another|denied (?:any\s+)?"
+                      r"(?:responsibility|involvement)|source of the fire (?:is|was|remains) unknown)\b", re.I)
+
+
+def blamed_actors(s: Sentence, country: str | None = None) -> tuple[list[str], bool]:
+    """Actors the sentence blames for an attack, and whether it says the blame is disputed."""
+    text, base = s.text, s.start
+    found: list[str] = []
+    for m in s.actors:
+        before = text[max(0, m.start - base - 60):m.start - base]
+        after = text[m.end - base:m.end - base + 40]
+        named_before = _BLAMED_BEFORE.search(before)
+        if (named_before and (_BLAMED_AFTER.match(after) or " on " in named_before.group() or
+                              "attributed" in named_before.group().lower())) or _BLAMED_AFTER.match(after) \
+                and re.match(r"^\s+(?:was|were|is|are)", after):
+            name = _resolved_actor(m.canonical, country)
+            if name and name not in found and not _only_vague(name):
+                found.append(name)
+    return found, bool(_DISPUTE.search(text))
+
+
 def reporting_sources(s: Sentence, country: str | None = None) -> list[str]:
     """Who the sentence says reported it: organisations from the sources table, and named officials."""
     key = ("sources", country)
