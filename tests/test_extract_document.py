@@ -328,3 +328,20 @@ def test_a_village_named_after_its_region_is_the_place():
     rep = run("A rocket struck the occupied Varo Heights village Tesmil on Saturday, killing four.", "2024-07-28")
     assert "Tesmil" in by_place(rep)
     assert "Varo Heights" not in by_place(rep)
+
+
+def test_a_toll_in_the_next_sentence_goes_to_the_place_just_named():
+    rep = run("A cafe in Tesmil, in the Lorvan region, was shelled on Friday. Two people were killed.", "2023-08-26")
+    assert by_place(rep)["Tesmil"]["killed"] == 2
+
+
+def test_a_lead_toll_for_a_region_goes_to_the_place_named_after_it():
+    rep = run("One man was killed when troops shelled a village in the Lorvan region on Monday, the governor said. "
+              "The village of Tesmil came under fire, with three shells landing near its school.", "2023-08-07")
+    assert by_place(rep)["Tesmil"]["killed"] == 1
+    assert "Lorvan" not in by_place(rep)
+
+
+def test_a_period_toll_next_to_a_place_is_not_its_toll():
+    rep = run("A cafe in Tesmil was shelled on Friday. The war has killed 300 people since January.", "2023-08-26")
+    assert by_place(rep)["Tesmil"]["killed"] is None

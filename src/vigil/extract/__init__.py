@@ -11,7 +11,7 @@ is carried over from the sentences before it, the way a reader does.
 from __future__ import annotations
 
 from vigil.annotate import Annotated, Sentence, annotate
-from vigil.extract.assemble import (_add_place_only_mentions, blame_to_unattributed, _drop_areas_detailed_elsewhere,
+from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_place, blame_to_unattributed, _drop_areas_detailed_elsewhere,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
                                     province_toll_to_its_place,
                                     zero_tolls_said_apart)
@@ -57,6 +57,7 @@ def extract_annotated(ann: Annotated) -> Report:
     _add_place_only_mentions(report, merge_incidents(mentions))
     province_toll_to_its_place(report)
     _give_lead_toll_to_single_place(report)
+    adjacent_toll_to_place(report, ann.sentences)
     zero_tolls_said_apart(report, ann.sentences)
     drop_nameless_perpetrators(report)
     blame_to_unattributed(report, ann.sentences, country)

@@ -52,6 +52,10 @@ def _give_lead_toll_to_single_place(report: Report) -> None:
     inc = report.incidents[0]
     if total.killed is None or set(total.evidence_spans) & set(inc.evidence_spans):
         return  # the sentence that names the place gave its toll to a region on purpose
+    from vigil.extract.incidents import _PERIOD
+
+    if any(_PERIOD.search(report.doc.text[a:b]) for a, b in total.evidence_spans):
+        return  # "the war has killed 300 since January": a period's count, not this attack's
     inc.killed, inc.killed_qualifier = total.killed, total.killed_qualifier
     if total.victims != "unknown":
         inc.victims = total.victims
@@ -245,3 +249,53 @@ def province_toll_to_its_place(report: Report) -> None:
             if src not in place.sources:
                 place.sources.append(src)
         place.evidence_spans = sorted(set(place.evidence_spans) | set(prov.evidence_spans))
+
+
+_VAGUE_WORDS = re.compile(r"\b(?:dozens|scores|tens|hundreds|thousands|several|a few|a handful|many|a number)\b", re.I)
+
+
+def adjacent_toll_to_place(report: Report, sentences: list) -> None:
+    """A toll told in a sentence that names no place of its own goes to the one place named next to it:
+    "A cafe in Tesmil was shelled on Friday. Two people were killed." and "One person was killed in
+    the Lorvan region on Monday. Shells hit the centre of Tesmil." (the region's incident is dropped).
+
+    Only when exactly one place-level incident without a toll sits in the neighbouring sentences (two
+    after a lead sentence), told for a compatible method and day, and the toll is not a period's count."""
+    from vigil.extract.incidents import _PERIOD, _aggregate
+
+    where = {(s.start, s.end): k for k, s in enumerate(sentences)}
+
+    def first_sentence(inc: Incident) -> int | None:
+        return where.get(tuple(inc.evidence_spans[0])) if inc.evidence_spans else None
+
+    located = [i for i in report.incidents if i.location.geo_precision is None]
+    taken: set[int] = set()
+    for k, s in enumerate(sentences):
+        kills = [c for c in s.counts if c.role == "killed"]
+        if len(kills) != 1 or s.headline or _PERIOD.search(s.text) or _aggregate(s):
+            continue
+        count = kills[0]
+        if _VAGUE_WORDS.search(s.text, max(0, count.start - s.start - 2), count.end - s.start + 1):
+            continue
+        if any(first_sentence(i) == k or (i.killed is not None and any(where.get(tuple(sp)) == k
+                                                                       for sp in i.evidence_spans))
+               for i in located):
+            continue  # the sentence placed its own toll, or chose to leave its places without one
+        reach = 2 if k <= 1 else 1
+        near = [i for i in located if i.killed is None and id(i) not in taken
+                and (j := first_sentence(i)) is not None and 0 < abs(j - k) <= reach]
+        if len({_fold(i.location.name) for i in near}) != 1:
+            continue
+        place = near[0]
+        if s.types and not any(_compatible_types(t, place.type) for t in s.types):
+            continue
+        own_day = next((d.date for d in s.dates if d.date is not None and d.precision == "day"), None)
+        if own_day is not None and _days_apart(own_day.isoformat(), place.date) > 1:
+            continue
+        place.killed, place.killed_qualifier = count.value, count.qualifier
+        if count.victims != "unknown":
+            place.victims = count.victims
+        place.evidence_spans = sorted(set(place.evidence_spans) | {(s.start, s.end)})
+        taken.add(id(place))
+        report.incidents = [i for i in report.incidents
+                            if not (i.location.geo_precision == "province" and first_sentence(i) == k)]
