@@ -116,17 +116,30 @@ def test_seed_places_through_geocode_report():
     assert near(locs["Kafr Taal"], KAFR_TAAL) and near(locs["Bara"], BARA)
     assert near(locs["Kafr Nuran"], (36.082, 36.831))
     assert locs["Bara"].admin1 == "Idlib" and locs["Takad"].admin1 == "Aleppo"
-    located = [loc for loc in locs.values() if loc.lat is not None]
+    located = [loc for loc in locs.values() if loc.geo_status == "located"]
     assert len(located) >= 7
     for loc in located:
         assert loc.geo_precision == "place" and loc.country == "Syria" and loc.gazetteer_id
         assert _km(loc.lat, loc.lon, *KAFR_TAAL) < 75  # all in the same corner of north-west Syria
+    for loc in locs.values():  # the rest stand at their province's centre, marked as such
+        assert loc in located or (loc.geo_precision == "province" and loc.geo_reason.endswith("(Aleppo)")
+                                  and not loc.gazetteer_id and loc.lat is not None)
 
 
 def test_abstention_keeps_the_name_and_leaves_coordinates_empty():
     report = geocode_report(_report("Shelling hit Qqqzzyx village in Idlib province on Monday.", ["Qqqzzyx"]))
     loc = report.incidents[0].location
-    assert loc.name == "Qqqzzyx" and loc.lat is None and loc.lon is None and loc.matched_name is None
+    assert loc.name == "Qqqzzyx" and loc.matched_name is None and loc.gazetteer_id is None
+    # not pinned as a place: put at its province's centre, and says so
+    assert loc.geo_status == "not_found" and loc.geo_precision == "province" and loc.admin1 == "Idlib"
+    assert loc.lat is not None and "centre of its province" in loc.geo_reason
+
+
+def test_a_place_without_a_province_falls_back_to_its_country_or_stays_off_the_map():
+    loc = geocode_report(_report("Shelling hit Qqqzzyx in Syria on Monday.", ["Qqqzzyx"])).incidents[0].location
+    assert loc.geo_precision == "country" and loc.country == "Syria" and loc.lat is not None
+    loc = geocode_report(_report("Shelling hit Qqqzzyx on Monday.", ["Qqqzzyx"])).incidents[0].location
+    assert loc.lat is None and loc.geo_precision is None and loc.geo_status == "not_found"
 
 
 def test_extractor_hint_wins_over_gazetteer_admin1():
@@ -310,9 +323,9 @@ def test_unresolved_list_mate_gets_the_centroid_of_its_siblings():
 
 def test_no_sibling_centroid_for_a_lone_name_or_far_apart_siblings():
     alone = geocode_report(_report("Shelling hit Qqqzzyx and Kafr Taal in Aleppo.", ["Qqqzzyx", "Kafr Taal"]))
-    assert alone.incidents[0].location.lat is None  # one list-mate is not enough
+    assert alone.incidents[0].location.geo_precision == "province"  # one list-mate is not enough
     far = geocode_report(_report("Raids hit Kafr Taal, Qqqzzyx and Kharkiv.", ["Kafr Taal", "Qqqzzyx", "Kharkiv"]))
-    assert far.incidents[1].location.lat is None
+    assert far.incidents[1].location.geo_precision != "district"
 
 
 def test_a_place_just_over_the_hinted_districts_border_still_resolves():
@@ -335,7 +348,8 @@ def test_district_named_in_the_sentence_is_a_hint():
     loc = geocode_report(_report(text, ["Al Mustarihah"])).incidents[0].location
     assert loc.admin2 == "Al-Malikiyah" and loc.lat is not None and loc.lat > 36.5
     other = "Shelling killed two in Al Mustarihah village in Hasakah province."
-    assert geocode_report(_report(other, ["Al Mustarihah"])).incidents[0].location.lat is None
+    loc = geocode_report(_report(other, ["Al Mustarihah"])).incidents[0].location
+    assert loc.gazetteer_id is None and loc.geo_status == "ambiguous" and loc.geo_precision == "province"
 
 
 def test_neighbourhoods_listed_together_in_a_city_named_earlier():
@@ -434,7 +448,7 @@ def test_every_location_without_coordinates_says_why(tmp_path):
     assert locs["Umm Zarzurah"].geo_status == "ambiguous" and "Umm Zarzurah" in locs["Umm Zarzurah"].geo_reason
     assert locs["Zzqqy gas field"].geo_status == "landmark"
     d = report.incidents[0].location.to_dict()
-    assert d["geo_status"] == "not_found" and d["lat"] is None
+    assert d["geo_status"] == "not_found" and d["gazetteer_id"] is None and d["geo_precision"] == "province"
 
 
 def test_a_located_place_says_so():

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from vigil.geo import gazetteer
-from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES
+from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
 from vigil.geo.admin import admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code, country_codes, km
 from vigil.geo.query import parse_query
 from vigil.geo.resolver import EXACT, Candidate, choose, decide, near_key, resolve_cached
@@ -151,11 +151,15 @@ def geocode_report(report: Report) -> Report:
         if inc.location and not inc.location.name and inc.location.lat is None:
             inc.location.geo_status, inc.location.geo_reason = "not_found", "the report names no place"
     locs = [inc.location for inc in report.incidents if inc.location and inc.location.name]
-    if not locs:
-        return report
     text = report.doc.text or ""
     mentions = _mentions(text, None)
     report_cc = _report_country(report, mentions)
+    for inc in report.incidents:
+        if inc.location and not inc.location.name and inc.location.lat is None:
+            _canonical_hints(inc.location)
+            _admin_fallback(_LocQuery(inc.location, inc.location.admin1, None, inc.location.country, report_cc))
+    if not locs:
+        return report
     queries = [_hints_for(loc, text, mentions, report_cc) for loc in locs]
     first = _choose_all(queries, lambda i: ())
     anchors = [(c.lat, c.lon, q.loc.name) if c and c.precision == "place" and c.score >= EXACT else None
@@ -175,7 +179,51 @@ def geocode_report(report: Report) -> Report:
         country = q.country or gazetteer.country_name(q.soft_country)
         _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
         _status(q, c, near_for(i))
+        if c is None:
+            _admin_fallback(q)
     return report
+
+
+def _unit(kind: str, name: str | None, cc: str | None, admin1: str | None = None) -> Place | None:
+    """The gazetteer's entry for a district, province or country (its centre), or None."""
+    if not name:
+        return None
+    column = {"admin2": "admin2", "admin1": "admin1"}.get(kind)
+    for p, _, derived in gazetteer.load().by_key("key", exact_key(name)):
+        if derived or p.kind != kind or (cc and p.cc != cc):
+            continue
+        if column and getattr(p, column) != name or (admin1 and p.admin1 != admin1):
+            continue
+        return p
+    return None
+
+
+def _admin_fallback(q: _LocQuery) -> None:
+    """A place the gazetteer cannot pin goes on the map at the unit the report puts it in: its district
+    (the extractor's or the sentence's), else its province, else its country, with `geo_precision` saying
+    which and no `gazetteer_id`. `geo_status` keeps why the place itself was not pinned (not_found,
+    ambiguous...), and `geo_reason` says where the point stands.
+
+    A wrong village pin is worse than none, but a unit's centre marked as such is not wrong: the incident
+    is counted on the map and under its province, and fusion treats it as an area, never as a place."""
+    loc = q.loc
+    cc = country_code(loc.country) or country_code(q.country) or q.soft_country
+    a1 = admin1_of(loc.admin1, cc) if loc.admin1 else None
+    a1 = a1 or (admin1_of(q.soft_admin1, cc) if q.soft_admin1 else None)
+    cc = cc or (admin1_cc(a1) if a1 else None) or None
+    for kind, name, precision in (("admin2", q.admin2, "district"), ("admin1", a1, "province"),
+                                  ("country", gazetteer.country_name(cc) if cc else None, "country")):
+        unit = _unit(kind, name, cc, a1 if kind == "admin2" else None)
+        if unit is None:
+            continue
+        loc.lat, loc.lon = round(unit.lat, 5), round(unit.lon, 5)
+        loc.geo_precision = precision
+        loc.admin1 = loc.admin1 or (unit.admin1 if kind != "country" else None)
+        loc.admin2 = loc.admin2 or (unit.admin2 if kind == "admin2" else None)
+        loc.country = loc.country or gazetteer.country_name(unit.cc)
+        why = loc.geo_reason or "the place is not in the gazetteer"
+        loc.geo_reason = f"{why}; put at the centre of its {precision} ({unit.name})"
+        return
 
 
 def _without_hints(q: _LocQuery, report_cc: str | None, mention_ccs: set[str], near: tuple) -> Candidate | None:
