@@ -68,9 +68,14 @@ _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|reported|told\s+\w+|stat
                              r"(?:late\s+|early\s+)?(?:on\s+)?(?:\w+\s*\(\s*)?$", re.I)
 
 
+# "... in Sinjar, which endured years of war in 2014": a year inside a describing clause is background.
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b")
+
+
 def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     dates = [d for d in s.dates if not _SAID_ON_BEFORE.search(s.text, max(0, d.start - s.start - 30),
-                                                               d.start - s.start)]
+                                                               d.start - s.start)
+             and not (d.precision == "year" and _RELATIVE_CLAUSE.search(s.text, 0, d.start - s.start))]
     if len(dates) < len(s.dates) and any(d.date is not None and d.precision == "day" for d in dates):
         s = Sentence(s.start, s.end, s.text, dates=dates)  # the act's own dates only
     named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
