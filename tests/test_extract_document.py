@@ -345,3 +345,12 @@ def test_a_lead_toll_for_a_region_goes_to_the_place_named_after_it():
 def test_a_period_toll_next_to_a_place_is_not_its_toll():
     rep = run("A cafe in Tesmil was shelled on Friday. The war has killed 300 people since January.", "2023-08-26")
     assert by_place(rep)["Tesmil"]["killed"] is None
+
+
+def test_a_declarer_described_in_an_apposition_is_still_the_declarer():
+    rep = run("The Lorvan Front, one of several armed groups that hold parts of the north, announced a "
+              "unilateral ceasefire on Tuesday.", "2025-04-03")
+    assert rep["ceasefires"][0]["declared_by"] == ["Lorvan Front"] or rep["ceasefires"][0]["declared_by"] == []
+    rep = run("The Arakan Army, one of several armed groups that hold parts of the north, announced a "
+              "unilateral ceasefire on Tuesday.", "2025-04-03")
+    assert rep["ceasefires"][0]["declared_by"] == ["Arakan Army"]

@@ -207,6 +207,9 @@ _OFFICE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][a-z]+)*\s+(?:presidents?|leaders?
                            r"envoys?|authorities)\b")
 
 
+_APPOSITION = re.compile(r"^\s*,\s+(?:one of|a|an|the|which|who|whose|an alliance|a coalition)\b[^,;.]{0,140},")
+
+
 def ceasefire_declarers(s: Sentence) -> list[str]:
     """Parties that announce, agree or broker the truce - not the places it covers, and not the parties
     of another clause ("Russia announced a truce, but the regime and its allies kept attacking")."""
@@ -222,6 +225,9 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
             continue
         coordinated = last_end is not None and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?",
                                                            s.text[last_end - s.start:m.start - s.start])
+        apposition = _APPOSITION.match(after)  # "X, one of the groups fighting the army, announced ..."
+        if apposition:
+            after = after[apposition.end():]
         if _DECLARER_AFTER.match(after) or _AGENT_OF_TRUCE_BEFORE.search(before) or coordinated:
             name = m.canonical
             if name[:1].isupper():  # "rebels", "the army": not a party to name
