@@ -351,3 +351,17 @@ def test_a_declarer_described_in_an_apposition_is_still_the_declarer():
     rep = run("The Arakan Army, one of several armed groups that hold parts of the north, announced a "
               "unilateral ceasefire on Tuesday.", "2025-04-03")
     assert rep["ceasefires"][0]["declared_by"] == ["Arakan Army"]
+
+
+def test_a_captured_village_is_an_incident_even_without_casualties():
+    rep = run("On 27 February 2020, government forces captured Tesmil in Lorvan following clashes with rebels. "
+              "Neither fatalities nor injuries were reported.", "2020-02-27")
+    assert by_place(rep)["Tesmil"]["killed"] == 0
+    assert by_place(rep)["Tesmil"]["type"] == "ground_clash"
+
+
+def test_an_attack_on_a_road_between_two_towns_is_placed_at_the_first():
+    rep = run("On 8 June 2019, gunmen opened fire and killed a policeman on the road linking Tesmil and Varo.",
+              "2019-06-08")
+    assert set(by_place(rep)) == {"Tesmil"}
+    assert by_place(rep)["Tesmil"]["killed"] == 1

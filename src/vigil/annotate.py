@@ -431,7 +431,21 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places, counts or [])
     _mark_places_not_struck(sentence, base, places)
+    if _ROAD_BETWEEN.search(sentence):
+        _mark_road_ends(sentence, base, places)
     return places
+
+
+_ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I)
+_SECOND_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s+"
+                                r"(?:the\s+)?[A-Z][^,;.]{0,40}?\s+(?:and|to|with)\s+(?:the\s+)?$", re.I)
+
+
+def _mark_road_ends(sentence: str, base: int, places: list[PlaceMention]) -> None:
+    """"on the road linking A and B": the act is placed at A, the first end; B only names the road."""
+    for p in places:
+        if _SECOND_END_BEFORE.search(sentence, max(0, p.start - base - 80), p.start - base):
+            p.level = "reference"
 
 
 # Places a sentence names but where nothing happened: where fire came from, where the teller was,
@@ -500,18 +514,16 @@ def _close_list(sentence: str, members: list[int], found: dict[int, PlaceMention
                 found[k].level = "area"
 
 
-_CUE_WORDS = set("""in at on near outside around into inside across from toward towards hit hitting struck striking
-targeted targeting targets bombed bombing shelled shelling pounded pounding attacked attacking raided stormed
-besieged of villages towns between reached entered""".split())
-def _office_nouns() -> frozenset[str]:
-    """Nouns after which "of X" names a person, an office or a people (data/not_place_before_of.txt)."""
+def _word_file(name: str) -> frozenset[str]:
+    """One lower-case word per line, '#' comments (a file under data/)."""
     from vigil.lexicon import DATA_DIR
 
-    lines = (DATA_DIR / "not_place_before_of.txt").read_text(encoding="utf-8").splitlines()
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
-_OFFICE_NOUNS = _office_nouns()
+_CUE_WORDS = _word_file("place_cue_words.txt")
+_OFFICE_NOUNS = _word_file("not_place_before_of.txt")  # "the governor of X", "the home of X": not where
 _LIST_CUE_WORDS = {"including", "like", "as"}  # "towns including X", "villages such as X"
 _PLACE_NOUNS_PLURAL = {"villages", "towns", "cities", "areas", "neighbourhoods", "neighborhoods", "districts"}
 _SKIPPED_BEFORE_NAME = set("""northern southern eastern western central north-eastern northeastern north-western
