@@ -365,3 +365,8 @@ def test_an_attack_on_a_road_between_two_towns_is_placed_at_the_first():
               "2019-06-08")
     assert set(by_place(rep)) == {"Tesmil"}
     assert by_place(rep)["Tesmil"]["killed"] == 1
+
+
+def test_where_the_officials_speak_is_not_where_the_strike_fell():
+    rep = run("Coalition jets struck Tesmil on Monday, killing 12 people, officials in Orvano said.", "2016-07-19")
+    assert set(by_place(rep)) == {"Tesmil"}

@@ -456,13 +456,15 @@ _NOT_STRUCK_BEFORE = re.compile(
     r"(?:ern)?(?:\s+of)?)?"
     r"|\b(?:man|woman|men|women|boy|girl|resident|residents|native|family|people|person|soldier|fighter)s?\s+from"
     r"|\b(?:based|stationed|headquartered)\s+in"
+    r"|\b(?:officials?|spokes(?:man|woman|person)|ministry|sources?|authorities|correspondents?|reporters?|"
+    r"diplomats?|embassy|headquarters|Pentagon|envoy)\s+in"
     r"|\bmonth\s+of|\bholy\s+month|\bfestival\s+of)\s+(?:the\s+)?$", re.I)
 
 
 def _mark_places_not_struck(sentence: str, base: int, places: list[PlaceMention]) -> None:
     """A launch site, a person's origin, the seat of an office: a reference, not the incident's place."""
     low = sentence.lower()
-    if not any(k in low for k in ("from", "based", "stationed", "headquartered", "month", "festival")):
+    if not any(k in low for k in ("from", "based", "stationed", "headquartered", "month", "festival", " in ")):
         return
     for p in places:
         if p.level in ("locality", "area") and _NOT_STRUCK_BEFORE.search(sentence, max(0, p.start - base - 60),
