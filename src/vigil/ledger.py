@@ -30,6 +30,8 @@ after the last report that mentions it. The record says which rule ended it.
 """
 from __future__ import annotations
 
+import bisect
+
 import hashlib
 import json
 import os
@@ -372,26 +374,32 @@ def settle(records: list[dict[str, Any]], horizon: int | None = None) -> dict[st
     and overlapping (or unknown) parties replacing it; `horizon` days after the last report."""
     horizon = horizon_days() if horizon is None else horizon
     live = [r for r in records if r.get("status") != "not a ceasefire" and start_of(r) is not None]
-    out: dict[str, tuple[str | None, dict]] = {}
+    # Truces of one area in start order, so each finds the next one that replaces it without comparing
+    # every pair (the store settles thousands of truces as ten years of news come in).
+    families: dict[frozenset, list[tuple[date, str, frozenset, dict[str, Any]]]] = {}
     for cf in live:
-        start = start_of(cf)
-        ends: list[tuple[date, dict]] = []
-        if cf.get("effective_until"):
-            ends.append((date.fromisoformat(cf["effective_until"]), {"rule": "stated end"}))
-        if cf.get("collapse_reported_on") and date.fromisoformat(cf["collapse_reported_on"]) >= start:
-            ends.append((date.fromisoformat(cf["collapse_reported_on"]), {"rule": "collapse reported"}))
-        key, mine = _area_key(cf), declarers(cf)
-        later = [o for o in live if o is not cf and start_of(o) > start and _area_key(o) == key
-                 and (not mine or not declarers(o) or mine & declarers(o))]
-        if later:
-            nxt = min(later, key=lambda o: (start_of(o), o["id"]))
-            ends.append((start_of(nxt) - timedelta(days=1), {"rule": "superseded", "by": nxt["id"]}))
-        if not cf.get("effective_until"):
-            seen = max(start, date.fromisoformat(cf.get("last_reported") or start.isoformat()))
-            ends.append((seen + timedelta(days=horizon), {"rule": "horizon", "days": horizon,
-                                                            "last_reported": seen.isoformat()}))
-        day, why = min(ends, key=lambda e: e[0])
-        out[cf["id"]] = (day.isoformat(), {**why, "on": day.isoformat()})
+        families.setdefault(_area_key(cf), []).append((start_of(cf), cf["id"], frozenset(declarers(cf)), cf))
+    for fam in families.values():
+        fam.sort(key=lambda t: (t[0], t[1]))
+    out: dict[str, tuple[str | None, dict]] = {}
+    for fam in families.values():
+        starts = [t[0] for t in fam]
+        for start, _, mine, cf in fam:
+            ends: list[tuple[date, dict]] = []
+            if cf.get("effective_until"):
+                ends.append((date.fromisoformat(cf["effective_until"]), {"rule": "stated end"}))
+            if cf.get("collapse_reported_on") and date.fromisoformat(cf["collapse_reported_on"]) >= start:
+                ends.append((date.fromisoformat(cf["collapse_reported_on"]), {"rule": "collapse reported"}))
+            nxt = next((o for o_start, _, theirs, o in fam[bisect.bisect_right(starts, start):]
+                        if not mine or not theirs or mine & theirs), None)
+            if nxt is not None:
+                ends.append((start_of(nxt) - timedelta(days=1), {"rule": "superseded", "by": nxt["id"]}))
+            if not cf.get("effective_until"):
+                seen = max(start, date.fromisoformat(cf.get("last_reported") or start.isoformat()))
+                ends.append((seen + timedelta(days=horizon), {"rule": "horizon", "days": horizon,
+                                                                "last_reported": seen.isoformat()}))
+            day, why = min(ends, key=lambda e: e[0])
+            out[cf["id"]] = (day.isoformat(), {**why, "on": day.isoformat()})
     return out
 
 def in_force(cf: dict[str, Any], day: date) -> bool:

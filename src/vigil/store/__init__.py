@@ -17,10 +17,15 @@ What is kept
       violations, and analysts' corrections.
 
 How ingest stays incremental and order-independent
-    One report is one transaction. Each new incident claim is compared only
-    with stored claims of the same type dated within a day and sharing a
-    place key (index `ix_incident_claims_block`); every incident it matches
-    is merged with it and re-fused from all its claims. Incidents are
+    A batch of reports (200 by default) is one transaction, written with
+    multi-row inserts. Each new incident claim is compared only with stored
+    claims of the same type dated within a day and sharing a place key (index
+    `ix_incident_claims_block`), and with the batch's earlier claims under the
+    same blocking in memory; every incident it matches is merged with it, and
+    each incident the batch touched is re-fused once from all its claims, so
+    the cost of a report does not grow with the size of the store. A batch
+    that fails is rolled back whole and retried one report per transaction,
+    naming the report that fails. Incidents are
     connected components of the `fuse.same_incident` relation, and their ids
     are their smallest claim key, so any arrival order ends in the same
     incidents with the same ids. Corrections are anchored to a claim, so they

@@ -8,7 +8,7 @@ import json
 import math
 from datetime import date, timedelta, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -47,20 +47,29 @@ def _claim_dict(row) -> dict[str, Any]:
             "published": row.published.isoformat()}
 
 
+_MAX_TYPES = max(len(fuse.fusable_types(t)) for t in ("airstrike", "other"))  # the strike family is the largest
+_MAX_KEYS = 2  # fuse.name_keys: the report's spelling and the gazetteer's
+
+
 class _Q:
     """Statements built once: constructing SQLAlchemy expressions per call costs more than running them."""
 
+    # fixed-size IN lists (padded by repetition): an expanding list is re-rendered on every execution,
+    # and this query runs once per claim
+    _types = [sa.bindparam(f"t{i}") for i in range(_MAX_TYPES)]
+    _keys = [sa.bindparam(f"k{i}") for i in range(_MAX_KEYS)]
     candidates = _claim_select().where(
-        incident_claims.c.type.in_(sa.bindparam("types", expanding=True)),
+        incident_claims.c.type.in_(_types),
         incident_claims.c.fuse_date.between(sa.bindparam("lo"), sa.bindparam("hi")),
         incident_claims.c.incident_id.is_not(None),
         sa.or_(incident_claims.c.gazetteer_id == sa.bindparam("gid"),
-               incident_claims.c.name_key.in_(sa.bindparam("keys", expanding=True)),
-               incident_claims.c.matched_key.in_(sa.bindparam("keys", expanding=True)),
+               incident_claims.c.name_key.in_(_keys),
+               incident_claims.c.matched_key.in_(_keys),
                incident_claims.c.skeleton_key == sa.bindparam("skel"),
                sa.and_(incident_claims.c.lat.between(sa.bindparam("lat_lo"), sa.bindparam("lat_hi")),
                        incident_claims.c.lon.between(sa.bindparam("lon_lo"), sa.bindparam("lon_hi")))))
-    claims_of_incident = _claim_select().where(incident_claims.c.incident_id == sa.bindparam("iid"))
+    claims_of_incidents = _claim_select().where(
+        incident_claims.c.incident_id.in_(sa.bindparam("iids", expanding=True)))
     corrections_of = (sa.select(corrections).where(corrections.c.anchor_claim.in_(sa.bindparam("keys", expanding=True)),
                                                    corrections.c.undone_at.is_(None))
                       .order_by(corrections.c.at, corrections.c.id))
@@ -69,7 +78,9 @@ class _Q:
     delete_actors = sa.delete(incident_actors).where(incident_actors.c.incident_id == sa.bindparam("iid"))
     delete_incident_violations = sa.delete(violations).where(violations.c.incident_id == sa.bindparam("iid"))
     delete_incident = sa.delete(incidents).where(incidents.c.id == sa.bindparam("iid"))
-    incident_exists = sa.select(incidents.c.id).where(incidents.c.id == sa.bindparam("iid"))
+    move_claims = sa.update(incident_claims).where(incident_claims.c.incident_id == sa.bindparam("other")).values(
+        incident_id=sa.bindparam("target"))
+    incidents_existing = sa.select(incidents.c.id).where(incidents.c.id.in_(sa.bindparam("iids", expanding=True)))
     update_incident = sa.update(incidents).where(incidents.c.id == sa.bindparam("iid"))
     ceasefire_record = sa.select(ceasefires.c.record).where(ceasefires.c.id == sa.bindparam("cid"))
     ceasefires_in_force = sa.select(ceasefires.c.id, sa.cast(ceasefires.c.record, sa.Text).label("record")).where(
@@ -86,28 +97,120 @@ def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -
     lat, lon = cols["lat"], cols["lon"]
     dlat = fuse.PLACE_KM / 110.5 + 1e-6
     dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
+    types = list(fuse.fusable_types(cols["type"]))
+    keys = keys or [""]
     return conn.execute(_Q.candidates, {
-        "types": list(fuse.fusable_types(cols["type"])), "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "keys": keys or [""],
-        "skel": cols["skeleton_key"],
+        **{f"t{i}": types[min(i, len(types) - 1)] for i in range(_MAX_TYPES)},
+        **{f"k{i}": keys[min(i, len(keys) - 1)] for i in range(_MAX_KEYS)},
+        "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "skel": cols["skeleton_key"],
         "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
         "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}).all()
 
 
-def _add_incident_claim(conn: Connection, report_id: int, index: int, claim: dict[str, Any],
-                        meta: dict[str, Any]) -> str:
-    """Insert one claim, merging every incident it matches; returns its (provisional) incident id."""
-    key = fuse.claim_key(meta["report_key"], index)
-    view = {**claim, **meta, "claim_key": key}
-    cols = _claim_columns(claim, meta["published"])
-    linked = _linked_incidents(conn, view, cols)
-    target = min(linked) if linked else fuse.incident_id([key])
-    for other in linked - {target}:
-        conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == other)
-                     .values(incident_id=target))
-        _drop_incident(conn, other)
-    conn.execute(sa.insert(incident_claims).values(claim_key=key, report_id=report_id, idx=index,
-                                                   incident_id=target, payload=claim, **cols))
-    return target
+_INCIDENT = "inc_"  # stored incident ids (`fuse.incident_id`) beside claim keys (hex) in one union-find
+
+
+def _add_incident_claims(conn: Connection, claims: list[tuple[int, int, dict[str, Any], dict[str, Any]]],
+                         touched: set[str]) -> set[str]:
+    """Insert a batch's incident claims (report id, index, claim, report meta), merging every incident
+    each one matches: stored claims through the blocking query, the batch's own claims in memory under
+    the same blocking. Incidents are connected components, so the result is the one a claim-by-claim
+    ingest gives. Returns the (provisional) ids of the incidents to re-fuse: `touched` plus the batch's."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = parent.setdefault(x, x)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    split: set[str] | None = None
+    block = _BatchBlocks()
+    rows = []
+    for report_id, index, claim, meta in claims:
+        key = fuse.claim_key(meta["report_key"], index)
+        view = {**claim, **meta, "claim_key": key}
+        cols = _claim_columns(claim, meta["published"])
+        parent.setdefault(key, key)
+        stored = [r for r in _candidates(conn, view, cols) if fuse.same_incident(view, _claim_dict(r))]
+        mates = [k for k, other in block.near(view, cols) if fuse.same_incident(view, other)]
+        if stored or mates:
+            split = {r[0] for r in conn.execute(_Q.split_keys)} if split is None else split
+            for r in stored:
+                if r.claim_key not in split:
+                    union(key, r.incident_id)
+            for k in mates:
+                if k not in split:
+                    union(key, k)
+        block.add(key, view, cols)
+        rows.append({"claim_key": key, "report_id": report_id, "idx": index, "payload": claim, **cols})
+    members: dict[str, list[str]] = {}
+    for node in list(parent):
+        members.setdefault(find(node), []).append(node)
+    target: dict[str, str] = {}
+    moves = []
+    for root, nodes in members.items():
+        old = sorted(n for n in nodes if n.startswith(_INCIDENT))
+        keys = [n for n in nodes if not n.startswith(_INCIDENT)]
+        target[root] = old[0] if old else fuse.incident_id(keys)
+        moves += [{"other": o, "target": target[root]} for o in old[1:]]
+    if moves:
+        conn.execute(_Q.move_claims, moves)
+        for m in moves:
+            _drop_incident(conn, m["other"])
+    for row in rows:
+        row["incident_id"] = target[find(row["claim_key"])]
+    if rows:
+        conn.execute(sa.insert(incident_claims), rows)
+    return {target[find(i)] if i in parent else i for i in touched} | {r["incident_id"] for r in rows}
+
+
+class _BatchBlocks:
+    """The claims of the batch being stored, found under the blocking keys the database query uses
+    (type family, fusion date within a day, one place key: gazetteer id, name, consonants, a nearby point)."""
+
+    CELL = 0.05  # degrees; wider than PLACE_KM, so a point's partners are in its cell or the next ones
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple, list[tuple[str, dict[str, Any]]]] = {}
+
+    def _place_keys(self, view: dict[str, Any], cols: dict[str, Any], probe: bool) -> set[tuple]:
+        keys: set[tuple] = {("n", k) for k in fuse.name_keys(view.get("location") or {})}
+        keys |= {("n", k) for k in (cols["name_key"], cols["matched_key"]) if k}
+        if cols["gazetteer_id"]:
+            keys.add(("g", cols["gazetteer_id"]))
+        if cols["skeleton_key"]:
+            keys.add(("s", cols["skeleton_key"]))
+        if cols["lat"] is not None:
+            y, x = math.floor(cols["lat"] / self.CELL), math.floor(cols["lon"] / self.CELL)
+            if probe:
+                lat = cols["lat"]
+                dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1))))
+                reach = int(math.ceil(dlon / self.CELL))
+                keys |= {("c", y + dy, x + dx) for dy in (-1, 0, 1) for dx in range(-reach, reach + 1)}
+            else:
+                keys.add(("c", y, x))
+        return keys
+
+    def add(self, key: str, view: dict[str, Any], cols: dict[str, Any]) -> None:
+        for place in self._place_keys(view, cols, probe=False):
+            self.by_key.setdefault((cols["fuse_date"], place), []).append((key, view))
+
+    def near(self, view: dict[str, Any], cols: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        found: dict[str, dict[str, Any]] = {}
+        day = cols["fuse_date"]
+        for place in self._place_keys(view, cols, probe=True):
+            for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
+                for k, other in self.by_key.get((d, place), ()):
+                    found[k] = other
+        return list(found.items())
 
 
 def _linked_incidents(conn: Connection, view: dict[str, Any], cols: dict[str, Any]) -> set[str]:
@@ -127,23 +230,50 @@ def _drop_incident(conn: Connection, iid: str) -> None:
 
 def _refresh_incident(conn: Connection, iid: str) -> str | None:
     """Re-fuse an incident from its claims, apply corrections, re-test ceasefires. Returns the final id."""
-    claims = [_claim_dict(r) for r in conn.execute(_Q.claims_of_incident, {"iid": iid})]
-    if not claims:
-        _drop_incident(conn, iid)
-        return None
-    machine = fuse.fuse_claims(claims)
-    final = machine["id"]
-    if final != iid:
-        conn.execute(sa.update(incident_claims).where(incident_claims.c.incident_id == iid).values(incident_id=final))
-        _drop_incident(conn, iid)
-    fixes = conn.execute(_Q.corrections_of, {"keys": [c["claim_key"] for c in claims]}).all()
-    record = apply_corrections(machine, [_correction_dict(f) for f in fixes if (f.kind or "incident") == "incident"])
-    if record.get("status") == "rejected":  # not an incident: kept in the claims and the history only
-        _drop_incident(conn, final)
-        return final
-    _write_incident(conn, record)
-    _revalidate_incident(conn, record)
+    return _refresh_incidents(conn, [iid])[iid]
+
+
+def _refresh_incidents(conn: Connection, iids: Iterable[str]) -> dict[str, str | None]:
+    """`_refresh_incident` for many incidents at once, a few multi-row statements for all of them.
+    Returns each id's final id (None when it has no claims left)."""
+    iids = sorted(set(iids))
+    claims: dict[str, list[dict[str, Any]]] = {i: [] for i in iids}
+    for part in _chunks(iids):
+        for r in conn.execute(_Q.claims_of_incidents, {"iids": part}):
+            claims[r.incident_id].append(_claim_dict(r))
+    machines = {i: fuse.fuse_claims(cs) for i, cs in claims.items() if cs}
+    final = {i: (machines[i]["id"] if i in machines else None) for i in iids}
+    finals = {f for f in final.values() if f}
+    renames = [{"other": i, "target": f} for i, f in final.items() if f and f != i]
+    if renames:
+        conn.execute(_Q.move_claims, renames)
+    _drop_incidents(conn, [i for i, f in final.items() if f != i and i not in finals])
+    fixes: dict[str, list] = {}
+    for part in _chunks([c["claim_key"] for i in machines for c in claims[i]]):
+        for f in conn.execute(_Q.corrections_of, {"keys": part}):
+            fixes.setdefault(f.anchor_claim, []).append(f)
+    records = []
+    for i, machine in machines.items():
+        mine = sorted((f for c in claims[i] for f in fixes.get(c["claim_key"], ())
+                       if (f.kind or "incident") == "incident"), key=lambda f: (f.at, f.id))
+        records.append(apply_corrections(machine, [_correction_dict(f) for f in mine]))
+    rejected = [r["id"] for r in records if r.get("status") == "rejected"]  # kept in the claims and history only
+    _drop_incidents(conn, rejected)
+    _write_incidents(conn, [r for r in records if r.get("status") != "rejected"])
     return final
+
+
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    """Slices of a list for IN (...) lists: SQLite and drivers bound the number of parameters."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _drop_incidents(conn: Connection, iids: list[str]) -> None:
+    if iids:
+        rows = [{"iid": i} for i in iids]
+        for q in (_Q.delete_incident_violations, _Q.delete_actors, _Q.delete_incident):
+            conn.execute(q, rows)
 
 
 def _incident_columns(record: dict[str, Any]) -> dict[str, Any]:
@@ -207,26 +337,38 @@ def _actor_key(name: str) -> str:
     return ledger.plain(canonical_actor(name) or name) if name else ""
 
 
-def _write_incident(conn: Connection, record: dict[str, Any]) -> None:
-    cols = _incident_columns(record)
-    if conn.execute(_Q.incident_exists, {"iid": record["id"]}).first():
-        conn.execute(_Q.update_incident, {**cols, "iid": record["id"]})
-        conn.execute(_Q.delete_actors, {"iid": record["id"]})
-    else:
-        conn.execute(sa.insert(incidents), cols)
-    keys = actor_keys(record.get("perpetrator"), record.get("perpetrators"))
-    if keys:
-        conn.execute(sa.insert(incident_actors), [{"incident_id": record["id"], "actor_key": k} for k in sorted(keys)])
-
-
-def _revalidate_incident(conn: Connection, record: dict[str, Any]) -> None:
-    """Replace the incident's violation links by testing it against ceasefires in force on its day."""
-    conn.execute(_Q.delete_incident_violations, {"iid": record["id"]})
-    if not record.get("date"):
+def _write_incidents(conn: Connection, records: list[dict[str, Any]]) -> None:
+    """Insert or update fused incidents with their actor keys, and replace their violation links by
+    testing each against the ceasefires in force on its day."""
+    if not records:
         return
-    day = date.fromisoformat(record["date"])
-    rows = [_decoded(r.record) for r in conn.execute(_Q.ceasefires_in_force, {"day": day})]
-    links = [_violation_row(cf, record) for cf in rows if ledger.is_violation(cf, record)]
+    ids = [r["id"] for r in records]
+    existing: set[str] = set()
+    for part in _chunks(ids):
+        existing |= {r[0] for r in conn.execute(_Q.incidents_existing, {"iids": part})}
+    cols = [_incident_columns(r) for r in records]
+    updates = [{**c, "iid": c["id"]} for c in cols if c["id"] in existing]
+    if updates:
+        conn.execute(_Q.update_incident, updates)
+    inserts = [c for c in cols if c["id"] not in existing]
+    if inserts:
+        conn.execute(sa.insert(incidents), inserts)
+    gone = [{"iid": i} for i in ids]
+    conn.execute(_Q.delete_actors, gone)
+    conn.execute(_Q.delete_incident_violations, gone)
+    actors = [{"incident_id": r["id"], "actor_key": k} for r in records
+              for k in sorted(actor_keys(r.get("perpetrator"), r.get("perpetrators")))]
+    if actors:
+        conn.execute(sa.insert(incident_actors), actors)
+    in_force: dict[date, list[dict[str, Any]]] = {}
+    links = []
+    for r in records:
+        if not r.get("date"):
+            continue
+        day = date.fromisoformat(r["date"])
+        if day not in in_force:
+            in_force[day] = [_decoded(c.record) for c in conn.execute(_Q.ceasefires_in_force, {"day": day})]
+        links += [_violation_row(cf, r) for cf in in_force[day] if ledger.is_violation(cf, r)]
     if links:
         conn.execute(sa.insert(violations), links)
 
@@ -419,8 +561,7 @@ def _rebuild(conn: Connection) -> None:
             cf_touched.discard(other)
         conn.execute(sa.update(ceasefire_claims).where(ceasefire_claims.c.id == r.id).values(ceasefire_id=target))
         cf_touched.add(target)
-    for iid in sorted(touched):
-        _refresh_incident(conn, iid)
+    _refresh_incidents(conn, touched)
     changed = {_refresh_ceasefire(conn, cid) for cid in sorted(cf_touched)} - {None}
     _settle_ledger(conn, changed)
 

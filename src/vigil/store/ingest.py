@@ -1,4 +1,4 @@
-"""Ingest: one report, one transaction; duplicates by content hash, near-copies linked, claims fused."""
+"""Ingest: a batch of reports, one transaction; duplicates by content hash, near-copies linked, claims fused."""
 from __future__ import annotations
 
 import hashlib
@@ -11,13 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from vigil.store.engine import Store, _lock_writers
-from vigil.store.fusion import (_add_ceasefire_claim, _add_incident_claim, _refresh_ceasefire, _refresh_incident,
+from vigil.store.fusion import (_add_ceasefire_claim, _add_incident_claims, _refresh_ceasefire, _refresh_incidents,
                                _settle_ledger)
-from vigil.store.nearcopy import _link_near_copies, signature
+from vigil.store.nearcopy import _link_near_copies, signature, store_bands
 from vigil.store.queries import stats, unplaced_names
 from vigil.store.schema import reports, total_claims
 
-_report_by_hash = sa.select(reports.c.id).where(reports.c.content_hash == sa.bindparam("h"))
+_reports_by_hash = sa.select(reports.c.content_hash).where(
+    reports.c.content_hash.in_(sa.bindparam("hs", expanding=True)))
+BATCH_SIZE = 200  # reports per transaction: large enough to amortise the commit, small enough to show progress
 
 
 @dataclass
@@ -71,14 +73,16 @@ def _copy_text(report: dict[str, Any]) -> str:
 
 def ingest_reports(store: Store, reports_: Iterable[dict[str, Any]], *,
                    on_error: Callable[[str, Exception], None] | None = None,
-                   on_done: Callable[[], None] | None = None) -> IngestSummary:
+                   on_done: Callable[[], None] | None = None, batch_size: int = BATCH_SIZE) -> IngestSummary:
     """Store report dicts (`Report.to_dict()` shape, optionally with `text` and `source_path`),
-    one transaction each; a failing report is reported through `on_error` and skipped."""
+    `batch_size` reports per transaction. A batch that fails is rolled back whole and its reports
+    retried one per transaction, so a bad report is named through `on_error` and skipped while the
+    others still go in; nothing is ever half-written."""
     summary = IngestSummary()
     before = stats(store)
     try:
-        _ingest_all(store, reports_, summary, on_error, on_done)
-    except KeyboardInterrupt:  # each report is its own transaction: what is stored is whole
+        _ingest_all(store, reports_, summary, on_error, on_done, max(1, batch_size))
+    except KeyboardInterrupt:  # each batch is its own transaction: what is stored is whole
         summary.interrupted = True
     _summarise(store, summary, before)
     return summary
@@ -94,57 +98,129 @@ def _summarise(store: Store, summary: IngestSummary, before: dict[str, int]) -> 
 
 
 def _ingest_all(store: Store, reports_: Iterable[dict[str, Any]], summary: IngestSummary,
-                on_error: Callable[[str, Exception], None] | None, on_done: Callable[[], None] | None) -> None:
-    for report in reports_:
-        summary.read += 1
-        try:
-            with store.engine.begin() as conn:
-                outcome = _ingest_one(conn, report)
-        except Exception as e:  # one bad report must not stop the rest
-            summary.failed += 1
-            name = report.get("source_path") or report.get("doc_id") or "?"
-            summary.failures.append(f"{name}: {e}")
-            if on_error:
-                on_error(str(name), e)
+                on_error: Callable[[str, Exception], None] | None, on_done: Callable[[], None] | None,
+                batch_size: int) -> None:
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        nonlocal batch
+        todo, batch = batch, []
+        _store_batch(store, todo, summary, on_error, on_done)
+
+    try:
+        for report in reports_:
+            summary.read += 1
+            batch.append(report)
+            if len(batch) >= batch_size:
+                flush()
+    except KeyboardInterrupt:  # stopped while reading: keep the reports already read (none when storing)
+        flush()
+        raise
+    flush()
+
+
+def _store_batch(store: Store, batch: list[dict[str, Any]], summary: IngestSummary,
+                 on_error: Callable[[str, Exception], None] | None, on_done: Callable[[], None] | None) -> None:
+    if not batch:
+        return
+    try:
+        with store.engine.begin() as conn:
+            outcomes = _ingest_batch(conn, batch)
+    except Exception as e:  # rolled back whole; one bad report must not stop the rest
+        if len(batch) > 1:
+            for report in batch:  # one transaction each, to name the culprit and store the others
+                _store_batch(store, [report], summary, on_error, on_done)
+            return
+        summary.failed += 1
+        name = batch[0].get("source_path") or batch[0].get("doc_id") or "?"
+        summary.failures.append(f"{name}: {e}")
+        if on_error:
+            on_error(str(name), e)
+        if on_done:
+            on_done()
+        return
+    for outcome in outcomes:
+        if outcome == "duplicate":
+            summary.duplicate += 1
         else:
-            if outcome == "duplicate":
-                summary.duplicate += 1
-            else:
-                summary.new += 1
-                summary.near_copy += outcome == "near-copy"
+            summary.new += 1
+            summary.near_copy += outcome == "near-copy"
         if on_done:
             on_done()
 
 
-def _ingest_one(conn: Connection, report: dict[str, Any]) -> str:
-    _lock_writers(conn, durable=False)
-    h = content_hash(report)
-    if conn.execute(_report_by_hash, {"h": h}).first():
-        return "duplicate"
+@dataclass
+class _Prepared:
+    report: dict[str, Any]
+    hash: str
+    published: date
+    minhash: Any
+    id: int | None = None
+
+
+def _prepare(report: dict[str, Any]) -> _Prepared:
     published = date.fromisoformat(str(report["published"])[:10])
-    mh = signature(_copy_text(report))
-    payload = {k: v for k, v in report.items() if k not in ("text", "source_path", "sample")}
-    report_id = conn.execute(sa.insert(reports).values(
-        content_hash=h, doc_id=report.get("doc_id"), url=report.get("url"), published=published,
-        reports_incident=report.get("reports_incident"), copy_group=h,
-        minhash=mh.hashvalues.tobytes() if mh is not None else None,
-        ingested_at=datetime.now(timezone.utc), payload=payload, sample=bool(report.get("sample")),
-        text=report.get("text"))).inserted_primary_key[0]
+    return _Prepared(report, content_hash(report), published, signature(_copy_text(report)))
+
+
+def _ingest_batch(conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
+    """Store a batch in the caller's transaction: reports and their claims in multi-row inserts, then
+    every incident and ceasefire the batch touches re-fused once. Returns each report's outcome."""
+    _lock_writers(conn, durable=False)
+    prepared = [_prepare(r) for r in batch]
+    seen = _stored_hashes(conn, [p.hash for p in prepared])
+    outcomes: list[Any] = []
+    fresh: list[_Prepared] = []
+    for p in prepared:
+        if p.hash in seen:
+            outcomes.append("duplicate")
+        else:
+            seen.add(p.hash)
+            fresh.append(p)
+            outcomes.append(p)
+    if not fresh:
+        return outcomes
+    now = datetime.now(timezone.utc)
+    rows = [{"content_hash": p.hash, "doc_id": p.report.get("doc_id"), "url": p.report.get("url"),
+             "published": p.published, "reports_incident": p.report.get("reports_incident"), "copy_group": p.hash,
+             "minhash": p.minhash.hashvalues.tobytes() if p.minhash is not None else None, "ingested_at": now,
+             "payload": {k: v for k, v in p.report.items() if k not in ("text", "source_path", "sample")},
+             "sample": bool(p.report.get("sample")), "text": p.report.get("text")} for p in fresh]
+    ids = conn.execute(_insert_report, rows).all()
+    for p, row in zip(fresh, ids):
+        p.id = row.id
     touched_incidents: set[str] = set()
-    near = False
-    if mh is not None:
-        near, regroup = _link_near_copies(conn, report_id, h, published, mh)
-        touched_incidents |= regroup
-    meta = {"report_key": h, "doc_id": report.get("doc_id"), "url": report.get("url"),
-            "published": published.isoformat()}
-    for i, claim in enumerate(report.get("incidents") or []):
-        touched_incidents.add(_add_incident_claim(conn, report_id, i, claim, meta))
-    for i, total in enumerate(report.get("totals") or []):
-        conn.execute(sa.insert(total_claims).values(report_id=report_id, idx=i, payload=total))
-    touched_ceasefires = {_add_ceasefire_claim(conn, report_id, i, cf, meta)
-                          for i, cf in enumerate(report.get("ceasefires") or [])}
+    near: set[int] = set()
+    candidates = store_bands(conn, [(p.id, p.minhash) for p in fresh if p.minhash is not None])
+    for p in fresh:  # in arrival order: a report is compared with the reports stored before it
+        if candidates.get(p.id):
+            is_near, regroup = _link_near_copies(conn, p.id, p.hash, p.published, p.minhash, candidates[p.id])
+            touched_incidents |= regroup
+            if is_near:
+                near.add(p.id)
+    claims, totals, cfs = [], [], []
+    for p in fresh:
+        meta = {"report_key": p.hash, "doc_id": p.report.get("doc_id"), "url": p.report.get("url"),
+                "published": p.published.isoformat()}
+        claims += [(p.id, i, claim, meta) for i, claim in enumerate(p.report.get("incidents") or [])]
+        totals += [{"report_id": p.id, "idx": i, "payload": t} for i, t in enumerate(p.report.get("totals") or [])]
+        cfs += [(p.id, i, cf, meta) for i, cf in enumerate(p.report.get("ceasefires") or [])]
+    touched_incidents = _add_incident_claims(conn, claims, touched_incidents)
+    if totals:
+        conn.execute(sa.insert(total_claims), totals)
+    touched_ceasefires = {_add_ceasefire_claim(conn, *c) for c in cfs}
     if touched_ceasefires:
         _settle_ledger(conn, {_refresh_ceasefire(conn, cid) for cid in sorted(touched_ceasefires)} - {None})
-    for iid in sorted(touched_incidents):
-        _refresh_incident(conn, iid)
-    return "near-copy" if near else "new"
+    _refresh_incidents(conn, touched_incidents)
+    return [o if isinstance(o, str) else ("near-copy" if o.id in near else "new") for o in outcomes]
+
+
+_insert_report = sa.insert(reports).returning(reports.c.id, sort_by_parameter_order=True)
+_CHUNK = 500  # bound parameters per IN list
+
+
+def _stored_hashes(conn: Connection, hashes: list[str]) -> set[str]:
+    out: set[str] = set()
+    for i in range(0, len(hashes), _CHUNK):
+        out |= {r[0] for r in conn.execute(_reports_by_hash, {"hs": hashes[i:i + _CHUNK]})}
+    return out

@@ -74,14 +74,26 @@ class _Q:
                        .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True))))
 
 
-def _link_near_copies(conn: Connection, report_id: int, h: str, published: date, mh) -> tuple[bool, set[str]]:
-    """Persist the LSH bands; link the report to stored reports it nearly copies and merge their copy groups.
+def store_bands(conn: Connection, signed: list[tuple[int, object]]) -> dict[int, set[int]]:
+    """Persist the LSH band buckets of reports (id, MinHash) in one multi-row insert, and return for each
+    the reports stored before it (smaller id) that share a band bucket: its near-copy candidates."""
+    buckets = {rid: _band_buckets(mh) for rid, mh in signed}
+    rows = [{"band": b, "bucket": k, "report_id": rid} for rid, bs in buckets.items() for b, k in bs]
+    if not rows:
+        return {}
+    conn.execute(sa.insert(report_bands), rows)
+    sharing: dict[tuple[int, int], set[int]] = {}
+    wanted = sorted({k for bs in buckets.values() for _, k in bs})
+    for i in range(0, len(wanted), 500):
+        for r in conn.execute(_Q.bands_by_bucket, {"buckets": wanted[i:i + 500]}):
+            sharing.setdefault((r.band, r.bucket), set()).add(r.report_id)
+    return {rid: {o for b in bs for o in sharing.get(b, ()) if o < rid} for rid, bs in buckets.items()}
+
+
+def _link_near_copies(conn: Connection, report_id: int, h: str, published: date, mh,
+                      cand_ids: set[int]) -> tuple[bool, set[str]]:
+    """Link the report to the candidates (from `store_bands`) it nearly copies, and merge their copy groups.
     Returns (is a near-copy, incidents whose independence count may have changed)."""
-    buckets = _band_buckets(mh)
-    wanted = set(buckets)
-    cand_ids = {r.report_id for r in conn.execute(_Q.bands_by_bucket, {"buckets": [k for _, k in buckets]})
-                if (r.band, r.bucket) in wanted}
-    conn.execute(sa.insert(report_bands), [{"band": b, "bucket": k, "report_id": report_id} for b, k in buckets])
     if not cand_ids:
         return False, set()
     rows = conn.execute(sa.select(reports.c.id, reports.c.minhash, reports.c.copy_group, reports.c.published,
