@@ -283,3 +283,102 @@ def test_a_correction_is_signed_by_the_token_and_keeps_the_machine_value(writabl
     assert c.post(f"/api/incidents/{iid}/corrections", json={"value": 1}, headers=auth).status_code == 422
     assert c.post("/api/incidents/inc_000000000000/corrections", json={"field": "killed", "value": 1},
                   headers=auth).status_code == 404
+
+
+# ---- cursor pagination ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["date", "-date", "killed", "-killed"])
+def test_cursor_pages_tile_the_selection_in_a_stable_order(client, sort):
+    full = _all(client, sort=sort)["items"]
+    first = client.get("/api/incidents", params={"sort": sort, "limit": 6}).json()
+    assert first["cursor"] is None and first["total"] == len(full) and first["next_cursor"]
+    seen, page = [], first
+    while True:
+        seen += [i["id"] for i in page["items"]]
+        assert page["total"] == len(full)  # the total of the whole selection on every page
+        if not page["next_cursor"]:
+            assert page["next"] is None
+            break
+        assert "cursor=" in (page["next"] or "") or page is first
+        page = client.get("/api/incidents", params={"sort": sort, "limit": 6, "cursor": page["next_cursor"]}).json()
+        assert page["prev"] is None
+    assert seen == [i["id"] for i in full]
+    if sort.lstrip("-") == "killed":  # rows tying on the toll come in id order
+        tied = [i["id"] for i in full if i["killed"] == full[len(full) // 2]["killed"]]
+        assert len(tied) > 1 and tied == sorted(tied)
+
+
+def test_the_cursor_of_the_last_page_is_null_and_an_empty_selection_has_none(client):
+    total = _all(client)["total"]
+    whole = client.get("/api/incidents", params={"limit": total}).json()
+    assert whole["next_cursor"] is None and whole["next"] is None
+    empty = client.get("/api/incidents", params={"since": "2100-01-01", "limit": 5}).json()
+    assert empty["items"] == [] and empty["total"] == 0 and empty["next_cursor"] is None
+    last = client.get("/api/incidents", params={"limit": total - 1}).json()
+    tail = client.get("/api/incidents", params={"limit": 5, "cursor": last["next_cursor"]}).json()
+    assert len(tail["items"]) == 1 and tail["next_cursor"] is None and tail["total"] == total
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"cursor": "not-a-cursor"}, "cursor"),
+    ({"cursor": "WzEsMiwzXQ"}, "cursor"),  # valid base64 of [1,2,3], not a cursor
+    ({"cursor": "x" * 401}, "cursor"),
+    ({"cursor": "WyJkYXRlIix0cnVlLCIyMDI0LTAxLTAxIiwiaW5jX2EiXQ", "sort": "killed"}, "cursor"),  # made for date
+    ({"cursor": "WyJkYXRlIix0cnVlLCIyMDI0LTAxLTAxIiwiaW5jX2EiXQ", "offset": 3}, "offset"),
+])
+def test_a_bad_cursor_is_422_naming_the_field(client, params, field):
+    r = client.get("/api/incidents", params=params)
+    assert r.status_code == 422, r.text
+    assert any(e["loc"][-1] == field for e in r.json()["detail"]), r.json()
+
+
+# ---- answers kept in memory equal fresh ones, after writes ---------------------------------
+
+
+@pytest.fixture
+def live(db_url):
+    """An app over an empty database of each kind, a token, and the same store read in plain SQL."""
+    with open_store(db_url) as s:
+        token = create_token(s, "ana")
+    with open_store(db_url) as plain, TestClient(create_app(db_url)) as c:
+        plain.browse_in_sql = True
+        yield c, {"Authorization": f"Bearer {token}"}, plain
+
+
+def _fresh(plain, **params):
+    """What the API answers, computed by the plain SQL queries."""
+    from vigil.store import BrowseFilter, browse_page, check_browse, incident_points, incident_stats
+
+    f = check_browse(plain, BrowseFilter(limit=100, **params))
+    page = browse_page(plain, f)
+    return page.total, page.items, incident_points(plain, f), incident_stats(plain, f)
+
+
+def _served(c, **params):
+    body = c.get("/api/incidents", params=params).json()
+    return (body["total"], body["items"], c.get("/api/points", params=params).json(),
+            c.get("/api/stats", params=params).json())
+
+
+def test_kept_answers_follow_an_ingest_and_a_correction(live):
+    from datetime import date
+
+    c, auth, plain = live
+    before = _served(c)
+    assert before == _fresh(plain) and before[0] == 0
+    iid = c.post("/api/reports", json=NEW_REPORT, headers=auth).json()["incidents"][0]["id"]
+    after_ingest = _served(c)
+    assert after_ingest == _fresh(plain) and after_ingest[0] == 1
+    assert after_ingest[3]["total"]["killed_best"] == 7
+    c.post("/api/reports", json=SECOND_REPORT, headers=auth)
+    for params, same in (({}, {}), ({"type": "shelling"}, {"type": "shelling"}),
+                         ({"since": "2024-02-04"}, {"since": date(2024, 2, 4)}), ({"admin1": "Idlib"}, {"admin1": "Idlib"}),
+                         ({"q": "market"}, {"text": "market"}), ({"near": "35.85,36.8,30"}, {"near": (35.85, 36.8, 30.0)})):
+        assert _served(c, **params) == _fresh(plain, **same), params
+    r = c.post(f"/api/incidents/{iid}/corrections", json={"field": "killed", "value": 9}, headers=auth)
+    assert r.status_code == 201
+    corrected = _served(c)
+    assert corrected == _fresh(plain)
+    assert corrected[3]["total"]["killed_best"] == 9 + 4
+    assert c.get(f"/api/incidents/{iid}").json()["killed"] == 9

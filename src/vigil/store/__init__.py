@@ -38,7 +38,7 @@ Writers
     on SQLite (WAL mode) they see the last committed report.
 """
 from __future__ import annotations
-from vigil.store.engine import DEFAULT_URL, SCHEMA_REVISION, Store, database_url, migrate, open_store
+from vigil.store.engine import DEFAULT_URL, SCHEMA_REVISION, Store, data_version, database_url, migrate, open_store
 from vigil.store.schema import (ceasefire_claims, ceasefires, corrections, incident_claims, incidents, metadata,
                                 near_copies, report_bands, reports, total_claims, violations)
 from vigil.store.nearcopy import NEAR_COPY_THRESHOLD, signature
@@ -50,12 +50,12 @@ from vigil.store.ingest import IngestSummary, content_hash, ingest_reports
 from vigil.store.corrections import (CEASEFIRE_CORRECTABLE, CORRECTABLE, GRADES, CorrectionError, correct,
                                      delete_report, history, merge, parse_value, reject, split, undo, validate)
 from vigil.store.places import GeocodeChange, regeocode
-from vigil.store.browse import (BrowseFilter, UnknownReport, check_browse, count_incidents, get_report, incident_points,
+from vigil.store.browse import (BrowseFilter, Page, UnknownReport, browse_page, check_browse, count_incidents, get_report, incident_points,
                                 incident_stats, incidents_of_reports, page_incidents)
 from vigil.store.tokens import create_token, list_tokens, revoke_token, token_owner
 
 __all__ = [
-    "BrowseFilter", "UnknownReport", "check_browse", "count_incidents", "get_report", "incident_points", "incident_stats",
+    "BrowseFilter", "Page", "UnknownReport", "browse_page", "data_version", "check_browse", "count_incidents", "get_report", "incident_points", "incident_stats",
     "incidents_of_reports", "page_incidents", "create_token", "list_tokens", "revoke_token", "token_owner",
     "GeocodeChange", "regeocode", "CEASEFIRE_CORRECTABLE", "CorrectionError", "FilterError", "GRADES", "check_filter", "country_keys",
     "delete_report", "get_ceasefire", "history", "merge", "reject", "split", "undo", "unplaced_names", "validate",

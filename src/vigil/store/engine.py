@@ -29,7 +29,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-SCHEMA_REVISION = "0007"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
+SCHEMA_REVISION = "0008"  # the newest file in vigil/migrations/versions (a test keeps the two in step)
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -52,6 +52,34 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        _version_triggers(conn)
+
+
+def _version_triggers(conn: Connection) -> None:
+    """(Re)install the triggers that bump `data_version.n` on any write to the tables the web app's
+    answers read. Installed after every upgrade, because SQLite loses a table's triggers when a
+    migration rebuilds the table; statement-level on PostgreSQL, per row on SQLite (a few
+    microseconds a row inside the writer's transaction)."""
+    from vigil.store.schema import VERSIONED
+
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE OR REPLACE FUNCTION vigil_bump_data_version() RETURNS trigger "
+                             "LANGUAGE plpgsql AS $$ BEGIN UPDATE data_version SET n = n + 1 WHERE id = 1; "
+                             "RETURN NULL; END $$")
+        for table in VERSIONED:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS vigil_data_version ON {table}")
+            conn.exec_driver_sql(f"CREATE TRIGGER vigil_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                                 f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION vigil_bump_data_version()")
+        return
+    for table in VERSIONED:
+        for event in ("insert", "update", "delete"):
+            conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS vigil_data_version_{table}_{event} AFTER "
+                                 f"{event.upper()} ON {table} BEGIN UPDATE data_version SET n = n + 1 WHERE id = 1; END")
+
+
+def data_version(conn: Connection) -> int:
+    """The counter every write to the incidents, their actors, violations or ceasefires bumps."""
+    return conn.exec_driver_sql("SELECT n FROM data_version WHERE id = 1").scalar_one()
 
 
 class Store:
@@ -59,6 +87,7 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.browse_in_sql = False  # True: the browse queries skip the in-memory snapshot (tests compare)
 
     def close(self) -> None:
         self.engine.dispose()

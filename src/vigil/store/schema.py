@@ -137,6 +137,13 @@ incident_actors = sa.Table(
     sa.Index("ix_incident_actors_actor_key", "actor_key"),
 )
 
+data_version = sa.Table(
+    "data_version", metadata,  # one row; triggers bump n on every write to VERSIONED tables (engine.migrate)
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+VERSIONED = ("incidents", "incident_actors", "violations", "ceasefires")  # what the web app's answers read
+
 api_tokens = sa.Table(
     "api_tokens", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

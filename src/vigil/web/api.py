@@ -1,13 +1,18 @@
 """REST routes under /api: the CLI's queries as URLs, plus token-guarded writes."""
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import json
+import threading
+from collections import OrderedDict
 from datetime import date
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 from urllib.parse import urlencode
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
@@ -65,10 +70,52 @@ def incident_filter(
                              near=_near(near), text=(q or "").strip() or None)
 
 
+def _dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON; orjson is ~10x faster than the standard encoder on the 100-row pages and
+    3,000-day stats (FastAPI's generic encoder costs ~1 ms per incident)."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # e.g. an integer past 64 bits: the standard encoder takes anything
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _json(obj: Any, status: int = 200) -> Response:
-    """JSON straight from the store's plain dicts (FastAPI's generic encoder costs ~1 ms per incident)."""
-    return Response(json.dumps(obj, ensure_ascii=False, separators=(",", ":")), status_code=status,
-                    media_type="application/json")
+    return Response(_dumps(obj), status_code=status, media_type="application/json")
+
+
+class Answers:
+    """Read responses kept per URL while the store's data version stays the same (any write to the
+    incidents, violations or ceasefires, by any process, moves it; checking costs one tiny query)."""
+
+    def __init__(self, entries: int = 512, max_bytes: int = 2_000_000):
+        self.entries, self.max_bytes = entries, max_bytes
+        self._kept: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def answer(self, request: Request, build: Callable[[], Any]) -> Response:
+        """The kept response for this URL, or `build()`'s (an object, or JSON bytes) kept for next time."""
+        store = _store(request)
+        with store.engine.connect() as conn:
+            version = st.data_version(conn)
+        key = f"{request.url.path}?{request.url.query}"
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == version:
+                self._kept.move_to_end(key)
+                return Response(kept[1], media_type="application/json")
+        answer = build()
+        body = answer if isinstance(answer, bytes) else _dumps(answer)
+        if len(body) <= self.max_bytes:
+            with self._lock:
+                self._kept[key] = (version, body)
+                self._kept.move_to_end(key)
+                while len(self._kept) > self.entries:
+                    self._kept.popitem(last=False)
+        return Response(body, media_type="application/json")
+
+
+def _answer(request: Request, build: Callable[[], Any]) -> Response:
+    return request.app.state.answers.answer(request, build)
 
 
 def _checked(fn, *args, **kw):
@@ -79,7 +126,7 @@ def _checked(fn, *args, **kw):
         raise HTTPException(422, detail=str(e))
 
 
-@router.get("/incidents", summary="Fused incidents: filter, sort, page; JSON, CSV or GeoJSON")
+@router.get("/incidents", summary="Fused incidents: filter, sort, page (offset or cursor); JSON, CSV or GeoJSON")
 def list_incidents(
     request: Request,
     f: st.BrowseFilter = Depends(incident_filter),
@@ -88,6 +135,9 @@ def list_incidents(
                                  description=f"Page size: default 100 and at most {MAX_PAGE} for JSON; "
                                              "CSV and GeoJSON default to the whole selection."),
     offset: int = Query(0, ge=0),
+    cursor: Optional[str] = Query(None, max_length=400,
+                                  description="Continue after the page that answered with this `next_cursor` "
+                                              "(stable while rows are added; use instead of offset)."),
     format: Literal["json", "csv", "geojson"] = Query("json"),
 ) -> Response:
     store = _store(request)
@@ -96,6 +146,10 @@ def list_incidents(
             raise _unprocessable("limit", f"at most {MAX_PAGE} per page for JSON; use offset to page on")
         limit = limit or 100
     f.sort, f.limit, f.offset = sort, limit, offset
+    if cursor is not None:
+        if offset:
+            raise _unprocessable("offset", "give either a cursor or an offset, not both")
+        f.after = _decode_cursor(cursor, sort)
     f = _checked(st.check_browse, store, f)
     if format == "csv":
         from vigil.export import write_csv
@@ -109,19 +163,50 @@ def list_incidents(
 
         features = [{"type": "Feature", "id": r["id"], "geometry": point(r), "properties": r}
                     for r in _checked(st.page_incidents, store, f)]
-        return Response(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+        return Response(_dumps({"type": "FeatureCollection", "features": features}),
                         media_type="application/geo+json",
                         headers={"Content-Disposition": 'attachment; filename="incidents.geojson"'})
-    total = _checked(st.count_incidents, store, f)
-    items = _checked(st.page_incidents, store, f)
-    return _json({"total": total, "offset": offset, "limit": limit, "items": items,
-                  "next": _page_url(request, offset + limit) if offset + limit < total else None,
-                  "prev": _page_url(request, max(0, offset - limit)) if offset > 0 else None})
+
+    def build() -> bytes:
+        page = _checked(st.browse_page, store, f, raw=True)
+        after = _encode_cursor(sort, page.last) if page.more and page.last else None
+        if cursor is not None:
+            links = {"next": _page_url(request, cursor=after) if after else None, "prev": None}
+        else:
+            links = {"next": _page_url(request, offset=offset + limit) if offset + limit < page.total else None,
+                     "prev": _page_url(request, offset=max(0, offset - limit)) if offset > 0 else None}
+        head = _dumps({"total": page.total, "offset": offset, "limit": limit, **links, "cursor": cursor,
+                       "next_cursor": after})
+        return b"".join((head[:-1], b',"items":[', ",".join(page.items).encode(), b"]}"))
+
+    return _answer(request, build)
 
 
-def _page_url(request: Request, offset: int) -> str:
-    params = dict(request.query_params)
-    params["offset"] = str(offset)
+def _encode_cursor(sort: str, last: tuple[bool, Any, str]) -> str:
+    raw = json.dumps([sort, *last], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[bool, Any, str]:
+    """The sort position a cursor made by `_encode_cursor` names; 422 naming `cursor` otherwise."""
+    try:
+        made_for, present, value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not (isinstance(present, bool) and isinstance(last_id, str)):
+            raise ValueError
+        if present and sort.lstrip("-") == "date":
+            date.fromisoformat(value)
+        elif present and not (isinstance(value, int) and not isinstance(value, bool)):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise _unprocessable("cursor", "not a cursor this API made; use the next_cursor of a previous page")
+    if made_for != sort:
+        raise _unprocessable("cursor", f"this cursor pages sort={made_for}, not sort={sort}")
+    return present, value if present else None, last_id
+
+
+def _page_url(request: Request, **change: Any) -> str:
+    params = {k: v for k, v in request.query_params.items() if k not in ("offset", "cursor")}
+    params.update({k: str(v) for k, v in change.items()})
     return f"{request.url.path}?{urlencode(params)}"
 
 
@@ -129,20 +214,24 @@ def _page_url(request: Request, offset: int) -> str:
 def points(request: Request, f: st.BrowseFilter = Depends(incident_filter)) -> Response:
     """Compact rows for the map, which draws the whole selection at once; incidents without
     coordinates are counted, and the first of them listed, for the side of the map."""
-    return _json(_checked(st.incident_points, _store(request), f))
+    return _answer(request, lambda: _checked(st.incident_points, _store(request), f))
 
 
 @router.get("/incidents/{incident_id}", summary="One incident with every source, its evidence spans, "
                                                 "corrections and the ceasefires it may violate")
 def incident(request: Request, incident_id: str) -> Response:
     store = _store(request)
-    try:
-        record = st.get_incident(store, incident_id)
-    except st.UnknownIncident:
-        raise HTTPException(404, detail=f"no incident {incident_id!r}")
-    cfs = {c["id"]: c for c in st.query_ceasefires(store)} if record.get("violations") else {}
-    record["ceasefires"] = [_ceasefire_brief(cfs[c]) for c in record.get("violations") or [] if c in cfs]
-    return _json(record)
+
+    def build() -> dict[str, Any]:
+        try:
+            record = st.get_incident(store, incident_id)
+        except st.UnknownIncident:
+            raise HTTPException(404, detail=f"no incident {incident_id!r}")
+        cfs = {c["id"]: c for c in st.query_ceasefires(store)} if record.get("violations") else {}
+        record["ceasefires"] = [_ceasefire_brief(cfs[c]) for c in record.get("violations") or [] if c in cfs]
+        return record
+
+    return _answer(request, build)
 
 
 def _ceasefire_brief(cf: dict[str, Any]) -> dict[str, Any]:
@@ -160,7 +249,7 @@ def report(request: Request, doc_id: str) -> Response:
 
 @router.get("/ceasefires", summary="Merged ceasefires with violation counts and casualties")
 def ceasefire_list(request: Request) -> Response:
-    return _json(st.query_ceasefires(_store(request)))
+    return _answer(request, lambda: st.query_ceasefires(_store(request)))
 
 
 def _ceasefire(store: st.Store, ceasefire_id: str) -> dict[str, Any]:
@@ -187,7 +276,7 @@ def ceasefire_area(request: Request, ceasefire_id: str) -> dict[str, Any]:
 
 @router.get("/stats", summary="Killed (low/best/high) and incident counts by day, admin1, perpetrator and type")
 def stats(request: Request, f: st.BrowseFilter = Depends(incident_filter)) -> Response:
-    return _json(_checked(st.incident_stats, _store(request), f))
+    return _answer(request, lambda: _checked(st.incident_stats, _store(request), f))
 
 
 # ---- writes -------------------------------------------------------------------------------

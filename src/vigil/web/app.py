@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vigil.store import Store, open_store
 from vigil.web import tiles
-from vigil.web.api import BodyTooLarge, router
+from vigil.web.api import Answers, BodyTooLarge, router
 
 STATIC = Path(str(files("vigil") / "web" / "static"))
 MAX_BODY = 5 * 1024 * 1024  # bytes; a JSON Lines batch of a few thousand reports
@@ -28,6 +28,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        _warm(app.state.store)
         yield
         if own:
             app.state.store.close()
@@ -38,6 +39,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
                               "(`vigil token create NAME`).")
     app.state.store = open_store(db) if own else store
     app.state.max_body = max_body
+    app.state.answers = Answers()
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -76,6 +78,25 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
                                    swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png")
 
     return app
+
+
+THREADS = 8  # requests served at once: more only adds GIL switching and database connections
+
+
+def _warm(store: Store) -> None:
+    """Build once, before the first request, what requests would otherwise all build at the same time:
+    the name tables behind the country and perpetrator filters, and the store's browsing snapshot."""
+    from anyio import to_thread
+
+    from vigil.store import BrowseFilter, check_browse, count_incidents
+
+    to_thread.current_default_thread_limiter().total_tokens = THREADS
+
+    try:
+        check_browse(store, BrowseFilter(country="Syria", perpetrator="Russia"))
+    except ValueError:
+        pass
+    count_incidents(store, BrowseFilter())
 
 
 def _version() -> str:
