@@ -133,3 +133,15 @@ def test_a_list_shares_the_city_named_after_it():
 
 def test_a_child_and_a_woman_are_two():
     assert counts("A child and woman were killed in the raid.")[0][1:] == (2, "exact", "killed")
+
+
+def test_vague_counts_of_things_and_speakers_are_not_tolls():
+    assert [(c[1], c[3]) for c in counts("At least 14 raiders were killed and hundreds of rounds seized.")] \
+        == [(14, "killed")]
+    assert [(c[1], c[3]) for c in counts("A local doctor says an air raid has killed at least six people.")] \
+        == [(6, "killed")]
+
+
+def test_left_so_many_injured_counts_the_injured():
+    assert [(c[1], c[3]) for c in counts("The blast, witnesses said, also left over 40 people injured.")] \
+        == [(40, "injured")]

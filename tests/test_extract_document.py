@@ -370,3 +370,17 @@ def test_an_attack_on_a_road_between_two_towns_is_placed_at_the_first():
 def test_where_the_officials_speak_is_not_where_the_strike_fell():
     rep = run("Coalition jets struck Tesmil on Monday, killing 12 people, officials in Orvano said.", "2016-07-19")
     assert set(by_place(rep)) == {"Tesmil"}
+
+
+def test_another_sources_lower_figure_for_the_same_toll_is_kept():
+    rep = run("At least eleven guards were killed when raiders attacked a post in Tesmil on Monday. "
+              "However, a district official said only four guards were killed.")
+    tesmil = by_place(rep)["Tesmil"]
+    assert tesmil["killed"] == 4
+    assert tesmil["killed_high"] == 11
+
+
+def test_more_dead_named_later_are_not_a_second_figure():
+    rep = run("Troops killed six people during a raid in Orsk on Monday, officials said. "
+              "A nurse and a driver were also killed, the agency reported.")
+    assert by_place(rep)["Orsk"]["killed"] == 6

@@ -166,6 +166,9 @@ _AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:ch
                            r"teenager|policeman|soldier|civilian|person|relative)\b", re.I)
 
 
+_OF_THINGS = re.compile(r"\s+of\s+(?!(?:them|those|the\s+(?:dead|victims|people|wounded))\b)")
+_LEFT_BEFORE = re.compile(r"\b(?:left|leaving)\s+(?:(?:at least|more than|over|about|around|nearly)\s+)?$", re.I)
+_SPEAKS_AFTER = re.compile(r",?\s+(?:says|said|told|stated|added|confirmed|reported)\b(?!\s+to\b)", re.I)
 _NO_BEFORE = re.compile(r"\b(?:no|not a single)\s*$", re.I)
 
 
@@ -190,6 +193,10 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             continue  # "no one was killed": nobody, not one
         if low in ("several", "a few") and not noun:
             continue
+        if noun and _SPEAKS_AFTER.match(text, m.end()):
+            continue  # "a health official says ...": the one who speaks is no victim
+        if low in _VAGUE and not noun and _OF_THINGS.match(text, m.end("num")):
+            continue  # "hundreds of rounds were seized": things, not people
         value = _number_value(num)
         if value is None:
             continue
@@ -281,6 +288,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = "killed"
         elif _KILLED_BEFORE.search(before):
             c.role = "killed"
+            if _LEFT_BEFORE.search(before) and _killed_or_injured_after(after) == "injured":
+                c.role = "injured"  # "left 60 people injured"
         elif _killed_or_injured_after(after) is not None:
             c.role = _killed_or_injured_after(after)
         elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):

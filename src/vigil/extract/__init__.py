@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from vigil.annotate import Annotated, Sentence, annotate
 from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_place, blame_to_unattributed, _drop_areas_detailed_elsewhere,
+                                    second_source_lower_toll,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
                                     province_toll_to_its_place,
                                     zero_tolls_said_apart)
@@ -58,6 +59,7 @@ def extract_annotated(ann: Annotated) -> Report:
     province_toll_to_its_place(report)
     _give_lead_toll_to_single_place(report)
     adjacent_toll_to_place(report, ann.sentences)
+    second_source_lower_toll(report, ann.sentences)
     zero_tolls_said_apart(report, ann.sentences)
     drop_nameless_perpetrators(report)
     blame_to_unattributed(report, ann.sentences, country)

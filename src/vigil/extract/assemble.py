@@ -299,3 +299,48 @@ def adjacent_toll_to_place(report: Report, sentences: list) -> None:
         taken.add(id(place))
         report.incidents = [i for i in report.incidents
                             if not (i.location.geo_precision == "province" and first_sentence(i) == k)]
+
+
+def _second_figure_cues() -> re.Pattern:
+    from vigil.annotate import _word_file
+
+    words = sorted(_word_file("second_figure_cues.txt"), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+_SECOND_FIGURE = _second_figure_cues()
+_ADDED = re.compile(r"\b(?:also|more|another|other|further|additional)\b", re.I)
+
+
+def second_source_lower_toll(report: Report, sentences: list) -> None:
+    """"Nine policemen were killed in Tesmil. Police said only three died.": when a sentence that
+    places nothing gives another source's lower figure for the toll told beside it, the incident
+    takes the lower one (the codebook's rule when sources inside one report disagree).
+
+    Only for one killed count, next to exactly one incident with a higher toll of the same kind of
+    victims, a compatible method, and a sentence that says whose figure it is."""
+    from vigil.extract.incidents import _PERIOD, _aggregate
+
+    where = {(s.start, s.end): k for k, s in enumerate(sentences)}
+    told = [i for i in report.incidents if i.killed is not None]
+    for k, s in enumerate(sentences):
+        kills = [c for c in s.counts if c.role == "killed"]
+        if (len(kills) != 1 or s.headline or s.places or _PERIOD.search(s.text) or _aggregate(s)
+                or not _SECOND_FIGURE.search(s.text)):
+            continue
+        count = kills[0]
+        if _VAGUE_WORDS.search(s.text, max(0, count.start - s.start - 2), count.end - s.start + 1):
+            continue
+        if _ADDED.search(s.text):
+            continue  # "two more were also killed": more dead, not another figure
+        near = [i for i in told if any(0 < abs(where.get(tuple(sp), -9) - k) <= 1 for sp in i.evidence_spans)
+                and not any(where.get(tuple(sp)) == k for sp in i.evidence_spans)]
+        if len(near) != 1:
+            continue
+        inc = near[0]
+        if not (count.value < inc.killed and (count.victims == inc.victims or "unknown" in (count.victims, inc.victims))):
+            continue
+        if s.types and not any(_compatible_types(t, inc.type) for t in s.types):
+            continue
+        inc.killed, inc.killed_qualifier, inc.killed_high = count.value, count.qualifier, max(inc.killed_high or 0, inc.killed) or None
+        inc.evidence_spans = sorted(set(inc.evidence_spans) | {(s.start, s.end)})
