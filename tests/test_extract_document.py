@@ -384,3 +384,22 @@ def test_more_dead_named_later_are_not_a_second_figure():
     rep = run("Troops killed six people during a raid in Orsk on Monday, officials said. "
               "A nurse and a driver were also killed, the agency reported.")
     assert by_place(rep)["Orsk"]["killed"] == 6
+
+
+def test_the_attacker_named_after_a_conjunction_is_not_a_victim():
+    rep = run("At least five guards were killed after Taliban militants attacked a post in Gorzan, Afghanistan, on Monday.")
+    assert by_place(rep)["Gorzan"]["perpetrator"] == "Taliban"
+
+
+def test_an_actor_in_a_clause_describing_the_place_did_not_do_the_act():
+    rep = run("At least 14 people were killed in Syrian government air strikes on Varsk, Syria, "
+              "which rebels seized last month, a monitor said on Monday.")
+    assert by_place(rep)["Varsk"]["perpetrator"] == "Syrian government"
+
+
+def test_a_province_toll_brings_its_named_attacker_to_the_place():
+    rep = run("The insurgents attacked a checkpoint in Gorzan village on Monday. "
+              "At least nine policemen were killed after Taliban militants attacked the checkpoint in "
+              "Helmand province on Monday.")
+    gorzan = by_place(rep)["Gorzan"]
+    assert (gorzan["killed"], gorzan["perpetrator"]) == (9, "Taliban")

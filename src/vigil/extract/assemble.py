@@ -240,6 +240,8 @@ def province_toll_to_its_place(report: Report) -> None:
         for attr in ("injured", "children_killed", "women_killed", "perpetrator"):
             if getattr(place, attr) is None:
                 setattr(place, attr, getattr(prov, attr))
+        if prov.perpetrator and _only_vague(place.perpetrator) and not _only_vague(prov.perpetrator):
+            place.perpetrator = prov.perpetrator  # "the insurgents ... in Tesmil" + "Red Front fighters attacked"
         if place.victims == "unknown":
             place.victims = prov.victims
         if place.type == "other":

@@ -13,7 +13,8 @@ _SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|report
 _SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
 _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
                             r"attack(?:ed|ing|s)?|ambush(?:ed|ing)?|raid(?:ed|ing)?|storm(?:ed|ing)?|"
-                            r"\d+|members of|positions of|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+                            r"\d+|members of|positions of|of)\s+(?:the\s+)?"
+                            r"(?:(?!(?:after|when|as|while|before|because|since|and|but|once|until)\s)\w+\s+)?$", re.I)
 _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
                             r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
                             r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out|"
@@ -27,6 +28,9 @@ _HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|
                             r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom|\b(?:attacks?|assaults?|incursions?|offensive|advance|infiltration)\s+of)"
                            r"\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_ENDS_WITH_ATTACK_NOUN = re.compile(r"\s(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|bombardment)$",
+                                    re.I)  # the lexicon's "government air strikes"
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whom?|whose)\b[^,;]*")
 # "repelled an attack by X", "thwarted X incursions": the defenders are named first, the attacker after.
 _REPELLED = re.compile(r"\b(?:repell?ed|repuls(?:ed|ing)|thwart(?:ed|ing)|foil(?:ed|ing)|fended\s+off|beat\s+back|"
                        r"fought\s+off|pushed\s+back|repel(?:ling|s)?)\b", re.I)
@@ -74,7 +78,8 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
         if m.category == "state" and m.text == m.canonical and _IN_PLACE_BEFORE.search(before) \
                 and not _AGENT_BEFORE.search(before):
             continue  # "a village in Ukraine"
-        if _CLAIMED_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)):
+        if _CLAIMED_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)) \
+                or (_ENDS_WITH_ATTACK_NOUN.search(m.text) and not _SOURCE_BEFORE.search(before)):
             agents.append(m)  # "al-Shabaab claimed responsibility", "a series of Taliban attacks"
             continue
         if _SOURCE_BEFORE.search(before):
@@ -96,6 +101,10 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
     repelled = _REPELLED.search(text)
     if repelled and any(m.start - base > repelled.end() for m in agents):
         agents = [m for m in agents if m.start - base > repelled.end()]  # the attack repelled is the act
+    clauses = [(c.start(), c.end()) for c in _RELATIVE_CLAUSE.finditer(text)]
+    outside = [m for m in agents if not any(a <= m.start - base < b for a, b in clauses)]
+    if outside:
+        agents = outside  # "strikes on Orsk, which rebels seized last month": background, not the act
     names = [_resolved_actor(m.canonical, country) for m in agents]
     agents = [m for m, n in zip(agents, names) if n]
     names = [n for n in names if n]
