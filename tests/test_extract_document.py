@@ -403,3 +403,15 @@ def test_a_province_toll_brings_its_named_attacker_to_the_place():
               "Helmand province on Monday.")
     gorzan = by_place(rep)["Gorzan"]
     assert (gorzan["killed"], gorzan["perpetrator"]) == (9, "Taliban")
+
+
+def test_the_day_of_the_act_wins_over_the_day_of_a_visit_in_one_sentence():
+    rep = run("Elders visited on Sunday the school where a rocket landed in an attack on Saturday in Varsk, "
+              "killing six pupils.", "2022-05-09")
+    assert by_place(rep)["Varsk"]["date"] == "2022-05-07"
+
+
+def test_dozens_killed_over_past_days_in_regions_is_a_record_not_an_incident():
+    rep = run("Both sides have stepped up drone strikes over the past three days, killing dozens of people "
+              "in Lorvan and Tesmil.")
+    assert not rep["incidents"]

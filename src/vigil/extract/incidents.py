@@ -72,6 +72,11 @@ _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|reported|told\s+\w+|stat
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b")
 
 
+_ACT_BEFORE_DATE = re.compile(r"\b(?:attacks?|strikes?|air\s*strikes?|airstrikes?|shelling|raids?|bombings?|"
+                              r"explosions?|blasts?|ambush|assault|clashes|fighting|killed|struck|hit|shelled|"
+                              r"bombed|attacked|stormed)\s+(?:late\s+|early\s+)?(?:on\s+)?(?:the\s+)?$", re.I)
+
+
 def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     dates = [d for d in s.dates if not _SAID_ON_BEFORE.search(s.text, max(0, d.start - s.start - 30),
                                                                d.start - s.start)
@@ -79,6 +84,8 @@ def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
     if len(dates) < len(s.dates) and any(d.date is not None and d.precision == "day" for d in dates):
         s = Sentence(s.start, s.end, s.text, dates=dates)  # the act's own dates only
     named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
+    if len({d.date for d in named}) > 1:  # "visited on Sunday the site of an attack on Saturday": the act's day
+        named.sort(key=lambda d: not _ACT_BEFORE_DATE.search(s.text, max(0, d.start - s.start - 40), d.start - s.start))
     past_event = _YEAR_OF_EVENT.search(s.text)
     if past_event and not named:  # "since a 2008 shooting killed eight": that attack's year
         return f"{past_event.group(1)}-01-01", "year"
@@ -145,9 +152,11 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     if not localities and (has_casualties or has_act(s.text)):
         # "clashes near X": with no other place struck, the landmark is where it happened
         localities = [p for p in s.places if p.level == "reference" and not _overlaps(p.start, p.end, s.countries)]
-    if not has_casualties and _PERIOD.search(s.text):
-        localities = []  # "attacks on X since January": a period's record, not an act
-    places = localities or (areas_as_places(areas, s) if has_casualties and not _aggregate(s) else [])
+    record = _PERIOD.search(s.text) and all(_vague_count(s, c) for c in killed_counts) \
+        and (not has_casualties or killed_counts)
+    if record:
+        localities = []  # "attacks on X since January", "dozens killed over the past days": a period's record
+    places = localities or (areas_as_places(areas, s) if has_casualties and not record and not _aggregate(s) else [])
     blockers = _toll_blockers(s, areas, places)
     killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
     nobody_killed = bool(_NOBODY_KILLED.search(s.text)) and not killed_counts
@@ -303,6 +312,15 @@ _PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:past|last) (?:few |se
                      r"within the (?:last|past)|every (?:day|week|month)|on a daily basis|over the past|monthly|during (?:the )?"
                      r"(?:month|year|war|conflict)|in (?:January|February|March|April|May|June|July|August|September|"
                      r"October|November|December)(?! \d)|overall|across the country)\b", re.I)
+
+
+_VAGUE_COUNT = re.compile(r"(?:(?:at least|more than|over|about|some)\s+)?(?:dozens|scores|tens|hundreds|several|"
+                          r"a few|a dozen|a handful)\b", re.I)
+
+
+def _vague_count(s: Sentence, c: Count) -> bool:
+    """"dozens", "scores": no number (codebook decision g)."""
+    return bool(_VAGUE_COUNT.match(s.text, c.start - s.start))
 
 
 def _aggregate(s: Sentence) -> bool:
