@@ -127,3 +127,30 @@ def test_concurrent_writers_fuse_as_if_sequential(tmp_path, db_url):
     finally:
         for s in stores:
             s.close()
+
+
+def test_the_data_version_moves_with_every_write_transaction_and_once_within_one(db_url):
+    """Readers see the counter move after each committed write; on PostgreSQL a transaction of many
+    statements bumps it once (row versions of the one row must not pile up within a transaction)."""
+    import sqlalchemy as sa
+
+    from vigil.store import data_version
+    from vigil.store.schema import incident_actors
+
+    with open_store(db_url) as s:
+        ingest_reports(s, kafr_taal_outlets())
+        with s.engine.connect() as conn:
+            v0 = data_version(conn)
+        with s.engine.begin() as conn:
+            for i in range(5):
+                conn.execute(sa.insert(incident_actors).values(incident_id=f"inc_x{i}", actor_key="someone"))
+            conn.execute(sa.delete(incident_actors).where(incident_actors.c.actor_key == "someone"))
+        with s.engine.connect() as conn:
+            v1 = data_version(conn)
+        with s.engine.begin() as conn:
+            conn.execute(sa.insert(incident_actors).values(incident_id="inc_y", actor_key="someone"))
+        with s.engine.connect() as conn:
+            v2 = data_version(conn)
+    assert v0 < v1 < v2
+    if db_url.startswith("postgresql"):
+        assert v1 == v0 + 1 and v2 == v1 + 1

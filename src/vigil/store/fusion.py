@@ -256,7 +256,8 @@ def _refresh_incidents(conn: Connection, iids: Iterable[str]) -> dict[str, str |
     for i, machine in machines.items():
         mine = sorted((f for c in claims[i] for f in fixes.get(c["claim_key"], ())
                        if (f.kind or "incident") == "incident"), key=lambda f: (f.at, f.id))
-        records.append(apply_corrections(machine, [_correction_dict(f) for f in mine]))
+        # the machine record is freshly fused and this loop's own: no correction, no copy needed
+        records.append(apply_corrections(machine, [_correction_dict(f) for f in mine]) if mine else machine)
     rejected = [r["id"] for r in records if r.get("status") == "rejected"]  # kept in the claims and history only
     _drop_incidents(conn, rejected)
     _write_incidents(conn, [r for r in records if r.get("status") != "rejected"])
