@@ -73,3 +73,27 @@ def test_the_snapshot_answers_what_sql_answers_after_ingest_correction_and_undo(
         _same(s, "after a perpetrator correction")
         undo(s, history(s, iid)[0]["id"], by="ana")
         _same(s, "after an undo")
+
+
+def test_a_bulk_load_moves_the_data_version_and_is_few_statements_on_postgresql(db_url):
+    """Loading many rows is noticed, and on PostgreSQL (statement triggers) is sent as multi-row
+    statements: one statement a row made the trigger's updates of one counter row pile up."""
+    import importlib.util
+    from pathlib import Path
+
+    from vigil.store import bulk_insert_incidents
+
+    spec = importlib.util.spec_from_file_location("bench_store", Path(__file__).resolve().parents[1] / "bench"
+                                                  / "bench_store.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    with open_store(db_url) as s:
+        with s.engine.connect() as conn:
+            before = data_version(conn)
+        assert bulk_insert_incidents(s, bench.synthetic_incidents(2_500)) == 2_500
+        with s.engine.connect() as conn:
+            moved = data_version(conn) - before
+        assert moved > 0
+        assert len(snapshot.current(s)) == 2_500
+        if s.engine.dialect.name == "postgresql":
+            assert moved <= 20  # 2,500 incidents and their actors in batches of 1,000 rows
