@@ -152,6 +152,45 @@ def test_ceasefires_and_one_with_its_violations(client):
     assert client.get("/api/ceasefires/cf_nothing/area").status_code == 404
 
 
+def test_every_ceasefire_area_in_one_collection(client):
+    cfs = client.get("/api/ceasefires").json()
+    body = client.get("/api/ceasefires/areas").json()
+    assert body["type"] == "FeatureCollection" and body["features"]
+    for cf in cfs:  # the same outlines as asking one ceasefire at a time, each naming its ceasefire
+        own = client.get(f"/api/ceasefires/{cf['id']}/area").json()["features"]
+        mine = [f for f in body["features"] if f["properties"]["ceasefire"] == cf["id"]]
+        assert [f["geometry"] for f in mine] == [f["geometry"] for f in own], cf["id"]
+    assert {f["properties"]["ceasefire"] for f in body["features"]} <= {c["id"] for c in cfs}
+
+
+def test_scripts_and_boundaries_go_gzipped_with_an_etag(client):
+    import gzip
+
+    from vigil.web.app import STATIC
+    from vigil.web.gzipped import gzipped
+
+    path = "/static/geo/world.geojson"
+    plain = (STATIC / "geo" / "world.geojson").read_bytes()
+    r = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert r.content == plain  # the client undid the gzip
+    assert int(r.headers["content-length"]) < len(plain) / 2
+    assert r.headers["content-type"] == "application/geo+json"
+    again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    raw = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert raw.status_code == 200 and "content-encoding" not in raw.headers and raw.content == plain
+    js = client.get("/static/dashboard.js", headers={"Accept-Encoding": "gzip, deflate"})
+    assert js.headers["content-encoding"] == "gzip" and js.headers["content-type"].startswith("text/javascript")
+    docs = client.get("/static/vendor/swagger-ui/swagger-ui.css", headers={"Accept-Encoding": "gzip"})
+    assert docs.headers["content-encoding"] == "gzip" and b"swagger" in docs.content  # compressed on first use
+    png = client.get("/static/vendor/swagger-ui/favicon-32x32.png", headers={"Accept-Encoding": "gzip"})
+    assert png.status_code == 200 and "content-encoding" not in png.headers
+    assert client.get("/static/geo/nowhere.geojson", headers={"Accept-Encoding": "gzip"}).status_code == 404
+    assert gzipped(STATIC, "../api.py") is None and gzipped(STATIC, "../../web/static/dashboard.js") is not None
+    assert gzip.decompress(gzipped(STATIC, "dashboard.js")[0]) == (STATIC / "dashboard.js").read_bytes()
+
+
 def test_map_points_and_the_incidents_not_on_the_map(client):
     body = client.get("/api/points").json()
     assert body["fields"][:3] == ["id", "lat", "lon"]
@@ -192,7 +231,7 @@ def test_stats_add_up(client):
 def test_openapi_and_docs_are_served_from_the_package(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/incidents", "/api/incidents/{incident_id}", "/api/reports/{doc_id}", "/api/ceasefires",
-                 "/api/ceasefires/{ceasefire_id}", "/api/stats", "/api/reports",
+                 "/api/ceasefires/{ceasefire_id}", "/api/ceasefires/areas", "/api/stats", "/api/reports",
                  "/api/incidents/{incident_id}/corrections"):
         assert path in spec["paths"], path
     docs = client.get("/docs").text

@@ -73,9 +73,11 @@ class Browser:
             viewport={"width": 1400, "height": 850})
         self.outside: list[str] = []
         self.errors: list[str] = []
+        self.requests: list[str] = []  # every URL the current page asked for
         self.context.route("**/*", self._route)
 
     def _route(self, route) -> None:
+        self.requests.append(route.request.url)
         url = urlparse(route.request.url)
         if url.scheme in ("data", "blob") or url.hostname == "127.0.0.1":
             route.continue_()
@@ -85,6 +87,7 @@ class Browser:
 
     def page(self, url: str):
         self.errors.clear()
+        self.requests.clear()
         page = self.context.new_page()
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -150,8 +153,15 @@ def test_the_page_loads_with_markers_no_errors_and_nothing_from_outside(site):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "dashboard.png"))
     first_load_ms = int(page.locator("body").get_attribute("data-ready-ms"))
-    (OUTPUT / "dashboard-first-load.txt").write_text(f"first load (navigation start to data drawn): {first_load_ms} ms\n")
-    print(f"\ndashboard first load on the sample corpus: {first_load_ms} ms")
+    load = os.getloadavg()[0]
+    (OUTPUT / "dashboard-first-load.txt").write_text(f"first load (navigation start to data drawn): {first_load_ms} ms "
+                                                     f"(load average {load:.1f} on {os.cpu_count()} cores)\n")
+    print(f"\ndashboard first load on the sample corpus: {first_load_ms} ms (load average {load:.1f})")
+    # the target is 1 s on this machine; other jobs sharing its cores stretch it, so the bound grows
+    # with the load average beyond one job per core
+    assert first_load_ms < 1000 * max(1.0, load / (os.cpu_count() or 1))
+    asked = [u for u in browser.requests if "/api/" in u or "/static/geo/" in u]
+    assert len(asked) == len(set(asked)), "the first load asked for something twice"
     assert browser.errors == []
     assert browser.outside == []
     page.close()

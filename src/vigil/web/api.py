@@ -259,6 +259,21 @@ def _ceasefire(store: st.Store, ceasefire_id: str) -> dict[str, Any]:
         raise HTTPException(404, detail=f"no ceasefire {ceasefire_id!r}")
 
 
+@router.get("/ceasefires/areas", summary="Every ceasefire's area as GeoJSON outlines, each feature naming its "
+                                         "ceasefire (`properties.ceasefire`): the map's layer in one request")
+def ceasefire_areas(request: Request) -> Response:
+    from vigil.web.areas import area_outline
+
+    def build() -> dict[str, Any]:
+        features = []
+        for cf in st.query_ceasefires(_store(request)):
+            for feature in area_outline(cf.get("area"))["features"]:
+                features.append({**feature, "properties": {**feature["properties"], "ceasefire": cf["id"]}})
+        return {"type": "FeatureCollection", "features": features}
+
+    return _answer(request, build)
+
+
 @router.get("/ceasefires/{ceasefire_id}", summary="One ceasefire with its possible violations")
 def ceasefire(request: Request, ceasefire_id: str) -> Response:
     store = _store(request)

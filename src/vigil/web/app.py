@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from vigil.store import Store, open_store
 from vigil.web import tiles
 from vigil.web.api import Answers, BodyTooLarge, router
+from vigil.web import gzipped
 
 STATIC = Path(str(files("vigil") / "web" / "static"))
 MAX_BODY = 5 * 1024 * 1024  # bytes; a JSON Lines batch of a few thousand reports
@@ -42,6 +43,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
     app.state.answers = Answers()
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(gzipped.GzippedStatic, directory=STATIC)
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, exc: BodyTooLarge) -> JSONResponse:
@@ -85,10 +87,12 @@ THREADS = 8  # requests served at once: more only adds GIL switching and databas
 
 def _warm(store: Store) -> None:
     """Build once, before the first request, what requests would otherwise all build at the same time:
-    the name tables behind the country and perpetrator filters, and the store's browsing snapshot."""
+    the name tables behind the country and perpetrator filters, the store's browsing snapshot, the
+    basemap's description, the boundaries that ceasefire areas are drawn from, the gzipped assets."""
     from anyio import to_thread
 
     from vigil.store import BrowseFilter, check_browse, count_incidents
+    from vigil.web import areas
 
     to_thread.current_default_thread_limiter().total_tokens = THREADS
 
@@ -97,6 +101,9 @@ def _warm(store: Store) -> None:
     except ValueError:
         pass
     count_incidents(store, BrowseFilter())
+    tiles.info()
+    areas.warm()
+    gzipped.warm(STATIC)
 
 
 def _version() -> str:

@@ -18,6 +18,12 @@ def _features(name: str) -> tuple[dict[str, Any], ...]:
     return tuple(json.loads((GEO / name).read_text(encoding="utf-8"))["features"])
 
 
+def warm() -> None:
+    """Read the shipped boundaries now (about 0.1 s), not during the first request that needs them."""
+    for name in ("world.geojson", "syr_admin1.geojson", "syr_admin2.geojson"):
+        _features(name)
+
+
 def _units(level: int, keys: frozenset[str]) -> list[dict[str, Any]]:
     if not keys:
         return []

@@ -35,8 +35,21 @@ function filterParams({ dates = true } = {}) {
   return p;
 }
 
-async function api(path, options = {}) {
-  const r = await fetch(path, options);
+const inflight = new Map(); // GET path -> promise of its answer, shared by callers asking at the same time
+
+function api(path, options) {
+  if (options) return request(path, options);
+  if (!inflight.has(path)) {
+    inflight.set(path, request(path).finally(() => inflight.delete(path)));
+  }
+  return inflight.get(path);
+}
+
+async function request(path, options = {}) {
+  // a GET the page's head already started (window.vigilEarly) is taken over, once
+  const early = !options.method && window.vigilEarly && window.vigilEarly[path];
+  if (early) delete window.vigilEarly[path];
+  const r = await (early || fetch(path, options));
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
   if (!r.ok) {
@@ -96,19 +109,18 @@ const markers = L.layerGroup().addTo(map);
 const areasLayer = L.layerGroup().addTo(map);
 const focusLayer = L.layerGroup().addTo(map);
 
-const geo = (name) => fetch(`/static/geo/${name}.geojson`).then((r) => r.json());
+const geo = (name) => api(`/static/geo/${name}.geojson`);
 
 async function loadBasemap() {
   // land under everything; OpenStreetMap tiles (zoom 0-6, shown to zoom 7) from the package's MBTiles
   // file when it is installed; governorate and district lines above them
   map.createPane("land").style.zIndex = 150;
   map.createPane("outlines").style.zIndex = 250;
-  const tiles = await api("/tiles/info.json");
+  const [tiles, world, a1] = await Promise.all([api("/tiles/info.json"), geo("world"), geo("syr_admin1")]);
   if (tiles.available) {
     L.tileLayer("/tiles/{z}/{x}/{y}.png", { minZoom: tiles.minzoom, maxNativeZoom: tiles.maxzoom,
       maxZoom: tiles.maxzoom + 1, attribution: esc(tiles.attribution), opacity: 0.8 }).addTo(map);
   }
-  const [world, a1] = await Promise.all([geo("world"), geo("syr_admin1")]);
   L.geoJSON(world, { pane: "land", interactive: false, style: { color: "#98a4ad", weight: 0.7, fillColor: "#f3f0e8", fillOpacity: 1 } }).addTo(map);
   L.geoJSON(a1, { pane: "outlines", interactive: false, style: { color: "#8c969e", weight: 0.8, fill: false } }).addTo(map);
   let districts = null; // loaded the first time the map is zoomed in far enough to show them
@@ -151,12 +163,18 @@ async function loadPoints() {
   $("#unplaced-list").innerHTML = data.unplaced.map(([id, name, killed, date]) =>
     `<li><a href="#" data-incident="${esc(id)}">${esc(name || id)}</a> ${esc(date || "")} · ${killed ?? "?"} killed</li>`).join("")
     + (unplaced > data.unplaced.length ? `<li>…</li>` : "");
-  if (state.fitNext && features.length) {
-    const lats = features.map((f) => f.geometry.coordinates[1]);
-    const lons = features.map((f) => f.geometry.coordinates[0]);
-    map.fitBounds([[Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]], { padding: [30, 30], maxZoom: 9, animate: false });
-  }
+  const fit = state.fitNext && features.length;
   state.fitNext = false;
+  if (fit) {
+    let [south, west, north, east] = [90, 180, -90, -180];
+    for (const f of features) {
+      const [lon, lat] = f.geometry.coordinates;
+      south = Math.min(south, lat); north = Math.max(north, lat); west = Math.min(west, lon); east = Math.max(east, lon);
+    }
+    const before = map.getBounds();
+    map.fitBounds([[south, west], [north, east]], { padding: [30, 30], maxZoom: 9, animate: false });
+    if (!map.getBounds().equals(before)) return; // the move drew the markers (moveend)
+  }
   renderMarkers();
 }
 
@@ -438,13 +456,15 @@ async function loadCeasefires() {
     <td>${esc((c.declared_by || []).join(", ") || "?")}</td><td>${esc(c.area || "?")}</td>
     <td>${esc(c.effective_from || c.announced_on || "?")} – ${esc(c.effective_until || "open")}</td>
     <td class="num">${c.violations}</td><td class="num">${figure(c.violations_killed, c.violations_killed_low, c.violations_killed_high)}</td></tr>`).join("");
+}
+
+async function loadAreas() {
+  // every ceasefire's area in one request (features name their ceasefire)
+  const areas = await api("/api/ceasefires/areas");
   areasLayer.clearLayers();
-  await Promise.all(state.ceasefires.map(async (c) => {
-    const area = await api(`/api/ceasefires/${encodeURIComponent(c.id)}/area`);
-    if (area.features.length) {
-      L.geoJSON(area, { pane: "areas", interactive: false, style: { color: "#2f6fb0", weight: 1.2, dashArray: "5 4", fill: false } }).addTo(areasLayer);
-    }
-  }));
+  if (areas.features.length) {
+    L.geoJSON(areas, { pane: "areas", interactive: false, style: { color: "#2f6fb0", weight: 1.2, dashArray: "5 4", fill: false } }).addTo(areasLayer);
+  }
 }
 
 async function showCeasefire(id) {
@@ -514,8 +534,8 @@ window.addEventListener("resize", () => { map.invalidateSize(); if (chart) chart
   writeUrl();
   map.invalidateSize();
   try {
-    // the timeline shades ceasefires, so it waits for them; nothing waits for the boundaries
-    await Promise.all([loadBasemap(), loadCeasefires().then(loadTimeline), loadPoints(), loadList()]);
+    // the timeline shades ceasefires, so it waits for their list; nothing waits for the boundaries
+    await Promise.all([loadBasemap(), loadCeasefires().then(loadTimeline), loadAreas(), loadPoints(), loadList()]);
     if (incident) await showIncident(incident);
   } catch (e) {
     status(e.message);
