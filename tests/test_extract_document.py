@@ -415,3 +415,20 @@ def test_dozens_killed_over_past_days_in_regions_is_a_record_not_an_incident():
     rep = run("Both sides have stepped up drone strikes over the past three days, killing dozens of people "
               "in Lorvan and Tesmil.")
     assert not rep["incidents"]
+
+
+def test_they_who_announce_a_truce_are_the_parties_named_just_before():
+    rep = run("The Russian President and his Turkish counterpart say they have reached agreements that could end "
+              "the fighting in the north.\n\nThey say a ceasefire will come into force in Tesmil at midnight.",
+              "2020-03-05")
+    (cf,) = rep["ceasefires"]
+    assert sorted(cf["declared_by"]) == ["Russia", "Turkey"]
+    assert cf["effective_from"] == "2020-03-06"
+
+
+def test_a_truce_told_again_later_without_its_period_is_the_same_truce():
+    rep = run("On 3 March, the United Nations announced that the Red Front had agreed to a ceasefire in Lorvan "
+              "that would take effect on 8 March.\n\nOn Monday the United Nations said the ceasefire in Lorvan "
+              "agreed with the Red Front was holding.", "2020-03-10")
+    (cf,) = rep["ceasefires"]
+    assert (cf["announced_on"], cf["effective_from"]) == ("2020-03-03", "2020-03-08")

@@ -16,7 +16,7 @@ from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_p
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
                                     province_toll_to_its_place,
                                     zero_tolls_said_apart)
-from vigil.extract.ceasefires import mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
+from vigil.extract.ceasefires import declarers_by_pronoun, mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
                                      main_province, report_country, sentence_incidents)
 from vigil.model import Document, Incident, Report
@@ -36,10 +36,12 @@ def extract_annotated(ann: Annotated) -> Report:
     ctx = Context()
     mentions: list[Incident] = []  # places named near violence words, without a toll or a strike verb
     truce_sentences: list[Sentence] = []  # about a truce, but with no end date of their own
-    for s in ann.sentences:
+    for k, s in enumerate(ann.sentences):
         _update_context(ctx, s, doc, country)
         if mentions_truce(s.text):
             cf = extract_ceasefire(s, doc, region, country)
+            if cf and not cf.declared_by:
+                cf.declared_by = declarers_by_pronoun(s, ann.sentences[k - 1] if k else None)
             if cf:
                 report.ceasefires.append(cf)
             if cf is None or cf.effective_until is None:

@@ -202,9 +202,9 @@ _AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?
 
 
 # "Russian and Turkish presidents", "the Egyptian mediators": a nationality speaking for its state
-_OFFICE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][a-z]+)*\s+(?:presidents?|leaders?|governments?|officials?|"
+_OFFICE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][a-z]+)*\s+(?i:presidents?|leaders?|governments?|officials?|"
                            r"foreign\s+ministers?|ministers?|ministry|mediators?|delegations?|negotiators?|"
-                           r"envoys?|authorities)\b")
+                           r"envoys?|authorities|counterparts?|prime\s+ministers?|defen[cs]e\s+ministers?)\b")
 
 
 _APPOSITION = re.compile(r"^\s*,\s+(?:one of|a|an|the|which|who|whose|an alliance|a coalition)\b[^,;.]{0,140},")
@@ -274,11 +274,21 @@ def fuzz_ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b)
 
 
+def _retold(a: Ceasefire, b: Ceasefire) -> bool:
+    """"The truce agreed on 13 December starts on the 18th" and, later, "the truce ... (said today)": a
+    mention with no period of its own that names the same parties and area tells the known truce again."""
+    bare = [c for c in (a, b) if not (c.effective_from or c.effective_until)]
+    return (len(bare) == 1 and bool(set(a.declared_by) & set(b.declared_by))
+            and bool(a.area and b.area and fuzz_ratio(_fold(a.area), _fold(b.area)) >= 85))
+
+
 def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
     """Mentions of one truce: no conflicting dates, and shared declarers (or one mention names none)."""
     for attr in ("effective_from", "effective_until", "announced_on"):
         x, y = getattr(a, attr), getattr(b, attr)
         if x and y and x != y:
+            if attr == "announced_on" and _retold(a, b):
+                continue
             return False
     if a.declared_by and b.declared_by and not set(a.declared_by) & set(b.declared_by):
         # Different parties named for one truce in one place ("Russia announced ..." / "a unilateral
@@ -286,3 +296,21 @@ def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
         return bool(a.area and b.area and fuzz_ratio(_fold(a.area), _fold(b.area)) >= 85)
     return True
 
+
+
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:they|the two(?:\s+\w+)?|both(?:\s+sides)?)\s+(?:\w+\s+){0,2}?"
+                              r"(?:say|said|announc|agree|declar|reach|sign)", re.I)
+
+
+def declarers_by_pronoun(s: Sentence, before: Sentence | None) -> list[str]:
+    """"The Varnian president and his Ostran counterpart met. They say a truce starts at midnight.":
+    'they' are the parties named in the sentence before."""
+    if before is None or not _PRONOUN_SUBJECT.match(s.text):
+        return []
+    found: list[str] = []
+    for m in sorted(list(before.actors) + list(before.countries), key=lambda m: m.start):
+        prefix = before.text[max(0, m.start - before.start - 30):m.start - before.start]
+        speaks = m.text.lower() == m.canonical.lower() or _OFFICE_AFTER.match(before.text, m.end - before.start)
+        if speaks and m.canonical[:1].isupper() and not _AREA_BEFORE.search(prefix) and m.canonical not in found:
+            found.append(m.canonical)
+    return _as_governments(found) if len(found) >= 2 else []
