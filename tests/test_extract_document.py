@@ -432,3 +432,15 @@ def test_a_truce_told_again_later_without_its_period_is_the_same_truce():
               "agreed with the Red Front was holding.", "2020-03-10")
     (cf,) = rep["ceasefires"]
     assert (cf["announced_on"], cf["effective_from"]) == ("2020-03-03", "2020-03-08")
+
+
+def test_shootings_gunfights_and_clashes_beside_gunmen_are_typed_by_the_act():
+    assert event_types("Three traders were killed in two separate shootings in Varsk.")[0] == "shooting"
+    assert event_types("Troops backed by loyal gunmen clashed with rebels in Varsk.") == ["ground_clash"]
+    assert event_types("A firefight broke out near the bridge at Varsk.") == ["ground_clash"]
+
+
+def test_an_attack_on_armed_fighters_with_no_method_is_a_ground_clash():
+    rep = run("On 5 May 2022, tribal guards attacked Red Front militants and left 3 dead in Varsk village.",
+              "2022-05-06")
+    assert by_place(rep)["Varsk"]["type"] == "ground_clash"

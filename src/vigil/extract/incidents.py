@@ -283,7 +283,8 @@ def _armed_on_the_ground(perp: str | None) -> bool:
 _MILITARY_TARGET = re.compile(r"\b(?:attack(?:ed|s)?|ambush(?:ed)?|raid(?:ed)?|assault(?:ed)?|stormed|operation)\b"
                               r"[^.;]{0,40}?\b(?:on|against|by)?\s*(?:an?\s+|the\s+)?[^.;]{0,25}?\b(?:soldiers|troops|"
                               r"forces|army|police|policemen|checkpoints?|check\s+points?|posts?|base|convoy|patrol|"
-                              r"positions?|barracks|brigade|battalion|unit)\b", re.I)
+                              r"positions?|barracks|brigade|battalion|unit|militants|fighters|insurgents|rebels|jihadists|"
+                              r"militiamen|guards|outposts?)\b", re.I)
 
 
 def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
