@@ -444,3 +444,26 @@ def test_an_attack_on_armed_fighters_with_no_method_is_a_ground_clash():
     rep = run("On 5 May 2022, tribal guards attacked Red Front militants and left 3 dead in Varsk village.",
               "2022-05-06")
     assert by_place(rep)["Varsk"]["type"] == "ground_clash"
+
+
+def test_an_exchange_of_shelling_is_fought_by_both_sides():
+    rep = run("On 3 October 2021, clashes took place between regime forces and rebels on the Varsk front in Hama "
+              "amid mutual shelling.", "2021-10-04")
+    assert by_place(rep)["Varsk"]["perpetrator"] is None
+
+
+def test_a_nationality_with_a_force_that_acts_is_the_state():
+    rep = run("On 20 March 2020, one Taliban militant was killed by Afghan commando forces in Gorzan district.",
+              "2020-03-21")
+    assert by_place(rep)["Gorzan"]["perpetrator"] == "Afghan security forces"
+    rep = run("Three Malian soldiers were killed in Dosso on Friday.", "2022-05-08")
+    assert by_place(rep)["Dosso"]["perpetrator"] is None
+
+
+def test_a_group_that_claims_to_have_killed_is_the_attacker_and_an_unidentified_one_is_no_one():
+    rep = run("On 2 May 2020, Boko Haram claimed to have killed 17 soldiers in an IED attack in Varsk, Yobe.",
+              "2020-05-03")
+    assert by_place(rep)["Varsk"]["perpetrator"] == "Boko Haram"
+    rep = run("On 11 January 2020, an unidentified armed group attacked an army checkpoint in Varsk town, Daraa.",
+              "2020-01-12")
+    assert by_place(rep)["Varsk"]["perpetrator"] is None

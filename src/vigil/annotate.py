@@ -766,10 +766,19 @@ def only_mutual_acts(sentence: str) -> bool:
     """Is every act the sentence tells one that both sides fought ("clashes between A and B")?"""
     cues = _cues()
     lower = sentence.lower()
-    acts = [lower[a:b] for a, b, _, act in cue_mentions(sentence) if act]
-    return bool(acts) and all(a.replace(" ", "+") in cues.mutual or any(a.startswith(m.rstrip("*")) and
-                                                                        m.endswith("*") for m in cues.mutual)
-                              for a in acts)
+    acts = [(a, b) for a, b, _, act in cue_mentions(sentence) if act]
+
+    def mutual(a: int, b: int) -> bool:
+        word = lower[a:b]
+        return (word.replace(" ", "+") in cues.mutual
+                or any(word.startswith(m.rstrip("*")) and m.endswith("*") for m in cues.mutual)
+                or bool(_EXCHANGED.search(lower, max(0, a - 14), a) or _EXCHANGE_AFTER.match(lower, b)))
+
+    return bool(acts) and all(mutual(a, b) for a, b in acts)
+
+
+_EXCHANGED = re.compile(r"(?:mutual|exchanged|exchange of|exchanging|traded)\s+$")  # "mutual shelling"
+_EXCHANGE_AFTER = re.compile(r"\s+exchanges?\b")  # "a shelling exchange"
 
 
 def has_act(sentence: str) -> bool:

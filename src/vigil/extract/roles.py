@@ -20,7 +20,9 @@ _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoo
                             r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out|"
                             r"neutrali[sz]ed|eliminated|overran|captured|seized|took control|dislodged|"
                             r"repell?ed|repulsed|thwarted|foiled|bombarded|pounded|gunned down|stabbed)\b", re.I)
-_CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)", re.I)
+_CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaim(?:ed|s)\s+(?:responsibility|the\s+attack|the\s+bombing|"
+                            r"(?:to\s+have|that\s+(?:it|they)\s+(?:had\s+)?)\s*(?:killed|attacked|shot|downed|destroyed|"
+                            r"carried\s+out))", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
                                 r"assaults?|bombardment|ambush|incursions?|advances?|infiltration)\b", re.I)
 _COUNT_BEFORE = re.compile(r"\b\d+\s+(?:[a-z-]+\s+)?$")
@@ -105,7 +107,8 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
     outside = [m for m in agents if not any(a <= m.start - base < b for a, b in clauses)]
     if outside:
         agents = outside  # "strikes on Orsk, which rebels seized last month": background, not the act
-    names = [_resolved_actor(m.canonical, country) for m in agents]
+    names = ["gunmen" if _UNNAMED_BEFORE.search(text, max(0, m.start - base - 30), m.start - base)
+             or _UNNAMED_START.match(m.text) else _resolved_actor(m.canonical, country) for m in agents]  # "an unidentified armed group": no one named
     agents = [m for m, n in zip(agents, names) if n]
     names = [n for n in names if n]
     if not agents:
@@ -139,10 +142,21 @@ def _nationality_with_weapon(s: Sentence) -> list[str]:
     from vigil.lexicon import government_of
 
     for m in s.countries:
-        if m.text != m.canonical and _WEAPON_AFTER.match(s.text, m.end - s.start) \
-                and not _SOURCE_BEFORE.search(s.text, max(0, m.start - s.start - 25), m.start - s.start):
+        if m.text == m.canonical or _SOURCE_BEFORE.search(s.text, max(0, m.start - s.start - 25), m.start - s.start):
+            continue
+        if _WEAPON_AFTER.match(s.text, m.end - s.start):
             return [government_of(m.canonical)]
+        force = _FORCE_AFTER.match(s.text, m.end - s.start)
+        if force and (_AGENT_BEFORE.search(s.text, max(0, m.start - s.start - 40), m.start - s.start)
+                      or _attacks_actively(s.text[force.end():])):
+            return [government_of(m.canonical)]  # "killed by Afghan commando forces", "Malian troops raided"
     return []
+
+
+_UNNAMED_BEFORE = re.compile(r"\b(?:unidentified|unknown|unspecified|unnamed)\s+(?:[a-z-]+\s+)?$", re.I)
+_UNNAMED_START = re.compile(r"(?:unidentified|unknown|unspecified|unnamed)\s", re.I)
+_FORCE_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:forces|troops|soldiers|commandos?|army|police|military|"
+                          r"gendarmes|gendarmerie)\b")
 
 
 def _resolved_actor(canonical: str, country: str | None) -> str | None:
