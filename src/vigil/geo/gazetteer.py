@@ -398,26 +398,28 @@ class Gazetteer:
 
         Rows: (place, matched light key, derived?, light key equal?, literal, the place's own name?).
 
-        With `cc`, only places in that country (and user places without one).
+        With `cc`, only places in that country (and user places without one). The fold key is a function
+        of the light key, so a light-key match is also a fold-key match: one index search serves both
+        (`fold` "\\0": the light key only). Places come from the process's cache; only new ones are read.
         """
         out: list[tuple[Place, str, bool, bool, str, bool]] = []
-        if cc:
-            where = "((n.key = ? AND n.cc IN (?, '')) OR (n.fold = ? AND n.cc IN (?, '')))"
-            args: tuple = (key, cc, fold, cc)
-        else:
-            where, args = "(n.key = ? OR n.fold = ?)", (key, fold)
+        column, value = ("key", key) if fold == "\0" else ("fold", fold)
+        where, args = (f"{column} = ? AND cc IN (?, '')", (value, cc)) if cc else (f"{column} = ?", (value,))
         for schema in self.schemas:
-            rows = self.con.execute(
-                f"SELECT {self._cols}, n.key, n.main, n.lit FROM {schema}.names n JOIN {schema}.places p "
-                f"ON p.id = n.place WHERE {where}", args).fetchall()
+            rows = self.con.execute(f"SELECT place, key, main, lit FROM {schema}.names WHERE {where}",
+                                    args).fetchall()
             sign = -1 if schema == "user" else 1
-            for r in rows:
-                pid = sign * r[0]
-                p = self._place_cache.get(pid)
-                if p is None:
-                    p = self._rows_to_places(schema, [r[:11]])[0]
-                    self._place_cache[pid] = p
-                out.append((p, r[11], r[12] < 0, r[11] == key, r[13], r[12] == 1))
+            cache = self._place_cache
+            missing = [r[0] for r in rows if sign * r[0] not in cache]
+            if missing:
+                for chunk in range(0, len(missing), 500):
+                    part = missing[chunk:chunk + 500]
+                    found = self.con.execute(f"SELECT {_PLACE_COLS} FROM {schema}.places WHERE id IN "
+                                             f"({','.join('?' * len(part))})", part).fetchall()
+                    for p in self._rows_to_places(schema, found):
+                        cache[p.id] = p
+            for pid, k, main, lit in rows:
+                out.append((cache[sign * pid], k, main < 0, k == key, lit, main == 1))
         return out
 
     def place(self, place_id: int) -> Place:

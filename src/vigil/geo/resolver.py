@@ -68,6 +68,7 @@ MAIN_NAME_BONUS = 3.0
 LITERAL_BONUS = 3.0  # the report's spelling is letter for letter a gazetteer form ("Jubb Abyad", not "Jubb al Abyad")
 NEAR_KM = 20.0  # radius around the report's pinned places searched for looser spellings
 SKELETON = 89.0  # same consonants, near the report's other places
+PRUNE = 30.0  # candidates scoring this far below the best are dropped before ranking
 
 @dataclass(frozen=True)
 class Candidate:
@@ -299,10 +300,10 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
     if soft_a1 and not (cc or soft_cc):
         soft_cc = admin1_cc(soft_a1) or None
     a2 = admin2_of(admin2, a1 or soft_a1, cc or soft_cc) if admin2 else None
-    scored: list[Candidate] = []
+    scored: list[tuple[float, Place, bool]] = []  # (score, place, the report's spelling is its own name)
     block_a1, block_cc = a1 or soft_a1, cc or soft_cc
     for i, alt in enumerate(query.alternatives):
-        if i >= query.n_clean and any(c.score >= THRESHOLD for c in scored):
+        if i >= query.n_clean and any(sc >= THRESHOLD for sc, _, _ in scored):
             break  # "Al-Hol camp" is tried whole only when "Al-Hol" found nothing
         # The first spelling is the report's; later ones are fallbacks and count a little less.
         for p, base in _lookup(alt, block_a1, block_cc, cc):
@@ -311,11 +312,11 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
             if alt.endswith(AIRFIELD_SUFFIX) and p.fcode in ("AIRB", "AIRP"):
                 base += AIRFIELD_BONUS  # "X airbase" is the airfield, not the town X it is named after
             score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
-            scored.append(_candidate(name, p, score, exact_key(alt) == exact_key(p.name)))
+            scored.append((score, p, exact_key(alt) == exact_key(p.name)))
     if query.landmark:  # a plant or field named after a town may lie far from it: only inside the province
         province = a1 or soft_a1
-        scored = [c for c in scored if province and c.feature == "place" and c.admin1 == province]
-    elif not any(c.score >= THRESHOLD for c in scored) and block_cc:
+        scored = [x for x in scored if province and x[1].kind == "place" and x[1].admin1 == province]
+    elif not any(sc >= THRESHOLD for sc, _, _ in scored) and block_cc:
         # Fuzzy only on a miss, inside a known country, and only for the cleaned spellings
         # ("Kafr Taal", not "Kafr Taal village"): with no country at all a loose match is a guess.
         for i, alt in enumerate(query.alternatives[:query.n_clean]):
@@ -323,12 +324,15 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
                 continue  # an airfield is found by its name or not at all
             for p, base in _fuzzy_lookup(alt, block_a1, block_cc):
                 score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
-                scored.append(_candidate(name, p, score))
+                scored.append((score, p, False))
             if near:
                 for p, base in _near_lookup(alt, near):
                     score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
-                    scored.append(_candidate(name, p, score))
-    ranked = _dedupe(_prefer_seats(scored, query))
+                    scored.append((score, p, False))
+    top = max((sc for sc, _, _ in scored), default=0.0)
+    # Readings this far below the best decide nothing (the margins are a few points): not built at all.
+    ranked = _dedupe(_prefer_seats([_candidate(name, p, sc, own) for sc, p, own in scored if sc >= top - PRUNE],
+                                   query))
     if ranked and ranked[0].feature == "admin3" and query.want == "place":
         ranked[0] = _seat_of(ranked[0])
     if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
