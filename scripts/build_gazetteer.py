@@ -39,7 +39,7 @@ from vigil.geo.query import AIRFIELD_SUFFIX, airfield_core  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "vigil" / "data" / "gazetteer" / "places.tsv.gz"
 KEYS_OUT = OUT.with_name("names.tsv.gz")
-COLUMNS = ["gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt"]
+COLUMNS = ["gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt", "pcode"]
 
 WOF_FILES = {"SY": "syria", "IQ": "iraq", "YE": "yemen", "AF": "afghanistan", "UA": "ukraine"}
 # Generous boxes: rows outside are broken records (some Yemen rows sit at 0.25 N 0.78 E).
@@ -458,12 +458,13 @@ def ocha_communities(data: Path, places: list[dict]) -> list[dict]:
                             twin = p
             if twin is not None:
                 twin["alt"] = _alts(twin["name"], twin["alt"], name, alt_names, r["name_ar"])
+                twin["pcode"] = twin.get("pcode") or r["ocha_pcode"]  # OCHA lists this locality as a community
                 continue
             a1 = sy_units.get(r["admin1_pcode"], r["admin1_name"])
             out.append({"gid": f"ocha:{r['ocha_pcode']}", "name": name, "lat": lat, "lon": lon, "kind": "place",
                         "fcode": "PPL", "cc": "SY", "admin1": canon.get(a1, a1),
                         "admin2": sy_units.get(r["admin2_pcode"], r["admin2_name"]), "population": 0,
-                        "alt": _alts(name, alt_names, r["name_ar"])})
+                        "alt": _alts(name, alt_names, r["name_ar"]), "pcode": r["ocha_pcode"]})
     return out
 
 

@@ -512,3 +512,41 @@ def test_namesakes_of_one_province_are_told_apart_by_the_reports_other_places(tm
                                     {"Tall Zubaydiyat": {"admin1": "Hasakah"}, "Umm Khudayrah": {"admin1": "Hasakah"}}))
     loc = report.incidents[1].location
     assert loc.gazetteer_id == "geonames:91000031" and loc.geo_status == "located"
+
+
+def _import_communities(tmp_path, rows):
+    """Invented communities in an OCHA/HDX populated-places CSV (P-coded)."""
+    from vigil.geo.imports import import_file
+
+    f = tmp_path / "syr_pplp.csv"
+    f.write_text("admin4Name_en,admin4Pcode,latitude,longitude,admin1Name_en\n"
+                 + "".join(f"{name},{pcode},{lat},{lon},Al-Hasakah\n" for pcode, name, lat, lon in rows),
+                 encoding="utf-8")
+    import_file(f, country="SY")
+
+
+def test_of_two_close_namesakes_the_one_ocha_lists_as_a_community_is_chosen(tmp_path):
+    # Two GeoNames points 14 km apart in one district; OCHA lists a community at the second one only.
+    _import_villages(tmp_path, [("91000021", "Tall Wazzabiyah", "", "36.40000", "40.70000"),
+                                ("91000022", "Tall Wazzabiyah", "", "36.52000", "40.66000")])
+    _import_communities(tmp_path, [("C99001", "Tal Wazzabiyeh", "36.52100", "40.66100")])
+    c = best("Tall Wazzabiyah village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and _km(c.lat, c.lon, 36.52, 40.66) < 1
+
+
+def test_a_listed_community_of_another_name_does_not_replace_the_exact_spelling(tmp_path):
+    # q and k are two letters: OCHA's "Qarmazah" does not make it the "Karmazah" a report names.
+    _import_villages(tmp_path, [("91000023", "Karmazah", "", "36.40000", "40.70000"),
+                                ("91000024", "Qarmazah", "", "36.52000", "40.66000")])
+    _import_communities(tmp_path, [("C99002", "Qarmazah", "36.52100", "40.66100")])
+    c = best("Karmazah village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000023"
+
+
+def test_imported_communities_keep_their_pcode(tmp_path):
+    from vigil.geo import gazetteer
+
+    _import_communities(tmp_path, [("C99003", "Umm Nakhlat", "36.30000", "40.60000")])
+    c = best("Umm Nakhlat", admin1="Hasakah")
+    assert c is not None and c.registered
+    assert gazetteer.load().place(c.place_id).pcode == "C99003"

@@ -36,7 +36,7 @@ from typing import Iterable, Iterator
 from vigil.geo import names
 from vigil.geo.names import index_rows, names_version
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 # Raw admin1 names in the source files -> the common English name Vigil outputs.
 CANONICAL_ADMIN1: dict[str, dict[str, str]] = {
@@ -66,11 +66,11 @@ VILLAGE_GAZETTEER_COUNTRIES = ("SY", "IQ", "YE", "AF", "UA")
 PRECISION = {"place": "place", "admin1": "province", "admin2": "district", "admin3": "district",
              "country": "country"}
 
-_COLUMNS = ("gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt")
+_COLUMNS = ("gid", "name", "lat", "lon", "kind", "fcode", "cc", "admin1", "admin2", "population", "alt", "pcode")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS places (
   id INTEGER PRIMARY KEY, gid TEXT, name TEXT, lat REAL, lon REAL, kind TEXT, fcode TEXT,
-  cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, alt TEXT, source INTEGER);
+  cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, alt TEXT, source INTEGER, pcode TEXT);
 CREATE TABLE IF NOT EXISTS names (key TEXT, fold TEXT, place INTEGER, main INTEGER, lit TEXT, cc TEXT);
 CREATE TABLE IF NOT EXISTS sources (
   id INTEGER PRIMARY KEY, name TEXT, path TEXT, imported_at TEXT, rows INTEGER, countries TEXT);
@@ -100,6 +100,7 @@ class Place:
     admin1: str | None
     admin2: str | None
     population: int
+    pcode: str = ""  # the community's OCHA P-code: OCHA lists the place as a community (places only)
 
     @property
     def country(self) -> str | None:
@@ -208,11 +209,12 @@ def _insert_places(con: sqlite3.Connection, rows: Iterable[dict], source: int | 
     names = []
     for r in rows:
         cur.execute(
-            "INSERT INTO places (gid,name,lat,lon,kind,fcode,cc,admin1,admin2,population,alt,source)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO places (gid,name,lat,lon,kind,fcode,cc,admin1,admin2,population,alt,source,pcode)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
              r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
-             int(float(r.get("population") or 0)), (r.get("alt") or "") if keep_alt else "", source))
+             int(float(r.get("population") or 0)), (r.get("alt") or "") if keep_alt else "", source,
+             r.get("pcode") or ""))
         cc = r.get("cc") or ""
         names.extend(row + (cc,) for row in index_rows(cur.lastrowid, r["kind"], r["name"], r.get("alt") or ""))
         n += 1
@@ -310,11 +312,11 @@ def build_cache(path: Path) -> None:
         rows = _BUILD_ROWS
         with con:
             con.executemany(
-                "INSERT INTO places (id,gid,name,lat,lon,kind,fcode,cc,admin1,admin2,population,alt,source)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'',NULL)",
+                "INSERT INTO places (id,gid,name,lat,lon,kind,fcode,cc,admin1,admin2,population,alt,source,pcode)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'',NULL,?)",
                 ((i, r["gid"], r["name"], float(r["lat"]), float(r["lon"]), r["kind"], r.get("fcode") or "",
                   r.get("cc") or "", r.get("admin1") or None, r.get("admin2") or None,
-                  int(float(r.get("population") or 0))) for i, r in enumerate(rows, 1)))
+                  int(float(r.get("population") or 0)), r.get("pcode") or "") for i, r in enumerate(rows, 1)))
             try:
                 for chunk in _shipped_keys(rows) or _all_chunk_names(len(rows)):
                     con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", chunk)
@@ -342,6 +344,8 @@ def _open_user_db(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path)
     con.executescript(_SCHEMA)
+    if "pcode" not in {row[1] for row in con.execute("PRAGMA table_info(places)")}:
+        con.execute("ALTER TABLE places ADD COLUMN pcode TEXT")  # imports made before P-codes were kept
     version = con.execute("SELECT v FROM meta WHERE k='keys_version'").fetchone()
     if not version or version[0] != _keys_version():
         _reindex_user_db(con)
@@ -363,7 +367,7 @@ def _reindex_user_db(con: sqlite3.Connection) -> None:
 
 # ---------------------------------------------------------------- the loaded gazetteer
 
-_PLACE_COLS = "id, gid, name, lat, lon, kind, fcode, cc, admin1, admin2, population"
+_PLACE_COLS = "id, gid, name, lat, lon, kind, fcode, cc, admin1, admin2, population, pcode"
 
 
 class Gazetteer:
@@ -382,7 +386,7 @@ class Gazetteer:
 
     def _rows_to_places(self, schema: str, rows) -> list[Place]:
         sign = -1 if schema == "user" else 1
-        return [Place(sign * r[0], *r[1:8], r[8] or None, r[9] or None, r[10] or 0) for r in rows]
+        return [Place(sign * r[0], *r[1:8], r[8] or None, r[9] or None, r[10] or 0, r[11] or "") for r in rows]
 
     def by_key(self, column: str, key: str) -> list[tuple[Place, str, bool]]:
         """(place, the light key of the name that matched, derived?) for names whose `column` equals `key`.

@@ -106,7 +106,9 @@ def parse_places_csv(path: Path, text: str, country: str | None = None) -> list[
                      "lat": lat, "lon": lon, "kind": "place", "fcode": "PPL", "cc": cc,
                      "admin1": canonical_admin1_name(cc, (r.get(a1_col) or "").strip()) if a1_col else "",
                      "admin2": (r.get(a2_col) or "").strip() if a2_col else "", "population": 0,
-                     "alt": "|".join((r.get(c) or "").strip() for c in alt_cols if (r.get(c) or "").strip())})
+                     "alt": "|".join((r.get(c) or "").strip() for c in alt_cols if (r.get(c) or "").strip()),
+                     # an OCHA/HDX list of communities: the P-code says the place is a listed community
+                     "pcode": (r.get(id_col) or "").strip() if id_col and "pcode" in id_col.lower() else ""})
     return rows
 
 

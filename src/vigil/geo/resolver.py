@@ -41,6 +41,8 @@ from vigil.geo.query import AIRFIELD_SUFFIX, MIN_KEY_LEN, Query, not_a_place_wor
 THRESHOLD = 95.0  # below this, abstain
 AMBIGUITY_MARGIN = 3.0  # two far-apart candidates closer than this: abstain
 AMBIGUITY_KM = 25.0
+TWIN_MARGIN = 4.0  # namesakes within AMBIGUITY_KM this close in score: the one OCHA lists wins (the margin
+# covers the bonus for the report's letter-for-letter spelling, which one source's transliteration gets)
 DOMINANCE = 5  # population ratio at which a city outranks a namesake
 CITY_MARGIN = 6.0  # how far below the best a big city may score and still be preferred
 
@@ -93,6 +95,7 @@ class Candidate:
     place_id: int = 0  # the gazetteer row (internal; 0 for areas made up from other places)
     own_name: bool = False  # the report's spelling is the place's own name, not one of its aliases
     note: str = ""  # for areas: how the point was found ("put at its city", "centroid of its list-mates")
+    registered: bool = False  # OCHA lists a community here (this entry, or one at the same spot)
 
 
 def _context_score(p: Place, base: float, query: Query, admin1: str | None, soft_admin1: str | None,
@@ -149,7 +152,8 @@ def _context_score(p: Place, base: float, query: Query, admin1: str | None, soft
 def _candidate(query: str, p: Place, score: float, own_name: bool = False) -> Candidate:
     return Candidate(name=query, matched_name=p.name, lat=p.lat, lon=p.lon, admin1=p.admin1, admin2=p.admin2,
                      country=p.country, feature=p.kind, precision=p.precision, gazetteer_id=p.gid,
-                     population=p.population, score=score, place_id=p.id, own_name=own_name)
+                     population=p.population, score=score, place_id=p.id, own_name=own_name,
+                     registered=bool(p.pcode) and p.kind == "place")
 
 
 def _fold_base(query_key: str, form_key: str) -> float:
@@ -277,8 +281,11 @@ def _dedupe(cands: Iterable[Candidate]) -> list[Candidate]:
             and km(c.lat, c.lon, o.lat, o.lon) < SAME_SPOT_KM)), None)
         if same is None:
             out.append(c)
-        elif c.population > out[same].population:  # the town's record knows its size: the spot is that town
-            out[same] = replace(out[same], population=c.population)
+        else:
+            if c.population > out[same].population:  # the town's record knows its size: the spot is that town
+                out[same] = replace(out[same], population=c.population)
+            if c.registered and not out[same].registered:  # OCHA lists the spot under another spelling
+                out[same] = replace(out[same], registered=True)
     return out
 
 
@@ -476,12 +483,37 @@ def decide(cands: list[Candidate]) -> tuple[Candidate | None, str]:
               and km(top.lat, top.lon, o.lat, o.lon) > AMBIGUITY_KM and not _same_unit(top, o)
               and not _dominates(top, o)]
     if not rivals:
+        listed = _listed_twin(top, cands)
+        if listed is not None:
+            return listed, "namesakes a few km apart: the one OCHA lists as a community"
         return top, f"best score; no place more than {AMBIGUITY_KM:.0f} km away within {AMBIGUITY_MARGIN:.0f} points"
     group = [c for c in cands if c.score > top.score - AMBIGUITY_MARGIN]
     chosen = _more_prominent(group)
     if chosen is not None:
         return chosen, "namesakes of one district: the one under its own name, or known under more names"
     return None, "ambiguous between " + " and ".join(_label(c) for c in [top] + rivals[:3])
+
+
+def _listed_twin(top: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """Among same-named villages a few km apart that fit alike, the one OCHA lists as a community.
+
+    GeoNames keeps stale and duplicate points (an abandoned hamlet, the same village placed twice 15 km
+    apart); OCHA's list of communities is the humanitarian register of inhabited places. Only when the
+    best reading is not listed and exactly one close rival is."""
+    if top.registered or top.feature != "place":
+        return None
+    twins = [o for o in cands[1:] if o.feature == "place" and o.score > top.score - TWIN_MARGIN
+             and o.score >= THRESHOLD and km(top.lat, top.lon, o.lat, o.lon) <= AMBIGUITY_KM]
+    listed = [o for o in twins if o.registered]
+    if len(listed) != 1:
+        return None
+    # The listed one must bear the name itself (the light key), not a variant of it: "Qaltah" is not "Kaltah"
+    # (q/k are two Arabic letters), unless the reading it would replace is a point marked abandoned.
+    keys = {exact_key(a) for a in parse_query(top.name).alternatives}
+    if keys.isdisjoint(gazetteer.load().name_keys(listed[0].place_id)) and \
+            gazetteer.load().place(top.place_id).fcode != "PPLQ":
+        return None
+    return listed[0]
 
 
 def _label(c: Candidate) -> str:
@@ -493,8 +525,8 @@ def _more_prominent(group: list[Candidate]) -> Candidate | None:
     """Among far-apart namesakes of one district that fit equally well, the one a report most likely means.
 
     A place whose own name the report spells beats places that only list it as an alias
-    (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one the
-    gazetteer knows under more names (older maps, other scripts) is the better-known village.
+    (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one OCHA lists as a
+    community, else the one the gazetteer knows under more names (older maps, other scripts) is the better-known village.
     """
     if any(c.feature != "place" or not c.place_id for c in group) or len({c.admin2 for c in group}) > 1:
         return None  # namesakes in different districts: too little to go on
@@ -502,6 +534,9 @@ def _more_prominent(group: list[Candidate]) -> Candidate | None:
     if len(own) == 1:
         return own[0]
     pool = own or group
+    listed = [c for c in pool if c.registered]
+    if len(listed) == 1:  # OCHA's register of communities lists one of them
+        return listed[0]
     counts = sorted(((len(gazetteer.load().name_keys(c.place_id)), i) for i, c in enumerate(pool)), reverse=True)
     if counts[0][0] > counts[1][0]:
         return pool[counts[0][1]]
