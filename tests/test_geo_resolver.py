@@ -550,3 +550,13 @@ def test_imported_communities_keep_their_pcode(tmp_path):
     c = best("Umm Nakhlat", admin1="Hasakah")
     assert c is not None and c.registered
     assert gazetteer.load().place(c.place_id).pcode == "C99003"
+
+
+def test_namesakes_in_two_districts_of_a_province_the_listed_one_under_its_own_name_wins(tmp_path):
+    # Far apart, in two districts of Hasakah; only one is an OCHA community of that very name.
+    _import_villages(tmp_path, [("91000025", "Khirbat Nawwaf", "", "36.50000", "40.75000"),
+                                ("91000026", "Khirbat Nawwaf", "", "36.95000", "41.60000")])
+    assert best("Khirbat Nawwaf village", admin1="Hasakah") is None
+    _import_communities(tmp_path, [("C99004", "Khirbat Nawwaf", "36.95100", "41.60100")])
+    c = best("Khirbat Nawwaf village", admin1="Hasakah")
+    assert c is not None and _km(c.lat, c.lon, 36.95, 41.60) < 1

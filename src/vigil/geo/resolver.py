@@ -509,9 +509,7 @@ def _listed_twin(top: Candidate, cands: list[Candidate]) -> Candidate | None:
         return None
     # The listed one must bear the name itself (the light key), not a variant of it: "Qaltah" is not "Kaltah"
     # (q/k are two Arabic letters), unless the reading it would replace is a point marked abandoned.
-    keys = {exact_key(a) for a in parse_query(top.name).alternatives}
-    if keys.isdisjoint(gazetteer.load().name_keys(listed[0].place_id)) and \
-            gazetteer.load().place(top.place_id).fcode != "PPLQ":
+    if not _bears_name(listed[0]) and gazetteer.load().place(top.place_id).fcode != "PPLQ":
         return None
     return listed[0]
 
@@ -528,8 +526,15 @@ def _more_prominent(group: list[Candidate]) -> Candidate | None:
     (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one OCHA lists as a
     community, else the one the gazetteer knows under more names (older maps, other scripts) is the better-known village.
     """
-    if any(c.feature != "place" or not c.place_id for c in group) or len({c.admin2 for c in group}) > 1:
-        return None  # namesakes in different districts: too little to go on
+    if any(c.feature != "place" or not c.place_id for c in group):
+        return None
+    if len({c.admin2 for c in group}) > 1:
+        # namesakes in different districts of one province: only OCHA's register of communities tells them
+        # apart (when it lists exactly one of them under the name itself)
+        listed = [c for c in group if c.registered and c.own_name]
+        if len({c.admin1 for c in group}) == 1 and len(listed) == 1:
+            return listed[0]
+        return None
     own = [c for c in group if c.own_name]
     if len(own) == 1:
         return own[0]
@@ -541,6 +546,13 @@ def _more_prominent(group: list[Candidate]) -> Candidate | None:
     if counts[0][0] > counts[1][0]:
         return pool[counts[0][1]]
     return None
+
+
+def _bears_name(c: Candidate) -> bool:
+    """The place is known under the very spelling asked for (its light key), not only a variant of it."""
+    q = parse_query(c.name)
+    keys = {exact_key(a) for a in q.alternatives[:q.n_main]}  # not the bare-name fallbacks
+    return not keys.isdisjoint(gazetteer.load().name_keys(c.place_id))
 
 
 def _dominates(a: Candidate, b: Candidate) -> bool:
