@@ -560,3 +560,27 @@ def test_namesakes_in_two_districts_of_a_province_the_listed_one_under_its_own_n
     _import_communities(tmp_path, [("C99004", "Khirbat Nawwaf", "36.95100", "41.60100")])
     c = best("Khirbat Nawwaf village", admin1="Hasakah")
     assert c is not None and _km(c.lat, c.lon, 36.95, 41.60) < 1
+
+
+def test_a_neighbourhood_of_the_city_a_report_is_about_goes_to_that_city():
+    text = ("Shelling hit the crowded neighbourhood of Zanbaqiyat al-Ward on Monday, killing four people. "
+            "Residents of Aleppo said the strikes were the heaviest this month; Aleppo hospitals took the wounded.")
+    loc = geocode_report(_report(text, ["Zanbaqiyat al-Ward"])).incidents[0].location
+    assert loc.geo_status == "area" and loc.geo_precision == "district"
+    assert _km(loc.lat, loc.lon, 36.20, 37.16) < 10  # Aleppo city
+    text = "Zanbaqiyat al-Ward, a poor neighbourhood, was shelled on Monday. Aleppo and Aleppo again."
+    loc = geocode_report(_report(text, ["Zanbaqiyat al-Ward"])).incidents[0].location
+    assert loc.geo_status == "area" and _km(loc.lat, loc.lon, 36.20, 37.16) < 10
+
+
+def test_a_name_the_report_also_spells_one_letter_apart_is_read_under_the_known_spelling(tmp_path):
+    _import_villages(tmp_path, [("91000027", "Dayr Sharnubah", "", "36.40000", "40.70000")])
+    text = ("Mourners gathered in Dayr Sharnubah on Sunday. A drone struck a field near Dayr Harnubah on "
+            "Saturday, killing three farmers from Dayr Harnubah.")
+    loc = geocode_report(_report(text, ["Dayr Harnubah"])).incidents[0].location
+    assert loc.geo_status == "located" and loc.gazetteer_id == "geonames:91000027"
+    # a word that is only a near spelling of a place (an ethnic group beside a village) is not read so
+    _import_villages(tmp_path, [("91000028", "Falawin", "", "36.30000", "40.60000")])
+    text = "Fighters of the Falawun clan attacked herders; the Falawuns denied it. Shots were heard in Syria."
+    loc = geocode_report(_report(text, ["Falawuns"])).incidents[0].location
+    assert loc.gazetteer_id is None

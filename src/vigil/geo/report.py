@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
 
 from vigil.geo import gazetteer
 from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
@@ -52,7 +54,7 @@ def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -
     for name in {inc.location.name for inc in report.incidents if inc.location.name}:
         for alt in parse_query(name).alternatives[:1]:
             ccs = {p.cc for p, _, derived, same, _, _ in g.by_keys(exact_key(alt), "\0") if same and not derived}
-            for cc in ccs:
+            for cc in sorted(ccs):  # sorted: ties between countries are settled the same way in every run
                 votes[cc] += 2.0 / len(ccs)
     for inc in report.incidents:
         cc = country_code(inc.location.country)
@@ -171,11 +173,14 @@ def geocode_report(report: Report) -> Report:
 
     chosen = _choose_all(queries, near_for) if any(anchors) else first
     chosen = _sibling_areas(queries, chosen, text)
+    named_ccs = {m[3] for m in mentions if m[3]} | _countries_named(text)
     for i, (q, c) in enumerate(zip(queries, chosen)):
         if c is None:
-            c = _without_hints(q, report_cc, {m[3] for m in mentions if m[3]}, near_for(i))
+            c = _without_hints(q, report_cc, named_ccs, near_for(i))
             if c is not None:  # the extractor's province or country did not fit the name: the gazetteer's wins
                 q.loc.admin1, q.loc.admin2, q.loc.country = c.admin1, c.admin2, c.country
+        if c is None:
+            c = _spelled_otherwise(q, text, report_cc, named_ccs, near_for(i))
         country = q.country or gazetteer.country_name(q.soft_country)
         _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
         _status(q, c, near_for(i))
@@ -226,13 +231,57 @@ def _admin_fallback(q: _LocQuery) -> None:
         return
 
 
+def _countries_named(text: str) -> set[str]:
+    """Country codes of the countries the text names ("... were part of Syria until ...")."""
+    codes = country_codes()
+    out = set()
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", text):
+        for phrase in (m.group(0), m.group(0).split()[0]):
+            cc = codes.get(exact_key(phrase))
+            if cc:
+                out.add(cc)
+                break
+    return out
+
+
+TYPO_RATIO = 88.0  # another spelling in the same report this close is the same name (one of them mistyped)
+
+
+def _spelled_otherwise(q: _LocQuery, text: str, report_cc: str | None, named_ccs: set[str],
+                       near: tuple) -> Candidate | None:
+    """A name the gazetteer lacks that the report also writes one letter apart ("Majdal Hams" beside
+    "Majdal Shams"): the other spelling is read, with the same hints, when it alone is a known place."""
+    name = q.loc.name
+    words = name.split()
+    if len(name) < 6 or not words[0][:1].isupper():
+        return None
+    pattern = r"\b[A-Z][\w'’`\-]*" + r"\s+[A-Z][\w'’`\-]*" * (len(words) - 1) + r"\b"
+    variants = {m.group(0) for m in re.finditer(pattern, text)}
+    found = {}
+    for v in variants:
+        if v == name or exact_key(v) == exact_key(name) or fuzz.ratio(v.lower(), name.lower()) < TYPO_RATIO:
+            continue
+        c = choose(list(resolve_cached(v, q.admin1, q.soft_admin1, q.country, q.soft_country, near, 8, q.admin2)),
+                   register=not near)
+        if c is None:
+            c = _without_hints(_LocQuery(q.loc, q.admin1, q.soft_admin1, q.country, q.soft_country, q.admin2, v),
+                               report_cc, named_ccs, near)
+        if c is not None and c.feature == "place" and exact_key(v) in gazetteer.load().name_keys(c.place_id):
+            found[c.gazetteer_id] = replace(c, name=name)  # the other spelling is the place's own, letter for letter
+    if len(found) != 1:
+        return None
+    c = found.popitem()[1]
+    q.loc.admin1, q.loc.admin2, q.loc.country = c.admin1, c.admin2, c.country
+    return c
+
+
 def _without_hints(q: _LocQuery, report_cc: str | None, mention_ccs: set[str], near: tuple) -> Candidate | None:
     """A name the hints ruled out ("Damascus" with Aleppo as province, a Gaza town said to be in Israel) is
     read without them, and kept when its reading is clear and lies in a country the report is about (its
     country, the hinted one, or one whose province the report names)."""
     if not (q.admin1 or q.country or q.admin2):
         return None
-    c = choose(list(resolve_cached(q.name or q.loc.name, None, None, None, None, near, 8, None)))
+    c = choose(list(resolve_cached(q.name or q.loc.name, None, None, None, None, near, 8, None)), register=not near)
     if c is None or c.feature == "area":
         return None
     a1 = admin1_of(q.admin1) if q.admin1 else None
@@ -256,7 +305,7 @@ def _status(q: _LocQuery, c: Candidate | None, near: tuple) -> None:
     if query.landmark and not cands:
         loc.geo_status, loc.geo_reason = "landmark", "a landmark (field, plant, base...) the gazetteer has no entry for"
         return
-    _, why = decide(cands)
+    _, why = decide(cands, register=not near)
     status = "ambiguous" if why.startswith("ambiguous") else "not_found" if not cands else "weak_match"
     loc.geo_status, loc.geo_reason = status, why
 
@@ -379,15 +428,44 @@ def _city_around(loc: Location, text: str, province: str | None = None) -> str |
         m = _CITY_BEFORE.search(text, max(0, a - 60), a)
         if m:
             return m.group("city")
-        hood = hood or _hood_after(text, b)
+        hood = hood or _hood_after(text, b) or bool(_HOOD_BEFORE.search(text, max(0, a - 40), a)) \
+            or bool(_HOOD_APPOSITIVE.match(text, b))
     if hood and loc.admin2:
         return re.sub(r"\s+city$", "", loc.admin2.strip(), flags=re.I)
     if hood and province:
         return province  # "Sukkari neighbourhood" in Aleppo province: the province's seat city
+    if hood:
+        return _report_city(text, loc.name)  # "the neighbourhood of X" in a report about one city
+    return None
+
+
+# "the Jewish neighbourhood of X"; "X, a religious neighbourhood with ..."
+_HOOD_BEFORE = re.compile(r"\b(?:neighbou?rhood|quarter)\s+of\s+(?:the\s+)?$", re.I)
+_HOOD_APPOSITIVE = re.compile(r"\s*,\s+(?:an?|the)\s+(?:[\w\-]+\s+){0,3}(?:neighbou?rhood|quarter)\b", re.I)
+CITY_POPULATION = 100_000
+
+
+def _report_city(text: str, hood: str) -> str | None:
+    """The city a report is about: the big city (100,000 people or more) it names most often, at least
+    twice and more often than any other."""
+    g = gazetteer.load()
+    counts: Counter[str] = Counter()
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:[\s\-][A-Z][a-z]+)?\b", text):
+        for phrase in (m.group(0), m.group(0).split()[0]):
+            key = exact_key(phrase)
+            if phrase in hood or len(key) < 4:
+                continue
+            if any(p.kind == "place" and p.population >= CITY_POPULATION
+                   for p, _, derived, same, _, _ in g.by_keys(key, "\0") if same and not derived):
+                counts[phrase] += 1
+                break
+    top = counts.most_common(2)
+    if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
+        return top[0][0]
     return None
 
 
 def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
     return [choose(list(resolve_cached(q.name or q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
-                                         near_for(i), 8, q.admin2)))
+                                         near_for(i), 8, q.admin2)), register=not near_for(i))
             for i, q in enumerate(queries)]

@@ -459,13 +459,17 @@ def explain(name: str, *, admin1: str | None = None, country: str | None = None,
     return Explanation(name, q.alternatives, q.want, tuple(cands[:limit]), chosen, rule)
 
 
-def choose(cands: list[Candidate]) -> Candidate | None:
-    """The candidate meant, or None (abstain)."""
-    return decide(cands)[0]
+def choose(cands: list[Candidate], *, register: bool = True) -> Candidate | None:
+    """The candidate meant, or None (abstain). `register`: see `decide`."""
+    return decide(cands, register=register)[0]
 
 
-def decide(cands: list[Candidate]) -> tuple[Candidate | None, str]:
-    """The candidate meant (or None) and the rule that decided, in words (`vigil geocode --explain`)."""
+def decide(cands: list[Candidate], *, register: bool = True) -> tuple[Candidate | None, str]:
+    """The candidate meant (or None) and the rule that decided, in words (`vigil geocode --explain`).
+
+    `register`: namesakes in two districts of a province may be told apart by OCHA's register of
+    communities; a report passes False when its other places were the context (their cluster, not the
+    register, says which one is meant; failing that, the report places the name as an area)."""
     if not cands:
         return None, "no gazetteer entry of a similar spelling"
     top = cands[0]
@@ -488,7 +492,7 @@ def decide(cands: list[Candidate]) -> tuple[Candidate | None, str]:
             return listed, "namesakes a few km apart: the one OCHA lists as a community"
         return top, f"best score; no place more than {AMBIGUITY_KM:.0f} km away within {AMBIGUITY_MARGIN:.0f} points"
     group = [c for c in cands if c.score > top.score - AMBIGUITY_MARGIN]
-    chosen = _more_prominent(group)
+    chosen = _more_prominent(group, register)
     if chosen is not None:
         return chosen, "namesakes of one district: the one under its own name, or known under more names"
     return None, "ambiguous between " + " and ".join(_label(c) for c in [top] + rivals[:3])
@@ -519,7 +523,7 @@ def _label(c: Candidate) -> str:
     return f"{c.matched_name} ({where})" if where else c.matched_name
 
 
-def _more_prominent(group: list[Candidate]) -> Candidate | None:
+def _more_prominent(group: list[Candidate], register: bool = True) -> Candidate | None:
     """Among far-apart namesakes of one district that fit equally well, the one a report most likely means.
 
     A place whose own name the report spells beats places that only list it as an alias
@@ -532,7 +536,7 @@ def _more_prominent(group: list[Candidate]) -> Candidate | None:
         # namesakes in different districts of one province: only OCHA's register of communities tells them
         # apart (when it lists exactly one of them under the name itself)
         listed = [c for c in group if c.registered and c.own_name]
-        if len({c.admin1 for c in group}) == 1 and len(listed) == 1:
+        if register and len({c.admin1 for c in group}) == 1 and len(listed) == 1:
             return listed[0]
         return None
     own = [c for c in group if c.own_name]
