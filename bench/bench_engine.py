@@ -15,6 +15,7 @@ The figures depend on what else runs on the machine: the load average is printed
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -98,6 +99,9 @@ def main() -> None:
         speed_up = serial / seconds
         print(f"{name:<16} {seconds:>8.2f} {len(docs) / seconds:>10.0f} {speed_up:>8.2f}x {speed_up / n:>10.0%}")
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (best of {args.repeat} runs per engine)")
+    print("RESULT " + json.dumps({"reports": len(docs), "engines": [
+        {"engine": name, "workers": n, "per_s": round(len(docs) / seconds, 1), "speed_up": round(serial / seconds, 2)}
+        for name, n, seconds in rows], "load1": round(os.getloadavg()[0], 2)}))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ flatter the figure). Each is about 2 KB, the size of a typical wire report. Only
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -125,6 +126,8 @@ def main() -> None:
     print(f"extract only       {len(docs) / extracting:,.1f} reports/s")
     print(f"reports per second {len(docs) / elapsed:,.1f} (extract + geocode, as `vigil extract` runs them)")
     print(f"incidents found    {incidents}")
+    print("RESULT " + json.dumps({"reports": len(docs), "extract_per_s": round(len(docs) / extracting, 1),
+                                  "per_s": round(len(docs) / elapsed, 1), "load1": round(os.getloadavg()[0], 2)}))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import vigil.store.ingest as ingest_module  # noqa: E402
+from bench_ingest import server_cpu  # noqa: E402
 from bulk_store import WORDS, bulk_load, report_stream, synthetic_places  # noqa: E402
 from vigil.store import ingest_reports, open_store, stats  # noqa: E402
 
@@ -57,19 +58,6 @@ def retellings(kept: list[dict[str, Any]], n: int, seed: int, prefix: str) -> li
                     "reports_incident": True, "incidents": [claim], "totals": [], "ceasefires": [],
                     "text": claim["evidence"][0] + " " + " ".join(rnd.choices(WORDS, k=60))})
     return out
-
-
-def server_cpu(store) -> float | None:
-    """CPU seconds the PostgreSQL backend serving this store's (pooled) connection has used."""
-    if store.engine.dialect.name != "postgresql":
-        return None
-    with store.engine.connect() as conn:
-        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # a server on another machine
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class StepTimer:

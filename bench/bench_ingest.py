@@ -11,6 +11,8 @@ tenth are syndicated near-copies, and a few carry ceasefires.
 """
 from __future__ import annotations
 
+import json
+import os
 import random
 import sys
 import tempfile
@@ -113,6 +115,19 @@ def warm_up() -> None:
     signature("warm up the permutations")
 
 
+def server_cpu(store) -> float | None:
+    """CPU seconds of the PostgreSQL backend serving the store's pooled connection (None for SQLite)."""
+    if store.engine.dialect.name != "postgresql":
+        return None
+    with store.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
     import resource
@@ -130,9 +145,11 @@ def main() -> None:
         url, cleanup = (_postgres_scratch(pg) if pg else (f"sqlite:///{Path(tmp) / 'bench.db'}", lambda: None))
         try:
             with open_store(url) as store:
+                s0 = server_cpu(store)
                 t0, c0 = time.perf_counter(), time.process_time()
                 summary = ingest_reports(store, reports, batch_size=batch)
                 dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+                s1 = server_cpu(store)
                 counts = stats(store)
         finally:
             cleanup()
@@ -142,6 +159,14 @@ def main() -> None:
           f"({cpu:.2f} s CPU in this process): {n / dt:.0f} reports/s wall, {n / cpu:.0f} reports/s per CPU-second "
           f"({backend}, {batch} reports per transaction); {counts['incidents']} fused incidents, "
           f"{counts['violations']} violation links; peak memory {peak_rss_mb():.0f} MB")
+    server = s1 - s0 if s0 is not None and s1 is not None else None
+    if server is not None:
+        print(f"PostgreSQL server backend: {server:.2f} s CPU; this process and the server together "
+              f"{n / (cpu + server):.0f} reports per CPU-second")
+    print("RESULT " + json.dumps({"backend": backend, "reports": n, "per_s_wall": round(n / dt, 1),
+                                  "per_cpu_s": round(n / cpu, 1),
+                                  "per_cpu_s_with_server": round(n / (cpu + server), 1) if server is not None else None,
+                                  "peak_memory_mb": round(peak_rss_mb()), "load1": round(os.getloadavg()[0], 2)}))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ function the command calls), best of five warm runs, JSON records decoded.
 """
 from __future__ import annotations
 
+import json
+import os
 import random
 import statistics
 import sys
@@ -94,6 +96,7 @@ def main() -> None:
             analyze(store)
             load = time.perf_counter() - t0
             print(f"loaded {n:,} incidents in {load:.1f} s ({path.stat().st_size / 1e6:.0f} MB SQLite file)")
+            medians = []
             for label, f in QUERIES:
                 times, rows = [], 0
                 for _ in range(5):
@@ -102,6 +105,10 @@ def main() -> None:
                     times.append((time.perf_counter() - t) * 1000)
                 print(f"vigil incidents {label:<75} {rows:>6} rows  best {min(times):6.1f} ms  "
                       f"median {statistics.median(times):6.1f} ms  first {times[0]:6.1f} ms")
+                medians.append(statistics.median(times))
+    print("RESULT " + json.dumps({"incidents": n, "load_s": round(load, 1), "median_ms_max": round(max(medians), 1),
+                                  "median_ms_mid": round(statistics.median(medians), 1),
+                                  "load1": round(os.getloadavg()[0], 2)}))
 
 
 if __name__ == "__main__":
