@@ -50,3 +50,20 @@ def test_merge_key_is_light():
 
     assert merge_key("al-Bab") == merge_key("Al Bab") == merge_key("Albab")
     assert merge_key("Kafr Taal") != merge_key("Kefer Teal")
+
+
+def test_compass_words_and_their_adjectives_are_one_qualifier():
+    assert exact_key("Western Farhaniyeh") == exact_key("West Farhaniyeh")
+    assert fold_key("West Farahaniah") != fold_key("East Farahaniah")  # still a qualifier that tells apart
+
+
+def test_an_article_glued_to_a_word_is_split_off_as_an_index_variant():
+    from vigil.geo.names import index_rows, unglued
+
+    assert unglued("Hawir Elis") == "Hawir is"
+    assert unglued("Dweir Elakrad") == "Dweir akrad"
+    assert unglued("Almukhtariyah") == "mukhtariyah"
+    assert unglued("Aleppo") is None and unglued("Albu Kamal") is None  # not an article
+    rows = list(index_rows(1, "place", "Hawir Elis", ""))
+    assert any(key == exact_key("Hawir is") and main == -1 for key, _, _, main, _ in rows)  # derived, scored lower
+    assert fold_key("Huwayr al-Eis") == fold_key("Hawir is")

@@ -584,3 +584,9 @@ def test_a_name_the_report_also_spells_one_letter_apart_is_read_under_the_known_
     text = "Fighters of the Falawun clan attacked herders; the Falawuns denied it. Shots were heard in Syria."
     loc = geocode_report(_report(text, ["Falawuns"])).incidents[0].location
     assert loc.gazetteer_id is None
+
+
+def test_a_name_written_with_its_article_apart_finds_the_spelling_that_glues_it(tmp_path):
+    _import_villages(tmp_path, [("91000029", "Jubb Elqasab", "", "36.40000", "40.70000")])
+    c = best("Jubb al-Qassab village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000029"

@@ -70,6 +70,9 @@ _GENERIC_GROUPS = [
     "ras ra's",
     "wadi wady",
     "nahr nahar",
+    # "Western Farhaniyeh" = "West Farahaniah"; spelt as the Arabic qualifier, so that the fold (w and e are
+    # vowels to it) never makes "West X" and "East X" one name
+    "gharbi west western", "sharqi east eastern", "shamali north northern", "janubi south southern",
 ]
 GENERIC = {v: g.split()[0] for g in _GENERIC_GROUPS for v in g.split()}
 
@@ -274,10 +277,27 @@ def index_rows(place_id: int, kind: str, name: str, alt: str) -> Iterator[tuple[
 _GENERIC_KEYS = frozenset(GENERIC.values())
 
 
+_GLUED_ARTICLE = re.compile(r"^(?:[Ee]l|[Aa]l)(?=[a-z]{2,}$)")  # after the first word: "Hawir Elis"
+_GLUED_ARTICLE_FIRST = re.compile(r"^(?:[Ee]l|[Aa]l)(?=[b-df-hj-np-tv-z][a-z]{3,}$)")  # "Almukhtariyah", not "Aleppo"
+
+
+def unglued(form: str) -> str | None:
+    """The name with an article glued to a word split off ("Hawir Elis" -> "Hawir is", "Dweir Elakrad" ->
+    "Dweir akrad", "Almukhtariyah" -> "mukhtariyah"): OCHA's spellings glue al-/el- that reports write apart
+    ("Huwayr al-Eis")."""
+    words = form.split()
+    split = [(_GLUED_ARTICLE if i else _GLUED_ARTICLE_FIRST).sub("", w) for i, w in enumerate(words)]
+    return " ".join(split) if split != words else None
+
+
 def _derived_forms(form: str, kind: str) -> list[str]:
     """Shorter names reports use for a place: "Khirbat Jadraya" -> "Jadraya" (the ruin/hamlet of X),
-    "Zifr Kabir" -> "Zifr" (one of a village pair)."""
+    "Zifr Kabir" -> "Zifr" (one of a village pair), "Hawir Elis" -> "Hawir is" (an article glued on)."""
     out = []
+    if kind == "place" and ("El" in form or "Al" in form or "el" in form or "al" in form):
+        apart = unglued(form)
+        if apart:
+            out.append(apart)
     hamlet = hamlet_name(form)
     if hamlet:
         out.append(hamlet)
