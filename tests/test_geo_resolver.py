@@ -590,3 +590,19 @@ def test_a_name_written_with_its_article_apart_finds_the_spelling_that_glues_it(
     _import_villages(tmp_path, [("91000029", "Jubb Elqasab", "", "36.40000", "40.70000")])
     c = best("Jubb al-Qassab village", admin1="Hasakah", admin2="Al Hasakah district")
     assert c is not None and c.gazetteer_id == "geonames:91000029"
+
+
+def test_a_province_named_beside_the_place_outweighs_a_country_the_text_never_names(tmp_path):
+    _import_villages(tmp_path, [("91000030", "Tall Qazzarjah", "", "36.40000", "40.70000")])
+    text = "Fighters took control of Tall Qazzarjah town in southeast Hasakeh after heavy clashes."
+    report = _report(text, ["Tall Qazzarjah"], {"Tall Qazzarjah": {"country": "Oman", "admin2": "Hasakeh"}})
+    loc = geocode_report(report).incidents[0].location
+    assert loc.gazetteer_id == "geonames:91000030" and loc.country == "Syria"
+
+
+def test_a_district_and_province_in_brackets_after_the_name_separate_namesakes(tmp_path):
+    _import_villages(tmp_path, [("91000031", "Umm Dhiyabah", "", "36.50000", "40.75000"),
+                                ("91000032", "Umm Dhiyabah", "", "37.05000", "41.20000")])
+    text = "On 3 May, militants attacked a checkpoint in Umm Dhiyabah (Al-Qamishli, Al-Hasakeh), killing two."
+    loc = geocode_report(_report(text, ["Umm Dhiyabah"])).incidents[0].location
+    assert loc.gazetteer_id == "geonames:91000032"

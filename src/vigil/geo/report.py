@@ -28,6 +28,11 @@ DEMONYMS = {"Syrian": "SY", "Iraqi": "IQ", "Yemeni": "YE", "Afghan": "AF", "Ukra
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"“])|\n\s*\n")
 
 
+# Words after which a single capitalised word is read as a province under another spelling too.
+_PROVINCE_CUE = re.compile(r"(?:\b(?:in|of|(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|rural|"
+                           r"central|countryside)\s+|[(,]\s*)$", re.I)
+
+
 def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
     """Province mentions in the text: (start, end, canonical admin1, country code)."""
     out = []
@@ -37,8 +42,10 @@ def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
         for n in range(len(words), 0, -1):
             phrase = " ".join(words[:n])
             a1 = admin1_exact(phrase, cc) if len(phrase) > 2 else None
+            start = m.start()
+            if a1 is None and n == 1 and len(phrase) >= 5 and _PROVINCE_CUE.search(text, max(0, start - 25), start):
+                a1 = admin1_of(phrase, cc)  # "in southeast Idleb", "(Hasakeh)": another spelling, after a cue
             if a1 and admin1_cc(a1) != "US":  # "Washington" in a conflict report is the government
-                start = m.start()
                 before = text[max(0, start - 25):start].lower()
                 if "damascus" in phrase.lower() and re.search(r"(countryside of|rural)\s*(the\s*)?$", before):
                     a1 = admin1_of("Rif Dimashq", "SY") or a1
@@ -162,7 +169,8 @@ def geocode_report(report: Report) -> Report:
             _admin_fallback(_LocQuery(inc.location, inc.location.admin1, None, inc.location.country, report_cc))
     if not locs:
         return report
-    queries = [_hints_for(loc, text, mentions, report_cc) for loc in locs]
+    named_ccs = {m[3] for m in mentions if m[3]} | _countries_named(text)
+    queries = [_hints_for(loc, text, mentions, report_cc, named_ccs) for loc in locs]
     first = _choose_all(queries, lambda i: ())
     anchors = [(c.lat, c.lon, q.loc.name) if c and c.precision == "place" and c.score >= EXACT else None
                for q, c in zip(queries, first)]
@@ -173,7 +181,6 @@ def geocode_report(report: Report) -> Report:
 
     chosen = _choose_all(queries, near_for) if any(anchors) else first
     chosen = _sibling_areas(queries, chosen, text)
-    named_ccs = {m[3] for m in mentions if m[3]} | _countries_named(text)
     for i, (q, c) in enumerate(zip(queries, chosen)):
         if c is None:
             c = _without_hints(q, report_cc, named_ccs, near_for(i))
@@ -354,14 +361,19 @@ def _sibling_areas(queries: list[_LocQuery], chosen: list[Candidate | None], tex
 
 
 def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str]],
-               report_cc: str | None) -> _LocQuery:
+               report_cc: str | None, named_ccs: set[str] = frozenset()) -> _LocQuery:
     _canonical_hints(loc)
     alts = parse_query(loc.name).alternatives
     is_province = bool(alts) and admin1_exact(alts[0]) is not None
     ctx_a1 = None if loc.admin1 or is_province else _context_admin1(text, _name_span(text, loc), mentions)
     country = loc.country or (admin1_country(loc.admin1) if loc.admin1 else None)
+    if ctx_a1 and not loc.admin1 and country and country_code(country) not in named_ccs | {admin1_cc(ctx_a1)}:
+        # the province named beside the place outweighs a country the text never names (the extractor's guess)
+        country = loc.country = None
     soft_country = None if country else (admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
     a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
+    if a2 and not loc.admin1 and ctx_a1 and admin1_of(loc.admin2, country_code(country) or soft_country) == ctx_a1:
+        a2 = None  # the extractor's "district" is the province named beside the place ("Sarja ... in Idleb")
     if a2 is None and not is_province:
         a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
     city = None if a2 or parse_query(loc.name).city else \
@@ -374,11 +386,19 @@ _DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*
                                r"(?:district|subdistrict|sub-district)\b")
 
 
+_PAREN_DISTRICT = re.compile(r"\s*\(\s*([A-Z][^,()]{2,40}?)\s*,\s*([A-Z][^,()]{2,40}?)\s*\)")
+
+
 def _context_district(text: str, span: tuple[int, int] | None, admin1: str | None,
                       country: str | None) -> str | None:
     """A district named in the place's sentence ("in Harem district"), when exactly one and in its province."""
     if span is None or not admin1:
         return None
+    m = _PAREN_DISTRICT.match(text, span[1])
+    if m and admin1_of(m.group(2), country) == admin1:  # "X (Sabir Al Mawadim, Taizz)": district, province
+        a2 = admin2_of(m.group(1), admin1, country)
+        if a2:
+            return a2
     lo, hi = _sentence_bounds(text, *span)
     found = set()
     for m in _DISTRICT_MENTION.finditer(text, lo, hi):
