@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -71,41 +72,85 @@ def stats_params(rnd: random.Random) -> dict[str, str]:
                        {"type": rnd.choice(bench_store.TYPES), **_month(rnd, 365)}])
 
 
-async def _client(http, n_incidents: int, until: float, seed: int, out: dict[str, list[float]], errors: list[str]):
+class Connection:
+    """One keep-alive HTTP/1.1 connection doing GETs, on asyncio streams. The load generator shares
+    the machine's cores with the server, so it must cost little: an httpx client spent about as much
+    CPU per request as the server did, and 20 of them were measuring themselves."""
+
+    def __init__(self, base: str):
+        url = urlsplit(base)
+        self.host, self.port = url.hostname, url.port or 80
+        self.reader = self.writer = None
+
+    async def get(self, path: str, params: dict[str, str]) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        target = f"{path}?{urlencode(params)}" if params else path
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = None
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length is None:
+            raise RuntimeError(f"no Content-Length in the answer to {target}")
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def _client(base: str, n_incidents: int, until: float, seed: int, out: dict[str, list[float]],
+                  errors: list[str], seen: set[str] | None = None, repeats: list[int] | None = None):
     rnd = random.Random(seed)
     kinds, weights = zip(*MIX)
-    while time.perf_counter() < until:
-        kind = rnd.choices(kinds, weights)[0]
-        if kind == "list":
-            path, params = "/api/incidents", list_params(rnd)
-        elif kind == "stats":
-            path, params = "/api/stats", stats_params(rnd)
-        else:
-            path, params = f"/api/incidents/inc_{rnd.randrange(n_incidents):012x}", {}
-        t = time.perf_counter()
-        r = await http.get(path, params=params)
-        elapsed = time.perf_counter() - t
-        if r.status_code != 200:
-            errors.append(f"{r.status_code} {path} {params}: {r.text[:200]}")
-            continue
-        orjson.loads(r.content)  # a valid answer (orjson: the client's parsing competes for the same cores)
-        out[kind].append(elapsed)
+    http = Connection(base)
+    try:
+        while time.perf_counter() < until:
+            kind = rnd.choices(kinds, weights)[0]
+            if kind == "list":
+                path, params = "/api/incidents", list_params(rnd)
+            elif kind == "stats":
+                path, params = "/api/stats", stats_params(rnd)
+            else:
+                path, params = f"/api/incidents/inc_{rnd.randrange(n_incidents):012x}", {}
+            t = time.perf_counter()
+            status, body = await http.get(path, params)
+            elapsed = time.perf_counter() - t
+            if status != 200:
+                errors.append(f"{status} {path} {params}: {body[:200]!r}")
+                continue
+            orjson.loads(body)  # a valid answer (orjson: the client's parsing competes for the same cores)
+            out[kind].append(elapsed)
+            if seen is not None:
+                url = f"{path}?{sorted(params.items())}"
+                repeats.append(url in seen)
+                seen.add(url)
+    finally:
+        http.close()
 
 
-async def load(base: str, n_incidents: int, clients: int, seconds: float) -> tuple[dict[str, list[float]], float, list[str]]:
-    import httpx2
-
+async def load(base: str, n_incidents: int, clients: int, seconds: float
+               ) -> tuple[dict[str, list[float]], float, list[str], float]:
+    """Run `clients` concurrent clients for `seconds` (after 2 s of warm-up), each sending its next
+    request when the last is answered. Returns the latencies by kind, the wall time, the errors and
+    the share of requests whose URL had been asked before in the run (answered from the server's
+    kept responses)."""
     out: dict[str, list[float]] = {k: [] for k, _ in MIX}
     errors: list[str] = []
-    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx2.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-        warm: dict[str, list[float]] = {k: [] for k, _ in MIX}
-        await asyncio.gather(*(_client(http, n_incidents, time.perf_counter() + 2, 1000 + i, warm, errors)
-                               for i in range(clients)))
-        t0 = time.perf_counter()
-        await asyncio.gather(*(_client(http, n_incidents, t0 + seconds, i, out, errors) for i in range(clients)))
-        wall = time.perf_counter() - t0
-    return out, wall, errors
+    warm: dict[str, list[float]] = {k: [] for k, _ in MIX}
+    await asyncio.gather(*(_client(base, n_incidents, time.perf_counter() + 2, 1000 + i, warm, errors)
+                           for i in range(clients)))
+    seen: set[str] = set()
+    repeats: list[int] = []
+    t0 = time.perf_counter()
+    await asyncio.gather(*(_client(base, n_incidents, t0 + seconds, i, out, errors, seen, repeats)
+                           for i in range(clients)))
+    wall = time.perf_counter() - t0
+    return out, wall, errors, sum(repeats) / max(1, len(repeats))
 
 
 def _free_port() -> int:
@@ -135,9 +180,12 @@ def serve(url: str, workers: int):
     sys.exit("vigil serve did not start")
 
 
-def report(label: str, out: dict[str, list[float]], wall: float, errors: list[str]) -> None:
+def report(label: str, out: dict[str, list[float]], wall: float, errors: list[str], repeated: float = 0.0,
+           cpu: tuple[float, float] | None = None) -> None:
     print(f"\n{label}: {sum(len(v) for v in out.values())} requests in {wall:.1f} s "
-          f"({sum(len(v) for v in out.values()) / wall:.0f} req/s), {len(errors)} errors")
+          f"({sum(len(v) for v in out.values()) / wall:.0f} req/s), {len(errors)} errors; {repeated:.0%} repeated "
+          f"an earlier URL; load average {os.getloadavg()[0]:.1f}"
+          + (f"; CPU: server {cpu[0]:.1f} s, clients {cpu[1]:.1f} s" if cpu else ""))
     print(f"  {'request':<28}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>8}")
     names = {"list": "filtered list (100 rows)", "detail": "incident detail", "stats": "stats"}
     for kind, times in out.items():
@@ -148,6 +196,29 @@ def report(label: str, out: dict[str, list[float]], wall: float, errors: list[st
         print(f"  {names[kind]:<28}{len(ms):>6}{statistics.median(ms):>9.1f}{p95:>9.1f}{len(ms) / wall:>8.1f}")
     for e in errors[:5]:
         print("  error:", e)
+
+
+def _run_loop(coro):
+    """asyncio.run, on uvloop when it is installed (it comes with the server's dependencies)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children that have ended (Linux /proc), 0 elsewhere:
+    the server's workers are children of `vigil serve`."""
+    total = 0.0
+    try:
+        pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for p in pids:
+            fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+            total += sum(int(x) for x in fields[11:13]) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except OSError:
+        return 0.0
+    return total
 
 
 def run(label: str, url: str, args) -> None:
@@ -166,8 +237,10 @@ def run(label: str, url: str, args) -> None:
     proc, base = serve(url, args.workers)
     try:
         for clients in (int(c) for c in str(args.clients).split(",")):
-            out, wall, errors = asyncio.run(load(base, args.incidents, clients, args.seconds))
-            report(f"{label}, {clients} client{'s' if clients > 1 else ''}", out, wall, errors)
+            server0, client0 = _cpu_seconds(proc.pid), time.process_time()
+            out, wall, errors, repeated = _run_loop(load(base, args.incidents, clients, args.seconds))
+            cpu = (_cpu_seconds(proc.pid) - server0, time.process_time() - client0)
+            report(f"{label}, {clients} client{'s' if clients > 1 else ''}", out, wall, errors, repeated, cpu)
     finally:
         proc.send_signal(signal.SIGINT)
         try:

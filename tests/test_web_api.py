@@ -421,3 +421,21 @@ def test_kept_answers_follow_an_ingest_and_a_correction(live):
     assert corrected == _fresh(plain)
     assert corrected[3]["total"]["killed_best"] == 9 + 4
     assert c.get(f"/api/incidents/{iid}").json()["killed"] == 9
+
+
+def test_a_repeated_url_is_answered_from_memory_until_a_write(live, monkeypatch):
+    from vigil.web import api
+
+    c, auth, _ = live
+    built = []
+    original = api.st.incident_stats
+    monkeypatch.setattr(api.st, "incident_stats", lambda *a, **k: built.append(1) or original(*a, **k))
+    first = c.get("/api/stats", params={"type": "airstrike"})
+    again = c.get("/api/stats", params={"type": "airstrike"})
+    assert again.content == first.content and again.headers["content-type"] == "application/json"
+    assert len(built) == 1  # the second answer was kept, not built again
+    assert c.post("/api/reports", json=NEW_REPORT, headers=auth).status_code == 201
+    after = c.get("/api/stats", params={"type": "airstrike"})
+    assert len(built) == 2 and after.json()["total"]["incidents"] == 1
+    assert c.get("/api/stats", params={"type": "Airstrike"}).json() == after.json()  # another URL, built anew
+    assert len(built) == 3

@@ -310,20 +310,31 @@ def _records(store: Store, ids: list[str], violating: frozenset[str] | None = No
     rows: dict[str, Any] = {}
     with store.engine.connect() as conn:
         for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            rows.update(conn.execute(sa.select(incidents.c.id, sa.cast(incidents.c.record, sa.Text))
-                                     .where(incidents.c.id.in_(part))).all())
+            rows.update(_record_texts(conn, ids[start:start + 500]))
         links = _violation_links(conn, ids if violating is None else [i for i in ids if i in violating])
     if raw:
         return [_with_links(rows[i], links.get(i, [])) for i in ids if i in rows]
     return [{**_loads(rows[i]), "violations": links.get(i, [])} for i in ids if i in rows]
 
 
+def _record_texts(conn, ids: list[str]) -> list[tuple[str, str]]:
+    """(id, stored record as JSON text) for these ids, in the driver's own SQL: a page of 100 is
+    fetched for every list request, and building the same SELECT through SQLAlchemy cost a third more."""
+    if not ids:
+        return []
+    if conn.dialect.name == "postgresql":
+        return conn.exec_driver_sql("SELECT id, record::text FROM incidents WHERE id = ANY(%s)", (list(ids),)).all()
+    marks = ",".join("?" * len(ids))
+    return conn.exec_driver_sql(f"SELECT id, CAST(record AS TEXT) FROM incidents WHERE id IN ({marks})",
+                                tuple(ids)).all()
+
+
 def _with_links(text: str, links: list[str]) -> str:
     body = text.rstrip()
     if body.endswith("}") and '"violations"' not in body:
         inner = body[:-1].rstrip()
-        return f'{inner}{"" if inner.endswith("{") else ","}"violations":{json.dumps(links)}}}'
+        listed = json.dumps(links) if links else "[]"
+        return f'{inner}{"" if inner.endswith("{") else ","}"violations":{listed}}}'
     return json.dumps({**_loads(text), "violations": links}, ensure_ascii=False)
 
 

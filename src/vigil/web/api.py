@@ -6,8 +6,6 @@ import binascii
 import hashlib
 import io
 import json
-import threading
-from collections import OrderedDict
 from datetime import date
 from typing import Any, Callable, Literal, Optional
 from urllib.parse import urlencode
@@ -18,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
 from vigil import store as st
+from vigil.web.kept import url_key, version_of
 
 router = APIRouter(prefix="/api")
 
@@ -83,39 +82,18 @@ def _json(obj: Any, status: int = 200) -> Response:
     return Response(_dumps(obj), status_code=status, media_type="application/json")
 
 
-class Answers:
-    """Read responses kept per URL while the store's data version stays the same (any write to the
-    incidents, violations or ceasefires, by any process, moves it; checking costs one tiny query)."""
-
-    def __init__(self, entries: int = 512, max_bytes: int = 2_000_000):
-        self.entries, self.max_bytes = entries, max_bytes
-        self._kept: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def answer(self, request: Request, build: Callable[[], Any]) -> Response:
-        """The kept response for this URL, or `build()`'s (an object, or JSON bytes) kept for next time."""
-        store = _store(request)
-        with store.engine.connect() as conn:
-            version = st.data_version(conn)
-        key = f"{request.url.path}?{request.url.query}"
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None and kept[0] == version:
-                self._kept.move_to_end(key)
-                return Response(kept[1], media_type="application/json")
+def _answer(request: Request, build: Callable[[], Any]) -> Response:
+    """The answer kept for this URL at the current data version, or `build()`'s (an object, or JSON
+    bytes), kept for the next request (`vigil.web.kept`; kept answers are mostly sent before routing)."""
+    answers = request.app.state.answers
+    version = version_of(_store(request))
+    key = url_key(request.scope)
+    body = answers.get(key, version)
+    if body is None:
         answer = build()
         body = answer if isinstance(answer, bytes) else _dumps(answer)
-        if len(body) <= self.max_bytes:
-            with self._lock:
-                self._kept[key] = (version, body)
-                self._kept.move_to_end(key)
-                while len(self._kept) > self.entries:
-                    self._kept.popitem(last=False)
-        return Response(body, media_type="application/json")
-
-
-def _answer(request: Request, build: Callable[[], Any]) -> Response:
-    return request.app.state.answers.answer(request, build)
+        answers.put(key, version, body)
+    return Response(body, media_type="application/json")
 
 
 def _checked(fn, *args, **kw):

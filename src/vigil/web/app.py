@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from vigil.store import Store, open_store
 from vigil.web import tiles
-from vigil.web.api import Answers, BodyTooLarge, router
+from vigil.web.api import BodyTooLarge, router
+from vigil.web.kept import Answers, KeptAnswers
 from vigil.web import gzipped
 
 STATIC = Path(str(files("vigil") / "web" / "static"))
@@ -44,6 +45,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(gzipped.GzippedStatic, directory=STATIC)
+    app.add_middleware(KeptAnswers, answers=app.state.answers, store=app.state.store)
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, exc: BodyTooLarge) -> JSONResponse:
