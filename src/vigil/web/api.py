@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 from datetime import date
-from typing import Any, Callable, Literal, Optional
+from typing import Annotated, Any, Callable, Literal, Optional
 from urllib.parse import urlencode
 
 import orjson
@@ -49,24 +49,47 @@ def _near(value: Optional[str]) -> tuple[float, float, float] | None:
     return lat, lon, km
 
 
-def incident_filter(
-    since: Optional[date] = Query(None, description="First day (YYYY-MM-DD)."),
-    until: Optional[date] = Query(None, description="Last day (YYYY-MM-DD)."),
-    country: Optional[str] = Query(None, description="Country (name or ISO code)."),
-    admin1: Optional[str] = Query(None, description="Province/governorate, any common spelling."),
-    perpetrator: Optional[str] = Query(None),
-    type: Optional[str] = Query(None, description="airstrike, drone_strike, shelling, bombing, ..."),
-    grade: Optional[str] = Query(None, description="confirmed, fair, weak or contested."),
-    near: Optional[str] = Query(None, description="LAT,LON,KM: within KM of a point."),
-    q: Optional[str] = Query(None, max_length=200, description="Words that must all occur in the evidence "
-                                                               "sentences or the place names."),
-) -> st.BrowseFilter:
-    """The CLI's filters as query parameters (shared by the list, the map points and the stats)."""
-    if since and until and since > until:
-        raise _unprocessable("until", "until is before since")
-    return st.BrowseFilter(since=since, until=until, country=country or None, admin1=admin1 or None,
-                             perpetrator=perpetrator or None, type=type or None, grade=grade or None,
-                             near=_near(near), text=(q or "").strip() or None)
+class Filters(BaseModel):
+    """The CLI's filters as query parameters (shared by the list, the map points and the stats);
+    one model, validated in one pass (FastAPI's per-parameter handling cost ~0.3 ms a request)."""
+
+    since: Optional[date] = Field(None, description="First day (YYYY-MM-DD).")
+    until: Optional[date] = Field(None, description="Last day (YYYY-MM-DD).")
+    country: Optional[str] = Field(None, description="Country (name or ISO code).")
+    admin1: Optional[str] = Field(None, description="Province/governorate, any common spelling.")
+    perpetrator: Optional[str] = Field(None, description="An actor, any common name (\"Russia\", \"SAA\").")
+    type: Optional[str] = Field(None, description="airstrike, drone_strike, shelling, bombing, ...")
+    grade: Optional[str] = Field(None, description="confirmed, fair, weak or contested.")
+    near: Optional[str] = Field(None, description="LAT,LON,KM: within KM of a point.")
+    q: Optional[str] = Field(None, max_length=200, description="Words that must all occur in the incident's record "
+                                                               "(evidence sentences, places, actors, outlets).")
+
+    def browse(self) -> st.BrowseFilter:
+        if self.since and self.until and self.since > self.until:
+            raise _unprocessable("until", "until is before since")
+        return st.BrowseFilter(since=self.since, until=self.until, country=self.country or None,
+                               admin1=self.admin1 or None, perpetrator=self.perpetrator or None,
+                               type=self.type or None, grade=self.grade or None, near=_near(self.near),
+                               text=(self.q or "").strip() or None)
+
+
+class ListQuery(Filters):
+    """The filters plus the list's order, page and format."""
+
+    sort: Literal["date", "-date", "killed", "-killed"] = Field("date", description="Field, '-' for descending.")
+    limit: Optional[int] = Field(None, ge=1, le=MAX_EXPORT,
+                                 description=f"Page size: default 100 and at most {MAX_PAGE} for JSON; "
+                                             "CSV and GeoJSON default to the whole selection.")
+    offset: int = Field(0, ge=0)
+    cursor: Optional[str] = Field(None, max_length=400,
+                                  description="Continue after the page that answered with this `next_cursor` "
+                                              "(stable while rows are added; use instead of offset).")
+    format: Literal["json", "csv", "geojson"] = "json"
+
+
+def incident_filter(p: Annotated[Filters, Query()]) -> st.BrowseFilter:
+    """The filters of a request to the map points or the stats."""
+    return p.browse()
 
 
 def _dumps(obj: Any) -> bytes:
@@ -105,19 +128,9 @@ def _checked(fn, *args, **kw):
 
 
 @router.get("/incidents", summary="Fused incidents: filter, sort, page (offset or cursor); JSON, CSV or GeoJSON")
-def list_incidents(
-    request: Request,
-    f: st.BrowseFilter = Depends(incident_filter),
-    sort: Literal["date", "-date", "killed", "-killed"] = Query("date", description="Field, '-' for descending."),
-    limit: Optional[int] = Query(None, ge=1, le=MAX_EXPORT,
-                                 description=f"Page size: default 100 and at most {MAX_PAGE} for JSON; "
-                                             "CSV and GeoJSON default to the whole selection."),
-    offset: int = Query(0, ge=0),
-    cursor: Optional[str] = Query(None, max_length=400,
-                                  description="Continue after the page that answered with this `next_cursor` "
-                                              "(stable while rows are added; use instead of offset)."),
-    format: Literal["json", "csv", "geojson"] = Query("json"),
-) -> Response:
+def list_incidents(request: Request, p: Annotated[ListQuery, Query()]) -> Response:
+    f = p.browse()
+    sort, limit, offset, cursor, format = p.sort, p.limit, p.offset, p.cursor, p.format
     store = _store(request)
     if format == "json":
         if limit is not None and limit > MAX_PAGE:
