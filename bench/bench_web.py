@@ -133,12 +133,12 @@ async def _client(base: str, n_incidents: int, until: float, seed: int, out: dic
         http.close()
 
 
-async def load(base: str, n_incidents: int, clients: int, seconds: float
-               ) -> tuple[dict[str, list[float]], float, list[str], float]:
+async def load(base: str, n_incidents: int, clients: int, seconds: float, server_pid: int | None = None
+               ) -> tuple[dict[str, list[float]], float, list[str], float, tuple[float, float] | None]:
     """Run `clients` concurrent clients for `seconds` (after 2 s of warm-up), each sending its next
-    request when the last is answered. Returns the latencies by kind, the wall time, the errors and
-    the share of requests whose URL had been asked before in the run (answered from the server's
-    kept responses)."""
+    request when the last is answered. Returns the latencies by kind, the wall time, the errors, the
+    share of requests whose URL had been asked before in the run (answered from the server's kept
+    responses) and the CPU seconds the server (`server_pid`) and this process used meanwhile."""
     out: dict[str, list[float]] = {k: [] for k, _ in MIX}
     errors: list[str] = []
     warm: dict[str, list[float]] = {k: [] for k, _ in MIX}
@@ -146,11 +146,13 @@ async def load(base: str, n_incidents: int, clients: int, seconds: float
                            for i in range(clients)))
     seen: set[str] = set()
     repeats: list[int] = []
+    server0, client0 = (_cpu_seconds(server_pid) if server_pid else 0.0), time.process_time()
     t0 = time.perf_counter()
     await asyncio.gather(*(_client(base, n_incidents, t0 + seconds, i, out, errors, seen, repeats)
                            for i in range(clients)))
     wall = time.perf_counter() - t0
-    return out, wall, errors, sum(repeats) / max(1, len(repeats))
+    cpu = (_cpu_seconds(server_pid) - server0, time.process_time() - client0) if server_pid else None
+    return out, wall, errors, sum(repeats) / max(1, len(repeats)), cpu
 
 
 def _free_port() -> int:
@@ -182,10 +184,12 @@ def serve(url: str, workers: int):
 
 def report(label: str, out: dict[str, list[float]], wall: float, errors: list[str], repeated: float = 0.0,
            cpu: tuple[float, float] | None = None) -> None:
-    print(f"\n{label}: {sum(len(v) for v in out.values())} requests in {wall:.1f} s "
-          f"({sum(len(v) for v in out.values()) / wall:.0f} req/s), {len(errors)} errors; {repeated:.0%} repeated "
-          f"an earlier URL; load average {os.getloadavg()[0]:.1f}"
-          + (f"; CPU: server {cpu[0]:.1f} s, clients {cpu[1]:.1f} s" if cpu else ""))
+    n = sum(len(v) for v in out.values())
+    print(f"\n{label}: {n} requests in {wall:.1f} s ({n / wall:.0f} req/s), {len(errors)} errors; {repeated:.0%} "
+          f"repeated an earlier URL; load average {os.getloadavg()[0]:.1f}")
+    if cpu and n:  # what a request costs whatever else the machine is doing
+        print(f"  CPU per request: server {cpu[0] / n * 1000:.2f} ms ({cpu[0] / wall:.2f} cores in use), "
+              f"clients {cpu[1] / n * 1000:.2f} ms ({cpu[1] / wall:.2f} cores)")
     print(f"  {'request':<28}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>8}")
     names = {"list": "filtered list (100 rows)", "detail": "incident detail", "stats": "stats"}
     for kind, times in out.items():
@@ -237,9 +241,7 @@ def run(label: str, url: str, args) -> None:
     proc, base = serve(url, args.workers)
     try:
         for clients in (int(c) for c in str(args.clients).split(",")):
-            server0, client0 = _cpu_seconds(proc.pid), time.process_time()
-            out, wall, errors, repeated = _run_loop(load(base, args.incidents, clients, args.seconds))
-            cpu = (_cpu_seconds(proc.pid) - server0, time.process_time() - client0)
+            out, wall, errors, repeated, cpu = _run_loop(load(base, args.incidents, clients, args.seconds, proc.pid))
             report(f"{label}, {clients} client{'s' if clients > 1 else ''}", out, wall, errors, repeated, cpu)
     finally:
         proc.send_signal(signal.SIGINT)

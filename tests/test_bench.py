@@ -107,3 +107,20 @@ def test_run_all_builds_one_table_from_each_benchmarks_result(tmp_path):
     assert table.splitlines()[2] == "| stage a | 5 reports/s | 12 | 3 | 1.0 |"
     names = [name for name, _, _ in run_all.stages(full=False, pg=None)]
     assert "ingest, SQLite" in names and not any("PostgreSQL" in n for n in names)
+
+
+def test_the_web_load_benchmark_runs_end_to_end_on_sqlite():
+    """bench_web.py over a few hundred incidents for a second per run: every request answered, each
+    kind of request and the CPU per request reported."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(_PATH.parent / "bench_web.py"), "--incidents", "300",
+                             "--clients", "1,3", "--seconds", "1", "--no-pg"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count(" 0 errors") == 2, out
+    lines = [line.strip() for line in out.splitlines()]
+    for row in ("filtered list (100 rows)", "incident detail", "stats", "CPU per request: server"):
+        assert sum(line.startswith(row) for line in lines) == 2, (row, out)

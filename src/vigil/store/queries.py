@@ -75,6 +75,7 @@ class IncidentFilter:
 
 
 @functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=1024)
 def country_keys(name: str) -> frozenset[str] | None:
     """Every stored spelling of the country a user names: its name, ISO 3166 alpha-2 or alpha-3 code,
     or a common alias (SY, SYR, Syria; DRC, Congo; Palestine, Gaza, West Bank). None: not a country."""
@@ -113,6 +114,10 @@ def check_filter(store: Store, f: IncidentFilter) -> IncidentFilter:
         out.grade = f.grade.strip().lower()
         if out.grade not in GRADES:
             raise FilterError(f"unknown grade {f.grade!r}; valid grades: {', '.join(GRADES)}")
+    if f.perpetrator is None and (f.country is None or country_keys(f.country) is not None):
+        if f.country is not None:
+            out.country = sorted(country_keys(f.country) or {ledger.plain(f.country)})
+        return out  # nothing to look up in the database
     with store.engine.connect() as conn:
         if f.country is not None:
             keys = country_keys(f.country)

@@ -10,9 +10,11 @@ what the SQL queries in `browse` answer (tests compare the two after ingests and
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import sqlalchemy as sa
@@ -61,11 +63,29 @@ class Snapshot:
         return self._orders[sort]
 
 
+_KNOWN: ContextVar[tuple[int, int] | None] = ContextVar("vigil_known_data_version", default=None)
+
+
+@contextmanager
+def known_version(store: Store, version: int) -> Iterator[None]:
+    """Within the block (one request, in this thread or task), the snapshot takes `version`, just
+    read by the caller, as the store's data version instead of reading it again."""
+    token = _KNOWN.set((id(store), version))
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
+
+
 def current(store: Store) -> Snapshot | None:
     """The store's snapshot, rebuilt if a write happened since it was made; None for a database too
     big to hold (the callers then ask SQL)."""
-    with store.engine.connect() as conn:
-        version = data_version(conn)
+    known = _KNOWN.get()
+    if known is not None and known[0] == id(store):
+        version = known[1]
+    else:
+        with store.engine.connect() as conn:
+            version = data_version(conn)
     snap = getattr(store, "_snapshot", None)
     if snap is not None and snap.version == version:
         return snap

@@ -108,12 +108,16 @@ def _json(obj: Any, status: int = 200) -> Response:
 def _answer(request: Request, build: Callable[[], Any]) -> Response:
     """The answer kept for this URL at the current data version, or `build()`'s (an object, or JSON
     bytes), kept for the next request (`vigil.web.kept`; kept answers are mostly sent before routing)."""
+    from vigil.store.snapshot import known_version
+
     answers = request.app.state.answers
-    version = version_of(_store(request))
+    store = _store(request)
+    version = version_of(store)
     key = url_key(request.scope)
     body = answers.get(key, version)
     if body is None:
-        answer = build()
+        with known_version(store, version):  # the snapshot need not read it again
+            answer = build()
         body = answer if isinstance(answer, bytes) else _dumps(answer)
         answers.put(key, version, body)
     return Response(body, media_type="application/json")
