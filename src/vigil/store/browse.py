@@ -85,7 +85,7 @@ def _text_ids(store: Store, f: BrowseFilter) -> list[str] | None:
     """Ids the text search allows (an SQL scan of the records), None without words."""
     if not f.text:
         return None
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         return list(conn.execute(_where(replace(f, near=None), incidents.c.id)).scalars())
 
 
@@ -119,7 +119,7 @@ def browse_page(store: Store, f: BrowseFilter, raw: bool = False) -> Page:
 def _sql_page(store: Store, f: BrowseFilter, raw: bool = False) -> Page:
     column = incidents.c.date if f.sort.lstrip("-") == "date" else incidents.c.killed
     q = _where(f, incidents.c.id, incidents.c.lat, incidents.c.lon, column.label("v")).order_by(*SORTS[f.sort])
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         total = count_incidents(store, f)
         if f.after is not None:
             present, value, last_id = f.after
@@ -156,7 +156,7 @@ def count_incidents(store: Store, f: BrowseFilter) -> int:
         from vigil.store import snapshot
 
         return int(snapshot.select(snap, f, _text_ids(store, f)).sum())
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         if f.near:
             return sum(_within(f, r.lat, r.lon) for r in conn.execute(_where(f, incidents.c.lat, incidents.c.lon)))
         return conn.execute(sa.select(sa.func.count()).select_from(_where(f, incidents.c.id).subquery())).scalar_one()
@@ -188,7 +188,7 @@ def incident_points(store: Store, f: BrowseFilter, unplaced_rows: int = 200) -> 
     else:
         q = _where(f, incidents.c.id, incidents.c.lat, incidents.c.lon, incidents.c.killed,
                    incidents.c.perpetrator_key, incidents.c.date).order_by(*SORTS["date"])
-        with store.engine.connect() as conn:
+        with store.reader.connect() as conn:
             for r in conn.execute(q):
                 day = r.date.isoformat() if r.date else None
                 if r.lat is None or r.lon is None or not (-90 <= r.lat <= 90 and -180 <= r.lon <= 180):
@@ -198,7 +198,7 @@ def incident_points(store: Store, f: BrowseFilter, unplaced_rows: int = 200) -> 
                     points.append([r.id, r.lat, r.lon, r.killed, r.perpetrator_key, day])
     names = {}
     if unplaced:
-        with store.engine.connect() as conn:
+        with store.reader.connect() as conn:
             names = dict(conn.execute(sa.select(incidents.c.id, incidents.c.record).where(
                 incidents.c.id.in_([u[0] for u in unplaced[:unplaced_rows]]))).all())
     listed = [[i, ((names[i].get("location") or {}).get("name")), killed, day]
@@ -237,7 +237,7 @@ def _sql_sums(store: Store, f: BrowseFilter) -> tuple[dict[str, list[tuple[Any, 
             sa.func.sum(incidents.c.killed_high))
     day = sa.cast(incidents.c.date, sa.String(10))
     keys = (incidents.c.country_key, incidents.c.admin1_key, incidents.c.perpetrator_key, incidents.c.type)
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         if f.near:  # a small box, summed row by row after the exact distance test
             rows = [r for r in conn.execute(_where(f, day, *keys, incidents.c.killed_low, incidents.c.killed,
                                                    incidents.c.killed_high, incidents.c.lat, incidents.c.lon))
@@ -276,7 +276,7 @@ def _stat_row(key: Any, n: int, low: int, best: int, high: int) -> dict[str, Any
 def get_report(store: Store, doc_id: str) -> dict[str, Any]:
     """A stored report: id, URL, publication date, its text (None when stored before texts were kept)
     and the incidents its claims belong to."""
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         row = conn.execute(sa.select(reports.c.id, reports.c.doc_id, reports.c.url, reports.c.published,
                                      reports.c.text, reports.c.near_copy_of)
                            .where(reports.c.doc_id == doc_id).order_by(reports.c.id).limit(1)).first()
@@ -294,7 +294,7 @@ def incidents_of_reports(store: Store, content_hashes: list[str]) -> list[dict[s
     """The incidents that claims of these reports (by content hash) belong to now."""
     if not content_hashes:
         return []
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         ids = conn.execute(sa.select(incident_claims.c.incident_id).distinct()
                            .join(reports, reports.c.id == incident_claims.c.report_id)
                            .where(reports.c.content_hash.in_(content_hashes))).scalars().all()
@@ -308,7 +308,7 @@ def _records(store: Store, ids: list[str], violating: frozenset[str] | None = No
     the `violating` ids when the caller knows which those are). `raw`: each as its JSON text, the
     stored text with the links spliced in, so a page is served without parsing and re-encoding it."""
     rows: dict[str, Any] = {}
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         for start in range(0, len(ids), 500):
             rows.update(_record_texts(conn, ids[start:start + 500]))
         links = _violation_links(conn, ids if violating is None else [i for i in ids if i in violating])

@@ -118,7 +118,7 @@ def check_filter(store: Store, f: IncidentFilter) -> IncidentFilter:
         if f.country is not None:
             out.country = sorted(country_keys(f.country) or {ledger.plain(f.country)})
         return out  # nothing to look up in the database
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         if f.country is not None:
             keys = country_keys(f.country)
             # the stored keys (a scan) only matter for a name that is not a country
@@ -226,7 +226,7 @@ def _violation_links(conn: Connection, ids: list[str]) -> dict[str, list[str]]:
 
 
 def get_incident(store: Store, incident_id: str) -> dict[str, Any]:
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         current = _current_incident_id(conn, incident_id)
         row = conn.execute(sa.select(incidents.c.id, incidents.c.record).where(incidents.c.id == current)).first()
         if row is None:

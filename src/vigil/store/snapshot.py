@@ -84,7 +84,7 @@ def current(store: Store) -> Snapshot | None:
     if known is not None and known[0] == id(store):
         version = known[1]
     else:
-        with store.engine.connect() as conn:
+        with store.reader.connect() as conn:
             version = data_version(conn)
     snap = getattr(store, "_snapshot", None)
     if snap is not None and snap.version == version:
@@ -95,7 +95,7 @@ def current(store: Store) -> Snapshot | None:
         snap = getattr(store, "_snapshot", None)
         if snap is not None and snap.version >= version:
             return snap
-        with store.engine.connect() as conn:
+        with store.reader.connect() as conn:
             snap = build(conn)
         if snap is None:
             store._snapshot_too_big = version  # type: ignore[attr-defined]

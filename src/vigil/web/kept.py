@@ -48,7 +48,7 @@ class Answers:
 
 
 def version_of(store: st.Store) -> int:
-    with store.engine.connect() as conn:
+    with store.reader.connect() as conn:
         return st.data_version(conn)
 
 
