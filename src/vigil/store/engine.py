@@ -145,7 +145,10 @@ def open_store(db: str | None = None, create: bool = True) -> Store:
                          "(or give --db / VIGIL_DB for another)")
     if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         raise StoreError(f"cannot create a database at {path}: the folder {os.path.dirname(path)} does not exist")
-    engine = sa.create_engine(url, future=True)
+    # connections kept open: the web app's 8 request threads plus its event loop (which checks the data
+    # version) each hold one; with the default 5, the rest were opened and closed request after request
+    in_memory = path is None and url.startswith("sqlite")  # one connection per thread: no queue to size
+    engine = sa.create_engine(url, future=True, **({} if in_memory else {"pool_size": 10, "max_overflow": 10}))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name == "postgresql":
