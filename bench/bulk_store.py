@@ -165,7 +165,8 @@ def bulk_load(store: Store, n: int, seed: int = 1, places: list[dict[str, Any]] 
     with store.engine.begin() as conn:
         w = _Writer(conn)
         pg = w.pg
-        if not pg:  # a large page cache for the load only (random index inserts), default again after
+        if not pg:  # a large page cache for the load only (random index inserts), the store's own after
+            cache = w.raw.execute("PRAGMA cache_size").fetchone()[0]
             w.raw.execute("PRAGMA cache_size=-400000")
         base_report = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM reports").scalar()
         claim_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM incident_claims").scalar()
@@ -236,7 +237,7 @@ def bulk_load(store: Store, n: int, seed: int = 1, places: list[dict[str, Any]] 
             close(s)
         w.flush()
         if not pg:
-            w.raw.execute("PRAGMA cache_size=-2000")
+            w.raw.execute(f"PRAGMA cache_size={int(cache)}")
         if pg:  # the id sequences continue after the loaded rows
             for t in ("reports", "incident_claims"):
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))")

@@ -76,3 +76,43 @@ def test_a_batch_repeating_a_report_stores_it_once(store):
     summary = ingest_reports(store, [a, dict(a), kafr_taal_outlets()[1]], batch_size=10)
     assert (summary.new, summary.duplicate) == (2, 1)
     assert stats(store)["reports"] == 2
+
+
+def test_settling_only_the_truces_a_batch_can_touch_gives_the_whole_ledgers_answer(db_url, tmp_path):
+    """Ingest settles just the truces still binding where the batch's truces start; `rebuild`
+    settles every truce: two years of truces, some arriving late or retold, end the same way."""
+    import random
+    from datetime import date, timedelta
+
+    from fixture_reports import ceasefire
+    from vigil.store import rebuild
+
+    rnd = random.Random(4)
+    day0 = date(2019, 1, 1)
+    truces, strikes = [], []
+    for k in range(30):
+        start = day0 + timedelta(days=25 * k + rnd.randint(0, 10))
+        until = (start + timedelta(days=rnd.randint(5, 40))).isoformat() if rnd.random() < 0.3 else None
+        parties = rnd.choice([("Russia",), ("Turkey",), ("Russia", "Turkey")])
+        area = rnd.choice(["Idlib", "Hama"])
+        cf = ceasefire(parties, effective_from=start.isoformat(), effective_until=until, area=area,
+                       evidence=f"A truce number {k} in {area} took effect.")
+        truces.append(report(f"truce-{k}", start.isoformat(), ceasefires=[cf]))
+        if rnd.random() < 0.3:  # retold weeks later
+            later = (start + timedelta(days=rnd.randint(20, 90))).isoformat()
+            truces.append(report(f"truce-{k}-again", later, ceasefires=[cf], text=f"Truce {k} again, {later}."))
+    for k in range(60):
+        day = (day0 + timedelta(days=rnd.randint(0, 780))).isoformat()
+        strikes.append(report(f"strike-{k}", day, incidents=[incident(
+            rnd.choice(["Ariha", "Sarmin"]), 3, date=day, evidence=f"Strike {k} killed three.")]))
+    corpus = sorted(truces + strikes, key=lambda r: r["published"])
+    late = corpus[::7]  # some reports arrive long after their date
+    corpus = [r for r in corpus if r not in late] + late
+    url = db_url if db_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'ledger.db'}"
+    with _emptied(open_store(url)) as s:
+        assert ingest_reports(s, corpus, batch_size=5).failed == 0
+        batched = json.dumps([query_ceasefires(s), query_violations(s)], sort_keys=True, default=str)
+        rebuild(s)
+        whole = json.dumps([query_ceasefires(s), query_violations(s)], sort_keys=True, default=str)
+    assert batched == whole
+    assert len(json.loads(whole)[1]) > 0

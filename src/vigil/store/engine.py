@@ -26,6 +26,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the ingest writer
     cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; one fsync per report is the bottleneck otherwise
     cur.execute("PRAGMA foreign_keys=ON")
+    # Index pages read through a memory map and a 64 MB page cache instead of 2 MB: in a store of a
+    # million reports each blocking or refresh lookup otherwise costs read() calls, and the cost
+    # per ingested report grows with the file (3.1 vs 2.2 ms of CPU at 100k vs 10k stored reports).
+    cur.execute("PRAGMA mmap_size=2147483648")
+    cur.execute("PRAGMA cache_size=-65536")
     cur.close()
 
 

@@ -379,7 +379,7 @@ def _violation_row(cf: dict[str, Any], incident: dict[str, Any]) -> dict[str, An
             "strength": ledger.violation_strength(cf, incident), "reason": ledger.violation_reason(cf, incident)}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _decoded(record_json: str) -> dict[str, Any]:
     """A ceasefire record read as text and decoded once per distinct text: every re-fused incident is
     tested against the ceasefires in force on its day, which are few and rarely change. Read-only."""
@@ -461,11 +461,20 @@ def _binding_start(record: dict[str, Any]) -> date | None:
     return None if record.get("status") == "not a ceasefire" else ledger.start_of(record)
 
 
-def _settle_ledger(conn: Connection, changed: set[str]) -> None:
+def _settle_ledger(conn: Connection, changed: set[str], since: date | None = None,
+                   touched: Iterable[str] = ()) -> None:
     """Set when each truce stops binding (`ledger.settle`: stated end, collapse, supersession,
-    horizon) and re-link the violations of every ceasefire whose terms or end changed."""
-    rows = conn.execute(sa.select(ceasefires.c.id, ceasefires.c.record)).all()
-    records = [r.record for r in rows]
+    horizon) and re-link the violations of every ceasefire whose terms or end changed.
+
+    With `since` (no touched truce starts earlier), only truces still binding on the day before it
+    (or not settled yet) are read: one that ended earlier cannot be ended by a later one, nor be
+    the next truce of one binding then (it would have ended that one first), so its end stays. The
+    store holds thousands of ended truces after years of news; an ingest batch reads a few."""
+    q = sa.select(ceasefires.c.id, sa.cast(ceasefires.c.record, sa.Text).label("record"))
+    if since is not None:
+        q = q.where(sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= since - timedelta(days=1),
+                           ceasefires.c.id.in_(sorted(set(changed) | set(touched)) or [""])))
+    records = [_decoded(r.record) for r in conn.execute(q)]  # shared, read-only: settled into copies
     ends = ledger.settle(records)
     for rec in records:
         until, why = ends.get(rec["id"], (None, None))

@@ -15,7 +15,7 @@ from vigil.store.fusion import (_add_ceasefire_claim, _add_incident_claims, _ref
                                _settle_ledger)
 from vigil.store.nearcopy import _link_near_copies, signature, store_bands
 from vigil.store.queries import stats, unplaced_names
-from vigil.store.schema import reports, total_claims
+from vigil.store.schema import ceasefire_claims, reports, total_claims
 
 _reports_by_hash = sa.select(reports.c.content_hash).where(
     reports.c.content_hash.in_(sa.bindparam("hs", expanding=True)))
@@ -210,9 +210,21 @@ def _ingest_batch(conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
         conn.execute(sa.insert(total_claims), totals)
     touched_ceasefires = {_add_ceasefire_claim(conn, *c) for c in cfs}
     if touched_ceasefires:
-        _settle_ledger(conn, {_refresh_ceasefire(conn, cid) for cid in sorted(touched_ceasefires)} - {None})
+        since = _earliest_start(conn, touched_ceasefires)  # before the refresh may rename them
+        changed = {_refresh_ceasefire(conn, cid) for cid in sorted(touched_ceasefires)} - {None}
+        _settle_ledger(conn, changed, since=since, touched=touched_ceasefires)
     _refresh_incidents(conn, touched_incidents)
     return [o if isinstance(o, str) else ("near-copy" if o.id in near else "new") for o in outcomes]
+
+
+def _earliest_start(conn: Connection, cids: set[str]) -> date | None:
+    """The earliest start among these ceasefires' claims, or None when one has no start (then the
+    ledger is settled whole)."""
+    starts = [r[0] for r in conn.execute(sa.select(ceasefire_claims.c.start).where(
+        ceasefire_claims.c.ceasefire_id.in_(sorted(cids))))]
+    if not starts or any(s is None for s in starts):
+        return None
+    return min(starts)
 
 
 _insert_report = sa.insert(reports).returning(reports.c.id, sort_by_parameter_order=True)
