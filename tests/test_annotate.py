@@ -145,3 +145,7 @@ def test_vague_counts_of_things_and_speakers_are_not_tolls():
 def test_left_so_many_injured_counts_the_injured():
     assert [(c[1], c[3]) for c in counts("The blast, witnesses said, also left over 40 people injured.")] \
         == [(40, "injured")]
+
+
+def test_an_age_in_commas_is_not_a_count_and_does_not_hide_the_verb():
+    assert [(c[1], c[3]) for c in counts("A man, 59, was killed by shelling in the town.")] == [(1, "killed")]

@@ -467,3 +467,15 @@ def test_a_group_that_claims_to_have_killed_is_the_attacker_and_an_unidentified_
     rep = run("On 11 January 2020, an unidentified armed group attacked an army checkpoint in Varsk town, Daraa.",
               "2020-01-12")
     assert by_place(rep)["Varsk"]["perpetrator"] is None
+
+
+def test_a_province_closing_a_place_phrase_only_locates_it_even_when_a_city_shares_its_name():
+    rep = run("On 3 May 2020, government forces fired small arms at rebel positions in the area of Varsk, Donetsk.",
+              "2020-05-04")
+    assert set(by_place(rep)) == {"Varsk"}
+
+
+def test_the_named_camp_is_the_place_and_its_city_contains_it():
+    rep = run("On 4 May 2020, clashes erupted between residents and police at the Varsk refugee camp in Tesmil.",
+              "2020-05-05")
+    assert set(by_place(rep)) == {"Varsk"}

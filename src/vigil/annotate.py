@@ -168,6 +168,7 @@ _AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:ch
 
 _OF_THINGS = re.compile(r"\s+of\s+(?!(?:them|those|the\s+(?:dead|victims|people|wounded))\b)")
 _LEFT_BEFORE = re.compile(r"\b(?:left|leaving)\s+(?:(?:at least|more than|over|about|around|nearly)\s+)?$", re.I)
+_AGE_BEFORE = re.compile(rf"\b(?:{_PERSON_NOUN}|boy|girl|son|daughter|father|mother|brother|sister),\s*$", re.I)
 _SPEAKS_AFTER = re.compile(r",?\s+(?:says|said|told|stated|added|confirmed|reported)\b(?!\s+to\b)", re.I)
 _NO_BEFORE = re.compile(r"\b(?:no|not a single)\s*$", re.I)
 
@@ -193,6 +194,8 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             continue  # "no one was killed": nobody, not one
         if low in ("several", "a few") and not noun:
             continue
+        if not noun and re.match(r"\s*,", text[m.end("num"):]) and _AGE_BEFORE.search(text, max(0, at - 30), at):
+            continue  # "a man, 59, was killed": an age
         if noun and _SPEAKS_AFTER.match(text, m.end()):
             continue  # "a health official says ...": the one who speaks is no victim
         if low in _VAGUE and not noun and _OF_THINGS.match(text, m.end("num")):
@@ -247,6 +250,7 @@ _AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
 _OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
 
 
+_AGE_AFTER = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}(?:-year-old)?\s*,")  # "a man, 59, was killed"
 _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
                             r"most of them|all of them|some of them|one of them|"
                             r"(?:\d+|[a-z]+(?:-[a-z]+)?)\s+of\s+(?:them|whom))\b[^,;–—]*(?:,|[-–—])")
@@ -264,7 +268,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
         if c.role != "other":
             continue
         before = sentence[max(0, c.start - base - 170):c.start - base]
-        after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", sentence[c.end - base:], count=1), count=1)
+        after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", _AGE_AFTER.sub("", sentence[c.end - base:], count=1),
+                                                      count=1), count=1)
         if _SUPERSEDED_BEFORE.search(before):
             c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands
             continue
@@ -568,7 +573,8 @@ def _cued(sentence: str, start: int) -> bool:
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
 _OF_CONTAINER = re.compile(
-    r"^(?:\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality)s?)?,?"
+    r"^(?:(?:\s+(?i:refugee|military|army|border|old|new|main))?"
+    r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality)s?)?,?"
     r"(?:\s+and\s+other\s+(?:areas|places|villages|towns|neighbou?rhoods|districts))?"
     r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"

@@ -52,11 +52,26 @@ def incident_places(s: Sentence) -> tuple[list[PlaceMention], list[PlaceMention]
         if _overlaps(p.start, p.end, s.countries) and not p.container:
             areas.append(p)
             continue
-        if p.level == "area" or (is_admin1(p.name) and not p.called_locality):
+        if p.level == "area" or (is_admin1(p.name) and not p.called_locality) or _trailing_province(p, s):
             areas.append(p)
         else:
             localities.append(p)
     return localities, areas
+
+
+_AFTER_A_PLACE = re.compile(r"[\w)]\s*,\s*$")
+_CLOSES = re.compile(r"\s*(?:[.;)\]]|$)")
+
+
+def _trailing_province(p: PlaceMention, s: Sentence) -> bool:
+    """"in the area of Varsk, Lorvan." / "(Gorzan LGA, Lorvan)": a province named after a place, closing
+    the phrase, only says where the place is, even when a city bears the province's name."""
+    from vigil.geo import admin1_of
+
+    at, end = p.start - s.start, p.end - s.start
+    return (bool(_AFTER_A_PLACE.search(s.text, max(0, at - 40), at)) and bool(_CLOSES.match(s.text, end))
+            and any(o.end <= p.start and _AFTER_A_PLACE.fullmatch(s.text, o.end - s.start - 1, at)
+                    for o in s.places) and admin1_of(p.name) is not None)
 
 
 # --------------------------------------------------------------------------- pairing counts with places
