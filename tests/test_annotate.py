@@ -149,3 +149,9 @@ def test_left_so_many_injured_counts_the_injured():
 
 def test_an_age_in_commas_is_not_a_count_and_does_not_hide_the_verb():
     assert [(c[1], c[3]) for c in counts("A man, 59, was killed by shelling in the town.")] == [(1, "killed")]
+
+
+def test_approaching_or_entering_a_place_names_it():
+    names = [p.name for p in find_places("A drone was downed while approaching the Varsk military airfield.")]
+    assert names == ["Varsk"]
+    assert [p.name for p in find_places("Raiders entering Tesmil opened fire.")] == ["Tesmil"]
