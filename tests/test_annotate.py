@@ -155,3 +155,8 @@ def test_approaching_or_entering_a_place_names_it():
     names = [p.name for p in find_places("A drone was downed while approaching the Varsk military airfield.")]
     assert names == ["Varsk"]
     assert [p.name for p in find_places("Raiders entering Tesmil opened fire.")] == ["Tesmil"]
+
+
+def test_killed_or_injured_together_is_no_toll():
+    assert [(c[1], c[3]) for c in counts("At least 90 people have been killed or injured in the city.")] \
+        == [(90, "casualties")]

@@ -479,3 +479,8 @@ def test_the_named_camp_is_the_place_and_its_city_contains_it():
     rep = run("On 4 May 2020, clashes erupted between residents and police at the Varsk refugee camp in Tesmil.",
               "2020-05-05")
     assert set(by_place(rep)) == {"Varsk"}
+
+
+def test_missiles_that_fell_on_listed_cities_are_incidents_there():
+    rep = run("Missiles fell in cities including Varsk, Tesmil and Dorva on Monday.")
+    assert {"Varsk", "Tesmil", "Dorva"} <= set(by_place(rep))

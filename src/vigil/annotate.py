@@ -250,6 +250,8 @@ _AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
 _OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
 
 
+_KILLED_OR_INJURED = re.compile(r"^[^,;.]{0,60}?\b(?:killed|dead)\s+(?:or|and(?:/or)?|and/or)\s+"
+                                r"(?:injured|wounded|hurt)\b", re.I)
 _AGE_AFTER = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}(?:-year-old)?\s*,")  # "a man, 59, was killed"
 _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
                             r"most of them|all of them|some of them|one of them|"
@@ -307,6 +309,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = prev_role  # elliptical list: "nine in A, eight in B"
             if c.noun is None and prev_victims:
                 c.victims = prev_victims
+        if c.role == "killed" and _KILLED_OR_INJURED.match(after):
+            c.role = "casualties"  # "150 people were killed or injured": the dead and the hurt together
         if c.role in ("killed", "injured"):
             prev_role = c.role
             prev_victims = c.victims
