@@ -484,3 +484,14 @@ def test_the_named_camp_is_the_place_and_its_city_contains_it():
 def test_missiles_that_fell_on_listed_cities_are_incidents_there():
     rep = run("Missiles fell in cities including Varsk, Tesmil and Dorva on Monday.")
     assert {"Varsk", "Tesmil", "Dorva"} <= set(by_place(rep))
+
+
+def test_a_year_in_a_clause_describing_the_place_does_not_date_the_act():
+    rep = run("Both drone strikes were carried out in the Varsk district, one of the places hit hardest by the war "
+              "in 2014.", "2023-03-01")
+    assert by_place(rep)["Varsk"]["date"] == "2023-03-01"
+
+
+def test_a_compass_word_or_a_people_is_no_place():
+    rep = run("The clashes were between two armed groups in the war-torn West of the country on Monday.")
+    assert "West" not in by_place(rep)

@@ -64,6 +64,14 @@ def _add_span(text: str, a: int, b: int, spans: list[Span]) -> None:
         spans.append((a + lead, a + trail))
 
 
+def _word_file(name: str) -> frozenset[str]:
+    """One lower-case word per line, '#' comments (a file under data/)."""
+    from vigil.lexicon import DATA_DIR
+
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
 # --------------------------------------------------------------------------- numbers
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -361,19 +369,7 @@ _LOCALITY_BEFORE = re.compile(r"(?:village|town|city|hamlet|neighbou?rhood|camp|
                               r"neighbou?rhoods)\s+of\s+(?:the\s+)?$", re.I)
 _LOCALITY_AFTER = re.compile(r"\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
 
-_NOT_PLACES = {w.lower() for w in """
-January February March April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
-Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those It Its
-He She They We I You His Her Their Our Some Most Many All Both Several Other Another Such Each
-Telegram Twitter Facebook X Reuters AFP AP Anadolu SANA TASS Xinhua Jazeera CNN BBC Ministry Minister President
-Prime Army Forces Force Police Council Security Defence Defense Government Regime Coalition Observatory
-Civil Human Rights Health Interior Foreign Islamic State God Allah Christmas Ramadan Eid Easter Muslim Muslims
-Christian Christians Sunni Shia Shiite Kurdish Kurds Arab Arabs Jewish Jews Alawite Druze Yazidi Dogon Fulani
-Hazara Pashtun Tuareg Turkmen Assyrian Armenian Coptic Catholic Orthodox Western Eastern Northern Southern Central
-Mr Mrs Ms Dr General Gen Col Lt Capt Major Sheikh Imam UN NATO EU US UK USA OSCE SMM ICRC UNICEF WHO MSF HRW
-Amnesty Friday's Saturday's Sunday's Monday's Tuesday's Wednesday's Thursday's Home News World Middle East Africa
-Asia Europe Photo Image Picture Caption Credit Video Read More Related Articles Source Update Breaking Local Media Center Department
-""".split()}
+_NOT_PLACES = _word_file("not_place_names.txt")
 
 
 @dataclass
@@ -532,14 +528,6 @@ def _close_list(sentence: str, members: list[int], found: dict[int, PlaceMention
         if _PLURAL_AREA_AFTER.match(sentence[last.end - (last.start - members[-1]):]):
             for k in members:
                 found[k].level = "area"
-
-
-def _word_file(name: str) -> frozenset[str]:
-    """One lower-case word per line, '#' comments (a file under data/)."""
-    from vigil.lexicon import DATA_DIR
-
-    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
 _CUE_WORDS = _word_file("place_cue_words.txt")

@@ -69,7 +69,7 @@ _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|reported|told\s+\w+|stat
 
 
 # "... in Sinjar, which endured years of war in 2014": a year inside a describing clause is background.
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b")
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where|one of|once|home to|a|an)\b")
 
 
 _ACT_BEFORE_DATE = re.compile(r"\b(?:attacks?|strikes?|air\s*strikes?|airstrikes?|shelling|raids?|bombings?|"
@@ -78,9 +78,11 @@ _ACT_BEFORE_DATE = re.compile(r"\b(?:attacks?|strikes?|air\s*strikes?|airstrikes
 
 
 def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
+    background = [d for d in s.dates if d.precision == "year" and _RELATIVE_CLAUSE.search(s.text, 0, d.start - s.start)]
+    if background:  # "..., which endured a massacre in 2014": that year is not the day of this act
+        s = Sentence(s.start, s.end, s.text, dates=[d for d in s.dates if d not in background])
     dates = [d for d in s.dates if not _SAID_ON_BEFORE.search(s.text, max(0, d.start - s.start - 30),
-                                                               d.start - s.start)
-             and not (d.precision == "year" and _RELATIVE_CLAUSE.search(s.text, 0, d.start - s.start))]
+                                                               d.start - s.start)]
     if len(dates) < len(s.dates) and any(d.date is not None and d.precision == "day" for d in dates):
         s = Sentence(s.start, s.end, s.text, dates=dates)  # the act's own dates only
     named = [d for d in s.dates if d.date is not None and d.kind in ("absolute", "month_day", "weekday")]
