@@ -160,3 +160,10 @@ def test_approaching_or_entering_a_place_names_it():
 def test_killed_or_injured_together_is_no_toll():
     assert [(c[1], c[3]) for c in counts("At least 90 people have been killed or injured in the city.")] \
         == [(90, "casualties")]
+
+
+def test_a_chain_of_administrative_units_holds_the_village():
+    places = find_places("Ten villagers of Varsk in Rigasa District of Orbo Local Government Area of Lorvan State "
+                         "were killed.")
+    assert [(p.name, p.level) for p in places] == [("Varsk", "locality"), ("Rigasa", "container"),
+                                                   ("Orbo", "container"), ("Lorvan", "container")]

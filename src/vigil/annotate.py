@@ -571,6 +571,9 @@ _OF_CONTAINER = re.compile(
     r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"
     r"part|city|town|province|governorate|region|oblast)\s+(?:of|in)\s+(?:the\s+)?)?$")
+# "Varsk in Rigasa District of Igabi Local Government Area of Lorvan State": each unit holds the one before
+_KIND_OF = re.compile(r"^\s+(?i:district|local government area|lga|county|province|state|region|municipality|"
+                      r"governorate|sub-?district)\s+(?:of|in)\s")
 _REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                                r"north-east|north-west|south-east|south-west)(?:ern)?\s+of|\bnear|\boutside|"
                                r"\bfrom|\btowards?|\bborder with|\bclose to|\bkilomet(?:er|re)s? (?:from|of))\s+"
@@ -589,7 +592,8 @@ def _mark_containers_and_references(sentence: str, base: int, places: list[Place
         if any(prev.end <= c.start < cur.start for c in blockers):
             continue
         if (gap.strip() == "," and _DISTRICT_AFTER.match(sentence, cur.end - base)) or (
-                _OF_CONTAINER.match(gap) and prev.level != "container" and gap.strip(" ,") != ""):
+                _OF_CONTAINER.match(gap) and (prev.level != "container" or _KIND_OF.match(gap))
+                and gap.strip(" ,") != ""):
             cur.level = "container"
             for member in _list_ending_at(sentence, base, places, prev):
                 member.container = member.container or cur.name
