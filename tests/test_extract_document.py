@@ -495,3 +495,13 @@ def test_a_year_in_a_clause_describing_the_place_does_not_date_the_act():
 def test_a_compass_word_or_a_people_is_no_place():
     rep = run("The clashes were between two armed groups in the war-torn West of the country on Monday.")
     assert "West" not in by_place(rep)
+
+
+def test_a_unilateral_cessation_is_a_truce_and_a_bare_call_is_not():
+    (cf,) = run("On December 19, the Taliban declared a unilateral cessation of attacks in Gorzan.",
+                "2023-01-04")["ceasefires"]
+    assert (cf["declared_by"], cf["announced_on"]) == (["Taliban"], "2022-12-19")
+    assert run("The United Nations called for a truce in Lorvan on Monday.", "2023-01-04")["ceasefires"] == []
+    (cf,) = run("The Security Council adopted a resolution on Monday demanding a ceasefire in Lorvan.",
+                "2023-01-04")["ceasefires"]
+    assert cf["declared_by"] == ["UN Security Council"]

@@ -8,7 +8,7 @@ from vigil.annotate import Sentence
 from vigil.model import Ceasefire, Document
 from vigil.extract.places import _ORG_WORDS, _fold, _overlaps
 
-_CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|armistice|de-?escalation (?:agreement|"
+_CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|(?:unilateral|bilateral|mutual)\s+cessation|armistice|de-?escalation (?:agreement|"
                            r"deal|accord|memorandum|zone)|humanitarian (?:pause|break)|halt to (?:the )?fighting|"
                            r"(?:suspend|halt)(?:s|ed|ing)?\s+(?:(?:its|their|all|military|offensive|combat)\s+)+operations|"
                            r"(?:stop|halt|paus)(?:s|ed|ing|e)?\s+(?:the\s+|its\s+|their\s+)?(?:operation|offensive)|"
@@ -17,7 +17,7 @@ _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|arm
 _VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I)
 
 
-_TRUCE_KEYS = ("cease", "truce", "hostilit", "armistice", "escalation", "humanitarian", "halt", "suspend", "stop",
+_TRUCE_KEYS = ("cease", "cessation", "truce", "hostilit", "armistice", "escalation", "humanitarian", "halt", "suspend", "stop",
                "paus", "stand down")
 
 
@@ -47,7 +47,7 @@ def _end_from_later_duration(ceasefires: list[Ceasefire], sentences: list[Senten
 
 # --------------------------------------------------------------------------- ceasefires
 
-_ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|call(?:ed|s|ing)? for|unveil|"
+_ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|call(?:ed|s|ing)? for|unveil|decree|"
                           r"order(?:ed|s)\b)", re.I)
 _JUST_ANNOUNCED_RX = re.compile(r"\b(?:has|have)\s+(?:just\s+)?(?:announc|declar|agreed|reached|brokered|signed|"
                                 r"ordered|unveiled)", re.I)
@@ -62,6 +62,8 @@ _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to s
 
 def extract_ceasefire(s: Sentence, doc: Document, region: str | None, country: str | None = None) -> Ceasefire | None:
     """One ceasefire mention: who declared it, when it was announced, from and until when, where."""
+    if _CALL_RX.search(s.text) and not _DONE_RX.search(s.text):
+        return None  # "the UN called for a truce": a bare call or appeal is no truce (decision h)
     future = bool(_FUTURE_RX.search(s.text))
     took_effect = re.search(r"\b(?:came|went|took|entered)\s+(?:into\s+)?(?:force|effect)\b", s.text, re.I)
     just_agreed = bool(_ANNOUNCE_RX.search(s.text)) and not took_effect  # "announced a truce from Saturday"
@@ -123,6 +125,11 @@ _TRUCE_AREA = re.compile(r"(?i:cease-?fire|truce|cessation of hostilities|armist
                          r"([A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+)*)")
 
 
+_CALL_RX = re.compile(r"\b(?:call(?:ed|s|ing)?\s+for|urg(?:ed|es|ing)|appeal(?:ed|s|ing)?\s+for|"
+                      r"demand(?:ed|s|ing)?|plead(?:ed|s|ing)?\s+for|press(?:ed|es|ing)?\s+for)\b", re.I)
+_DONE_RX = re.compile(r"\b(?:agreed|agreement|deal|announc\w*|declar\w*|signed|reached|brokered|took effect|"
+                      r"went into effect|came into (?:force|effect)|in effect|in force|began|holding|violat\w*|"
+                      r"broke|collapsed|extend\w*|since|started|resolution|adopted)\b", re.I)
 _UNILATERAL = re.compile(r"\bunilateral(?:ly)?\b", re.I)
 _PROVINCE_LIST = re.compile(r"\b[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+)*\s+and\s+[A-Z][\w'’-]+\s+(?:provinces|governorates|"
                             r"regions|oblasts|states)\b")
@@ -193,7 +200,7 @@ def _end_from_duration(text: str, start: str) -> str | None:
     return (d0 + timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
 
 
-_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|call(?:ed|s)? for|"
+_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|decree|call(?:ed|s)? for|"
                              r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?|end(?:ed|s)?\b|adopt|paus|stand|mediat)", re.I)
 _AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
                                     r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
