@@ -505,3 +505,21 @@ def test_a_unilateral_cessation_is_a_truce_and_a_bare_call_is_not():
     (cf,) = run("The Security Council adopted a resolution on Monday demanding a ceasefire in Lorvan.",
                 "2023-01-04")["ceasefires"]
     assert cf["declared_by"] == ["UN Security Council"]
+
+
+def test_the_capital_named_after_its_province_is_the_city():
+    rep = run("At least 35 people were killed in a suicide attack in Iraq's capital Baghdad on Monday.")
+    assert by_place(rep)["Baghdad"]["killed"] == 35
+
+
+def test_a_claim_of_responsibility_said_apart_names_the_attacker():
+    rep = run("A car bomb killed nine people in Varsk, Somalia, on Monday.\n"
+              "Al-Shabaab claimed responsibility for the attack in a statement.")
+    assert by_place(rep)["Varsk"]["perpetrator"] == "al-Shabaab"
+
+
+def test_hundreds_killed_gives_no_total_but_a_count_of_strikes_stays():
+    rep = run("Jets carried out 40 air strikes on the province last year, killing hundreds of people.")
+    assert [(t["killed"], t["strikes"]) for t in rep["totals"]] == [(None, 40)]
+    rep = run("The group killed hundreds of people in the province this year.")
+    assert rep["totals"] == []

@@ -365,8 +365,8 @@ _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of
                           r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
                           r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
                           r"southeast|southwest))\s+(?:the\s+)?$", re.I)
-_LOCALITY_BEFORE = re.compile(r"(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|villages|towns|"
-                              r"neighbou?rhoods)\s+of\s+(?:the\s+)?$", re.I)
+_LOCALITY_BEFORE = re.compile(r"(?:(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|villages|towns|"
+                              r"neighbou?rhoods)\s+of\s+(?:the\s+)?|\bcapital,?\s+|\bcapital\s+city,?\s+)$", re.I)
 _LOCALITY_AFTER = re.compile(r"\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
 
 _NOT_PLACES = _word_file("not_place_names.txt")
@@ -410,7 +410,7 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
         if _plausible(outer) and _plausible(inner):
             level = "area" if _AREA_AFTER.match(sentence, m.end(2)) else "locality"  # "Myanmar's Sagaing region"
             found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, level, outer,
-                                             called_locality=bool(_LOCALITY_AFTER.match(sentence, m.end(2))))
+                                             called_locality=_called_locality(sentence, m.start(2), m.end(2)))
             found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
     for m in (_NAME_KIND_NAME.finditer(sentence) if _KIND_WORDS_GATE.search(sentence) else ()):
         inner = _trim_name(m.group(2))

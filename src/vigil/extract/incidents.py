@@ -208,7 +208,11 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     for c in loose_killed:
         area = (areas[0].name if areas else None) or (localities and ", ".join(p.name for p in localities)) or country
         strikes = next((x.value for x in s.counts if x.role == "strikes"), None)
-        totals.append(Total(killed=c.value, killed_qualifier=c.qualifier, strikes=strikes,
+        vague = _vague_count(s, c)  # "killing hundreds": no number (decision g); a count of strikes may remain
+        if vague and strikes is None:
+            continue
+        totals.append(Total(killed=None if vague else c.value, killed_qualifier=None if vague else c.qualifier,
+                            strikes=strikes,
                             victims=c.victims, area=area or None, period_start=date, period_end=date,
                             sources=sources, evidence_spans=[s.span]))
     return incidents, totals

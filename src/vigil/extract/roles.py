@@ -194,9 +194,10 @@ def blamed_actors(s: Sentence, country: str | None = None) -> tuple[list[str], b
         before = text[max(0, m.start - base - 60):m.start - base]
         after = text[m.end - base:m.end - base + 40]
         named_before = _BLAMED_BEFORE.search(before)
+        claimed = _CLAIMED_AFTER.match(text[m.end - base:])  # "X claimed responsibility for the attack"
         if (named_before and (_BLAMED_AFTER.match(after) or " on " in named_before.group() or
                               "attributed" in named_before.group().lower())) or _BLAMED_AFTER.match(after) \
-                and re.match(r"^\s+(?:was|were|is|are)", after):
+                and re.match(r"^\s+(?:was|were|is|are)", after) or claimed:
             name = _resolved_actor(m.canonical, country)
             if name and name not in found and not _only_vague(name):
                 found.append(name)
