@@ -167,3 +167,8 @@ def test_a_chain_of_administrative_units_holds_the_village():
                          "were killed.")
     assert [(p.name, p.level) for p in places] == [("Varsk", "locality"), ("Rigasa", "container"),
                                                    ("Orbo", "container"), ("Lorvan", "container")]
+
+
+def test_what_a_vehicle_carries_is_not_a_counted_noun():
+    assert [(c[1], c[3]) for c in counts("A drone hit a convoy of two trucks carrying mostly women and children.")] \
+        == [(2, "other")]

@@ -523,3 +523,8 @@ def test_hundreds_killed_gives_no_total_but_a_count_of_strikes_stays():
     assert [(t["killed"], t["strikes"]) for t in rep["totals"]] == [(None, 40)]
     rep = run("The group killed hundreds of people in the province this year.")
     assert rep["totals"] == []
+
+
+def test_an_offensive_being_prepared_is_not_an_incident():
+    rep = run("The attack comes as government forces prepare for an offensive on Varsk, the last rebel-held town.")
+    assert rep["incidents"] == []

@@ -113,7 +113,7 @@ _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
 _CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
 _COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I)
 _ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|"
-        r"killed|wounded|injured|dead|died)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
+        r"killed|wounded|injured|dead|died|carrying|transporting|containing|including|mostly|with)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
 
 _COUNT_RX = re.compile(
     rf"(?<![\w.,-])(?:(?:{_QUALIFIER_RX})\s+)?"
