@@ -69,6 +69,11 @@ def test_weeks_and_months_ago():
     check("Fighting flared two months ago.", "two months ago", D(2019, 11, 1), "month", "month")
 
 
+def test_a_few_days_ago_names_no_day():
+    check("The army said a few days ago that it had hit the camp.", "a few days ago", D(2020, 1, 18), "week",
+          "relative")
+
+
 # --------------------------------------------------------------------------- month-days
 
 @pytest.mark.parametrize("text, phrase, day", [

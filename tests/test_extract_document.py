@@ -528,3 +528,10 @@ def test_hundreds_killed_gives_no_total_but_a_count_of_strikes_stays():
 def test_an_offensive_being_prepared_is_not_an_incident():
     rep = run("The attack comes as government forces prepare for an offensive on Varsk, the last rebel-held town.")
     assert rep["incidents"] == []
+
+
+def test_a_toll_dates_a_place_told_only_a_few_days_ago():
+    rep = run("The mayor says at least 14 people are dead after a series of drone strikes around the town.\n"
+              "A few days ago the army said it had used drones against positions in Varsk.", "2023-11-07")
+    varsk = by_place(rep)["Varsk"]
+    assert (varsk["killed"], varsk["date"]) == (14, "2023-11-07")

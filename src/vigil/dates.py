@@ -492,8 +492,9 @@ def _ago_rule(hit: _Hit) -> Resolved | None:
     unit, published = hit.core.group("u").lower().rstrip("s"), hit.published
     if unit == "hour":
         value = _point(published - dt.timedelta(days=-(-n // 24)), "day", "relative")
-    elif unit == "day":
-        value = _point(published - dt.timedelta(days=n), "day", "relative")
+    elif unit == "day":  # "a few days ago" names no day: a week is as close as it says
+        vague = re.sub(r"\s+", " ", (hit.lead("n") or "").strip().lower()) in ("a few", "few", "several", "some")
+        value = _point(published - dt.timedelta(days=n), "week" if vague else "day", "relative")
     elif unit == "week":
         value = _point(published - dt.timedelta(days=7 * n), "week", "relative")
     elif unit == "month":

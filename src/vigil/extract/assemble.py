@@ -61,6 +61,8 @@ def _give_lead_toll_to_single_place(report: Report) -> None:
         inc.victims = total.victims
     if inc.injured is None:
         inc.injured = total.injured
+    if inc.date_precision != "day" and total.period_start:  # the toll's day is the act's day
+        inc.date, inc.date_precision = total.period_start, "day"
     inc.evidence_spans = sorted(set(inc.evidence_spans) | set(total.evidence_spans))
     report.totals.pop(0)
 
@@ -297,6 +299,8 @@ def adjacent_toll_to_place(report: Report, sentences: list) -> None:
         place.killed, place.killed_qualifier = count.value, count.qualifier
         if count.victims != "unknown":
             place.victims = count.victims
+        if place.date_precision != "day":  # "a few days ago ... in Tesmil" + "14 dead after strikes": the toll's day
+            place.date, place.date_precision = (own_day or report.doc.published).isoformat(), "day"
         place.evidence_spans = sorted(set(place.evidence_spans) | {(s.start, s.end)})
         taken.add(id(place))
         report.incidents = [i for i in report.incidents
