@@ -535,3 +535,8 @@ def test_a_toll_dates_a_place_told_only_a_few_days_ago():
               "A few days ago the army said it had used drones against positions in Varsk.", "2023-11-07")
     varsk = by_place(rep)["Varsk"]
     assert (varsk["killed"], varsk["date"]) == (14, "2023-11-07")
+
+
+def test_where_the_reporter_speaks_from_is_not_struck():
+    rep = run("Jets struck Varsk on Monday, our correspondent, reporting from Tesmil, said.")
+    assert set(by_place(rep)) == {"Varsk"}

@@ -470,6 +470,7 @@ _NOT_STRUCK_BEFORE = re.compile(
     r"(?:ern)?(?:\s+of)?)?"
     r"|\b(?:man|woman|men|women|boy|girl|resident|residents|native|family|people|person|soldier|fighter)s?\s+from"
     r"|\b(?:based|stationed|headquartered)\s+in"
+    r"|\b(?:reporting|reports|speaking|writing|filing|broadcasting)\s+from"
     r"|\b(?:officials?|spokes(?:man|woman|person)|ministry|sources?|authorities|correspondents?|reporters?|"
     r"diplomats?|embassy|headquarters|Pentagon|envoy)\s+in"
     r"|\bmonth\s+of|\bholy\s+month|\bfestival\s+of)\s+(?:the\s+)?$", re.I)
