@@ -540,3 +540,10 @@ def test_a_toll_dates_a_place_told_only_a_few_days_ago():
 def test_where_the_reporter_speaks_from_is_not_struck():
     rep = run("Jets struck Varsk on Monday, our correspondent, reporting from Tesmil, said.")
     assert set(by_place(rep)) == {"Varsk"}
+
+
+def test_an_attempted_assassination_near_a_town_is_placed_there_and_a_corps_is_no_place():
+    rep = run("Unknown men attempted to assassinate a commander from the Varsk Corps, south of Tesmil. "
+              "Neither injuries nor fatalities were reported.")
+    assert set(by_place(rep)) == {"Tesmil"}
+    assert by_place(rep)["Tesmil"]["killed"] == 0
