@@ -547,3 +547,12 @@ def test_an_attempted_assassination_near_a_town_is_placed_there_and_a_corps_is_n
               "Neither injuries nor fatalities were reported.")
     assert set(by_place(rep)) == {"Tesmil"}
     assert by_place(rep)["Tesmil"]["killed"] == 0
+
+
+def test_a_report_naming_only_a_province_for_its_act_reports_it_there():
+    rep = run("Clashes took place between regime forces and rebels in the southwestern countryside of Idlib "
+              "province. No fatalities were reported.")
+    assert rep["reports_incident"] is True
+    assert [(i["location"]["name"], i["killed"]) for i in rep["incidents"]] == [("Idlib", 0)]
+    rep = run("Clashes took place in Idlib province, and troops shelled Varsk village on Monday.")
+    assert set(by_place(rep)) == {"Varsk"}

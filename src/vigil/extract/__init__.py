@@ -28,6 +28,18 @@ def extract(doc: Document) -> Report:
     return extract_annotated(annotate(doc))
 
 
+def _acts_in_regions(ann: Annotated, country: str | None) -> list[Incident]:
+    """A report that names no smaller place for its acts still reports them, at province level."""
+    ctx = Context()
+    found: list[Incident] = []
+    for s in ann.sentences:
+        _update_context(ctx, s, ann.doc, country)
+        if s.headline or mentions_truce(s.text) or _weak_sentence(s):
+            continue
+        found.extend(sentence_incidents(s, ctx, country, ann.doc, area_acts=True)[0])
+    return found
+
+
 def extract_annotated(ann: Annotated) -> Report:
     doc = ann.doc
     report = Report(doc=doc)
@@ -58,6 +70,8 @@ def extract_annotated(ann: Annotated) -> Report:
         report.totals.extend(totals)
     report.incidents = merge_incidents(_drop_areas_detailed_elsewhere(report))
     _add_place_only_mentions(report, merge_incidents(mentions))
+    if not report.incidents:
+        report.incidents = merge_incidents(_acts_in_regions(ann, country))
     province_toll_to_its_place(report)
     _give_lead_toll_to_single_place(report)
     adjacent_toll_to_place(report, ann.sentences)

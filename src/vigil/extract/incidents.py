@@ -144,8 +144,11 @@ def main_province(ann: Annotated) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Document
+def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Document, area_acts: bool = False
                        ) -> tuple[list[Incident], list[Total]]:
+    """Incidents and totals one sentence tells. With `area_acts`, an act told only for a province or region
+    ("clashes took place in the countryside of Lorvan") is an incident there, as for a report that names
+    no smaller place."""
     killed_counts = [c for c in s.counts if c.role == "killed"]
     has_casualties = bool(killed_counts) or any(c.role == "injured" for c in s.counts)
     if not (s.violent or has_casualties):
@@ -160,7 +163,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         return [], []  # "as troops prepare for an offensive on X": an act ahead, not one that happened
     if record:
         localities = []  # "attacks on X since January", "dozens killed over the past days": a period's record
-    places = localities or (areas_as_places(areas, s) if has_casualties and not record and not _aggregate(s) else [])
+    places = localities or (areas_as_places(areas, s) if (has_casualties or (area_acts and has_act(s.text)))
+                            and not record and not _aggregate(s) else [])
     blockers = _toll_blockers(s, areas, places)
     killed_by_place, loose_killed = pair_counts(s, places, "killed", blockers)
     nobody_killed = bool(_NOBODY_KILLED.search(s.text)) and not killed_counts
