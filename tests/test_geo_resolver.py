@@ -606,3 +606,17 @@ def test_a_district_and_province_in_brackets_after_the_name_separate_namesakes(t
     text = "On 3 May, militants attacked a checkpoint in Umm Dhiyabah (Al-Qamishli, Al-Hasakeh), killing two."
     loc = geocode_report(_report(text, ["Umm Dhiyabah"])).incidents[0].location
     assert loc.gazetteer_id == "geonames:91000032"
+
+
+def test_candidates_are_complete_frozen_dataclasses():
+    from dataclasses import FrozenInstanceError, fields, replace
+
+    import pytest
+
+    from vigil.geo.resolver import Candidate
+
+    c = resolve("Kafr Taal", admin1="Aleppo")[0]
+    assert set(vars(c)) == {f.name for f in fields(Candidate)}
+    assert replace(c, score=1.0).score == 1.0 and c == replace(c) and hash(c) == hash(replace(c))
+    with pytest.raises(FrozenInstanceError):
+        c.score = 0.0

@@ -82,25 +82,34 @@ class Query:
 
 # ---------------------------------------------------------------- query parsing
 
+_SPACES = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"[’`]s\b|'s\b")
+_NEAR = re.compile(r"\b(?:outside|near|close to|next to)\s+(?:the\s+)?(?=[A-Z])(.+)$")
+_PARTS = re.compile(r"/|\(|\)|\bor\b|,")
+_CODE = re.compile(r"^(?:\d|[A-Za-z]\d)")
+_TOWN = re.compile(r"\b(town|city)\b", re.I)
+_WORD = re.compile(r"[\w-]+")
+
+
 @lru_cache(maxsize=50_000)
 def parse_query(name: str) -> Query:
     """Alternative spellings and the kind of place wanted ("X village", "Tadmur/Palmyra", "Idlib province")."""
-    text = re.sub(r"\s+", " ", name).strip()
-    text = re.sub(r"[’`]s\b|'s\b", "", text)  # possessive "Idlib's"
+    text = _SPACES.sub(" ", name).strip()
+    text = _POSSESSIVE.sub("", text)  # possessive "Idlib's"
     text, want = _strip_area_prefix(text)
     alternatives: list[str] = []
     full: list[str] = []
     facility = landmark = False
     text, city = _split_city(text)
-    near = re.search(r"\b(?:outside|near|close to|next to)\s+(?:the\s+)?(?=[A-Z])(.+)$", text)
+    near = _NEAR.search(text)
     if near and near.start() > 0:  # "a compound outside Barisha village": the place it is by
         text, landmark = near.group(1), True
-    for part in (p.strip() for p in re.split(r"/|\(|\)|\bor\b|,", text) if p.strip()):
+    for part in (p.strip() for p in _PARTS.split(text) if p.strip()):
         words = part.split()
         if any(w.lower() in _LANDMARK for w in words):
             landmark = True
             words = [w for w in words if w.lower() not in _LANDMARK and w.lower() not in _TRAILING_FACILITY
-                     and not re.match(r"^(?:\d|[A-Za-z]\d)", w) and w.lower() not in ("of", "the", "and")]
+                     and not _CODE.match(w) and w.lower() not in ("of", "the", "and")]
             if not words:
                 continue
         words, want, is_facility = _strip_generic_words(words, want)
@@ -114,8 +123,8 @@ def parse_query(name: str) -> Query:
         a1 = admin1_of(name)  # "Damascus countryside" is Rif Dimashq, not Damascus
         if a1:
             alternatives, full = [a1], []
-    town = bool(re.search(r"\b(town|city)\b", name, re.I))
-    if want == "place" and any(w.lower() in _AIR_WORDS for w in re.findall(r"[\w-]+", text)):
+    town = bool(_TOWN.search(name))
+    if want == "place" and any(w.lower() in _AIR_WORDS for w in _WORD.findall(text)):
         core = airfield_core(re.split(r"/|\(", text)[0])
         if core:
             alternatives.insert(0, core + AIRFIELD_SUFFIX)
