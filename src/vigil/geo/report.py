@@ -44,7 +44,7 @@ def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
             a1 = admin1_exact(phrase, cc) if len(phrase) > 2 else None
             start = m.start()
             if a1 is None and n == 1 and len(phrase) >= 5 and _PROVINCE_CUE.search(text, max(0, start - 25), start):
-                a1 = admin1_of(phrase, cc)  # "in southeast Idleb", "(Hasakeh)": another spelling, after a cue
+                a1 = admin1_of(phrase, cc)  # "in northern Hasakeh", "(Hasakeh)": another spelling, after a cue
             if a1 and admin1_cc(a1) != "US":  # "Washington" in a conflict report is the government
                 before = text[max(0, start - 25):start].lower()
                 if "damascus" in phrase.lower() and re.search(r"(countryside of|rural)\s*(the\s*)?$", before):
@@ -256,8 +256,8 @@ TYPO_RATIO = 88.0  # another spelling in the same report this close is the same 
 
 def _spelled_otherwise(q: _LocQuery, text: str, report_cc: str | None, named_ccs: set[str],
                        near: tuple) -> Candidate | None:
-    """A name the gazetteer lacks that the report also writes one letter apart ("Majdal Hams" beside
-    "Majdal Shams"): the other spelling is read, with the same hints, when it alone is a known place."""
+    """A name the gazetteer lacks that the report also writes one letter apart ("Dayr Harnubah" beside
+    "Dayr Sharnubah"): the other spelling is read, with the same hints, when it alone is a known place."""
     name = q.loc.name
     words = name.split()
     if len(name) < 6 or not words[0][:1].isupper():
@@ -373,7 +373,7 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     soft_country = None if country else (admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
     a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
     if a2 and not loc.admin1 and ctx_a1 and admin1_of(loc.admin2, country_code(country) or soft_country) == ctx_a1:
-        a2 = None  # the extractor's "district" is the province named beside the place ("Sarja ... in Idleb")
+        a2 = None  # the extractor's "district" is the province named beside the place ("X town in Hasakeh", district "Hasakeh")
     if a2 is None and not is_province:
         a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
     city = None if a2 or parse_query(loc.name).city else \
@@ -395,7 +395,7 @@ def _context_district(text: str, span: tuple[int, int] | None, admin1: str | Non
     if span is None or not admin1:
         return None
     m = _PAREN_DISTRICT.match(text, span[1])
-    if m and admin1_of(m.group(2), country) == admin1:  # "X (Sabir Al Mawadim, Taizz)": district, province
+    if m and admin1_of(m.group(2), country) == admin1:  # "X (Al-Qamishli, Al-Hasakeh)": district, province
         a2 = admin2_of(m.group(1), admin1, country)
         if a2:
             return a2
@@ -459,7 +459,7 @@ def _city_around(loc: Location, text: str, province: str | None = None) -> str |
     return None
 
 
-# "the Jewish neighbourhood of X"; "X, a religious neighbourhood with ..."
+# "the old neighbourhood of X"; "X, a crowded neighbourhood near ..."
 _HOOD_BEFORE = re.compile(r"\b(?:neighbou?rhood|quarter)\s+of\s+(?:the\s+)?$", re.I)
 _HOOD_APPOSITIVE = re.compile(r"\s*,\s+(?:an?|the)\s+(?:[\w\-]+\s+){0,3}(?:neighbou?rhood|quarter)\b", re.I)
 CITY_POPULATION = 100_000
