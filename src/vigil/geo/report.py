@@ -373,7 +373,7 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     soft_country = None if country else (admin1_cc(ctx_a1) if ctx_a1 else None) or report_cc
     a2 = admin2_of(loc.admin2, loc.admin1 or ctx_a1, country or soft_country) if loc.admin2 else None
     if a2 and not loc.admin1 and ctx_a1 and admin1_of(loc.admin2, country_code(country) or soft_country) == ctx_a1:
-        a2 = None  # the extractor's "district" is the province named beside the place ("X town in Hasakeh", district "Hasakeh")
+        a2 = None  # the extractor's "district" is the province named beside the place ("X town in Hasakeh")
     if a2 is None and not is_province:
         a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
     city = None if a2 or parse_query(loc.name).city else \

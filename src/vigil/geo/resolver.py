@@ -504,7 +504,7 @@ def decide(cands: list[Candidate], *, register: bool = True) -> tuple[Candidate 
     group = [c for c in cands if c.score > top.score - AMBIGUITY_MARGIN]
     chosen = _more_prominent(group, register)
     if chosen is not None:
-        return chosen, "namesakes of one district: the one under its own name, or known under more names"
+        return chosen, "namesakes: the one under its own name, the one OCHA lists, or the one known under more names"
     return None, "ambiguous between " + " and ".join(_label(c) for c in [top] + rivals[:3])
 
 
@@ -538,7 +538,8 @@ def _more_prominent(group: list[Candidate], register: bool = True) -> Candidate 
 
     A place whose own name the report spells beats places that only list it as an alias
     (`Ayyashah` lists "Ayyashiyah" among its old names); between true namesakes, the one OCHA lists as a
-    community, else the one the gazetteer knows under more names (older maps, other scripts) is the better-known village.
+    community, else the one the gazetteer knows under more names (older maps, other scripts) is the better-known
+    village.
     """
     if any(c.feature != "place" or not c.place_id for c in group):
         return None
