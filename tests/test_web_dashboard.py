@@ -149,6 +149,8 @@ def test_the_page_loads_with_markers_no_errors_and_nothing_from_outside(site):
     assert page.locator("#incidents tbody tr").count() == min(50, _api(base, "/api/incidents")["total"])
     assert page.locator("#ceasefires tbody tr").count() == len(_api(base, "/api/ceasefires"))
     assert "Natural Earth" in page.locator(".leaflet-control-attribution").inner_text()
+    outlines = len(_api(base, "/api/ceasefires/areas")["features"])  # every ceasefire area drawn at once
+    assert page.locator(".leaflet-areas-pane path").count() == outlines > 0
     assert page.locator("#chart canvas").count() >= 1
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "dashboard.png"))
