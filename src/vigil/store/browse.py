@@ -103,8 +103,9 @@ def browse_page(store: Store, f: BrowseFilter, raw: bool = False) -> Page:
     total = int(m.sum())
     if f.after is not None:
         m &= snapshot.after(snap, f.sort, f.after)
-    rows = snapshot.ordered(snap, m, f.sort)
-    more = bool(f.limit) and len(rows) > f.offset + f.limit
+    selected = total if f.after is None else int(m.sum())
+    more = bool(f.limit) and selected > f.offset + f.limit
+    rows = snapshot.ordered(snap, m, f.sort, first=f.offset + f.limit if f.limit else None)
     rows = rows[f.offset: f.offset + f.limit if f.limit else None]
     last = None
     if len(rows):

@@ -54,6 +54,16 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def rank(self, sort: str) -> np.ndarray:
+        """Each row's place in `order(sort)`."""
+        key = f"rank{sort}"
+        if key not in self._orders:
+            order = self.order(sort)
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._orders[key] = rank
+        return self._orders[key]
+
     def order(self, sort: str) -> np.ndarray:
         """Row numbers in a browse order: the sort key (NULLs last), then the id."""
         if sort not in self._orders:
@@ -226,10 +236,19 @@ def after(snap: Snapshot, sort: str, key: tuple[bool, Any, str]) -> np.ndarray:
     return ~has | (has & (later | ((own == value) & same_id)))
 
 
-def ordered(snap: Snapshot, m: np.ndarray, sort: str) -> np.ndarray:
-    """The selected row numbers in `sort` order."""
-    order = snap.order(sort)
-    return order[m[order]]
+def ordered(snap: Snapshot, m: np.ndarray, sort: str, first: int | None = None) -> np.ndarray:
+    """The selected row numbers in `sort` order; with `first`, only the first that many. A small
+    selection (a month, a province) is sorted by its rows' ranks, not by a pass over every row."""
+    rows = np.flatnonzero(m)
+    if len(rows) * 8 > len(snap):
+        order = snap.order(sort)
+        out = order[m[order]]
+        return out if first is None else out[:first]
+    rank = snap.rank(sort)[rows]
+    if first is not None and first < len(rows):
+        keep = np.argpartition(rank, first - 1)[:first] if first > 0 else rank[:0].astype(np.int64)
+        rows, rank = rows[keep], rank[keep]
+    return rows[np.argsort(rank, kind="stable")]
 
 
 def day_strings(snap: Snapshot, rows: np.ndarray) -> list[str | None]:
