@@ -556,3 +556,12 @@ def test_a_report_naming_only_a_province_for_its_act_reports_it_there():
     assert [(i["location"]["name"], i["killed"]) for i in rep["incidents"]] == [("Idlib", 0)]
     rep = run("Clashes took place in Idlib province, and troops shelled Varsk village on Monday.")
     assert set(by_place(rep)) == {"Varsk"}
+
+
+def test_who_an_attack_hit_says_who_the_victims_were():
+    rep = run("Armed attackers killed at least 33 people in Varsk when they opened fire on vegetable farmers.")
+    assert by_place(rep)["Varsk"]["victims"] == "civilians"
+    rep = run("Gunmen attacked an army checkpoint in Tesmil on Monday, killing four people.")
+    assert by_place(rep)["Tesmil"]["victims"] == "combatants"
+    rep = run("Four people were killed in Dorva on Monday.")
+    assert by_place(rep)["Dorva"]["victims"] == "unknown"

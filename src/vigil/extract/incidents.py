@@ -202,6 +202,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
             children_killed=_breakdown(s, k, "children"), women_killed=_breakdown(s, k, "women"),
             sources=sources, evidence_spans=[s.span],
         )
+        if inc.victims == "unknown" and (k is not None or inj is None):
+            inc.victims = target_victims(s.text)
         if inc.type == "other" and not s.types and (inc.victims == "combatants" or _MILITARY_TARGET.search(s.text)):
             inc.type = "ground_clash"  # codebook decision e: an attack on troops with no method stated
         elif inc.type == "other" and not s.types and inc.killed and inc.victims == "civilians" \
@@ -332,6 +334,28 @@ _INTENT = re.compile(r"\b(?:prepar(?:e|es|ed|ing)\s+(?:for|to)|plan(?:s|ned|ning
                      re.I)
 _DONE_ACT = re.compile(r"\b(?:attacked|struck|shelled|hit|bombed|clashed|fired|stormed|raided|killed|destroyed|"
                        r"exploded|targeted|ambushed|seized|captured)\b", re.I)
+def _target_words() -> tuple[re.Pattern, dict[str, str]]:
+    from vigil.lexicon import DATA_DIR
+
+    rows = [line.split("\t") for line in (DATA_DIR / "target_victims.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    kinds = {w.strip(): v.strip() for w, v in rows}
+    words = "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True))
+    rx = re.compile(r"\b(?:hit|hitting|struck|striking|target(?:ed|ing)|opened\s+fire\s+on|fired\s+on|attack(?:ed|ing)?|"
+                    r"attacks?\s+on|shell(?:ed|ing)|bomb(?:ed|ing)|storm(?:ed|ing)|raid(?:ed|ing)?|strikes?\s+on|"
+                    r"ambush(?:ed|ing)?)\s+(?:[\w'’-]+\s+){0,4}?(" + words + r")\b", re.I)
+    return rx, kinds
+
+
+_TARGET_RX, _TARGET_KIND = _target_words()
+
+
+def target_victims(text: str) -> str:
+    """"raiders opened fire on farmers", "a strike hit a wedding": who was hit, when the toll does not say."""
+    m = _TARGET_RX.search(text)
+    return _TARGET_KIND[m.group(1).lower()] if m else "unknown"
+
+
 _VAGUE_COUNT = re.compile(r"(?:(?:at least|more than|over|about|some)\s+)?(?:dozens|scores|tens|hundreds|several|"
                           r"a few|a dozen|a handful)\b", re.I)
 
