@@ -172,3 +172,11 @@ def test_a_chain_of_administrative_units_holds_the_village():
 def test_what_a_vehicle_carries_is_not_a_counted_noun():
     assert [(c[1], c[3]) for c in counts("A drone hit a convoy of two trucks carrying mostly women and children.")] \
         == [(2, "other")]
+
+
+def test_a_member_a_rank_and_an_assassination_count_the_dead():
+    assert [(c[1], c[3]) for c in counts("Gunmen shot dead a member of the local council.")] == [(1, "killed")]
+    assert [(c[1], c[3]) for c in counts("Gunmen shot and killed an army lieutenant near the town.")] \
+        == [(1, "killed")]
+    assert [(c[1], c[3]) for c in counts("Gunmen assassinated 2 militia members near the factory.")] \
+        == [(2, "killed")]

@@ -565,3 +565,11 @@ def test_who_an_attack_hit_says_who_the_victims_were():
     assert by_place(rep)["Tesmil"]["victims"] == "combatants"
     rep = run("Four people were killed in Dorva on Monday.")
     assert by_place(rep)["Dorva"]["victims"] == "unknown"
+
+
+def test_no_reports_of_fatalities_is_a_toll_of_zero():
+    rep = run("On 3 May 2020, rebels shelled houses in Varsk village, with no reports of fatalities or damage.",
+              "2020-05-04")
+    assert by_place(rep)["Varsk"]["killed"] == 0
+    rep = run("Troops clashed with rebels in Tesmil. No injuries or fatalities were reported.", "2020-05-04")
+    assert by_place(rep)["Tesmil"]["killed"] == 0

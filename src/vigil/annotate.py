@@ -106,6 +106,7 @@ _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers
                     "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
                     "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
                     "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
+                    "lieutenants? captains? colonels? sergeants? generals? conscripts? "
                     "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
 _NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
                   "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
@@ -196,7 +197,7 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
                            and not re.fullmatch(r"(?:policem[ae]n|gunm[ae]n|man|woman|child|body|corpse)", noun, re.I)):
             if not noun:
                 continue
-        if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties|members?)", noun, re.I):
+        if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties)", noun, re.I):
             continue
         if low == "one" and _NO_BEFORE.search(text, max(0, at - 14), at):
             continue  # "no one was killed": nobody, not one
@@ -237,7 +238,7 @@ _KILLED_AFTER = re.compile(
     r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
-    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bclaim(?:ing|ed|s)? the lives of|"
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"
     r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)

@@ -280,6 +280,8 @@ def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
 # "nobody was hurt": a toll of 0. "No information about casualties" is no toll at all.
 _NOBODY_KILLED = re.compile(
     r"\b(?:no\s+one|nobody|no\s+(?:one\s+)?(?:was|were)\s+(?:killed|hurt|injured)|"
+    r"no\s+reports?\s+of\s+(?:any\s+)?(?:casualties|deaths|fatalities)|"
+    r"no\s+(?:injuries|casualties|wounded)\s+(?:or|and|nor)\s+(?:fatalities|deaths|dead)|"
     r"(?:no|neither|nor|zero)\s+(?:(?:reported|known|human|immediate|civilian)\s+)?(?:casualties|deaths|fatalities|"
     r"dead|loss(?:es)?\s+of\s+life)|without\s+(?:any\s+)?(?:casualties|fatalities|deaths)|"
     r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities))\b", re.I)
