@@ -573,3 +573,15 @@ def test_no_reports_of_fatalities_is_a_toll_of_zero():
     assert by_place(rep)["Varsk"]["killed"] == 0
     rep = run("Troops clashed with rebels in Tesmil. No injuries or fatalities were reported.", "2020-05-04")
     assert by_place(rep)["Tesmil"]["killed"] == 0
+
+
+def test_a_country_that_owns_the_declaring_group_is_not_a_party():
+    (cf,) = run("Sudan's paramilitary Rapid Support Forces announced a unilateral humanitarian ceasefire on Monday.",
+                "2025-11-24")["ceasefires"]
+    assert cf["declared_by"] == ["RSF"]
+
+
+def test_a_dated_truce_and_an_undated_one_by_other_parties_are_two():
+    rep = run("Russia declared an Easter truce from Saturday 18:00 until midnight on Sunday.\n\n"
+              "Earlier, Ukraine and the United States proposed a ceasefire.", "2025-04-19")
+    assert sorted(sorted(cf["declared_by"]) for cf in rep["ceasefires"]) == [["Russia"], ["Ukraine", "United States"]]

@@ -222,8 +222,10 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
     of another clause ("Russia announced a truce, but the regime and its allies kept attacking")."""
     found: list[str] = []
     last_end = None
+    starts = {m.start - s.start for m in s.actors}
     countries = [c for c in s.countries if not _overlaps(c.start, c.end, s.actors)
-                 and (c.text.lower() == c.canonical.lower() or _OFFICE_AFTER.match(s.text, c.end - s.start))]
+                 and (c.text.lower() == c.canonical.lower() or _OFFICE_AFTER.match(s.text, c.end - s.start))
+                 and not _owns_actor(s.text, c.end - s.start, starts)]
     un_bodies = [m for m in s.sources if m.canonical in _UN_BODIES]  # "the UN envoy announced ..."
     for m in sorted(list(s.actors) + countries + un_bodies, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
@@ -242,6 +244,12 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                     found.append(name)
                 last_end = m.end
     return _as_governments(found)
+
+
+def _owns_actor(text: str, at: int, actor_starts: set[int]) -> bool:
+    """"Sudan's paramilitary RSF announced ...": the country only says whose the group is."""
+    m = re.match(r"['’]s\s+(?:([a-z-]+)\s+)?", text[at:])
+    return bool(m) and bool({at + m.end(), at + (m.start(1) if m.group(1) else m.end())} & actor_starts)
 
 
 _UN_BODIES = frozenset({"United Nations", "UN Security Council"})
@@ -298,6 +306,9 @@ def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
                 continue
             return False
     if a.declared_by and b.declared_by and not set(a.declared_by) & set(b.declared_by):
+        dated = [any(getattr(c, attr) for attr in ("effective_from", "effective_until", "announced_on")) for c in (a, b)]
+        if dated[0] != dated[1]:
+            return False  # "Russia declared an Easter truce from Saturday" / "the US and Ukraine proposed one": two
         # Different parties named for one truce in one place ("Russia announced ..." / "a unilateral
         # ceasefire by government forces"): the same truce when the report places both in one area.
         return bool(a.area and b.area and fuzz_ratio(_fold(a.area), _fold(b.area)) >= 85)
