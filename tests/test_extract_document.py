@@ -585,3 +585,10 @@ def test_a_dated_truce_and_an_undated_one_by_other_parties_are_two():
     rep = run("Russia declared an Easter truce from Saturday 18:00 until midnight on Sunday.\n\n"
               "Earlier, Ukraine and the United States proposed a ceasefire.", "2025-04-19")
     assert sorted(sorted(cf["declared_by"]) for cf in rep["ceasefires"]) == [["Russia"], ["Ukraine", "United States"]]
+
+
+def test_weapons_name_their_type_and_mixed_light_weapons_are_a_clash():
+    assert event_types("Government forces fired small arms at rebel positions near Varsk.") == ["shooting"]
+    assert event_types("Rebels fired IFVs at army positions near Varsk.") == ["shelling"]
+    assert event_types("Rebels fired grenade launchers and small arms at army positions near Varsk.") \
+        == ["ground_clash"]

@@ -865,8 +865,8 @@ def event_types(sentence: str) -> list[str]:
     if "other" in {t for _, _, t, act in cues if act} and not {t for _, _, t, act in cues if act} & {"shooting"}:
         found.discard("shooting")  # "gunmen abducted a trader": the act is the abduction, not a shooting
     acts = {t for _, _, t, act in cues if act}
-    if "ground_clash" in acts and "shooting" not in acts:
-        found.discard("shooting")  # "troops and their loyal gunmen clashed with rebels": the act is the clash
+    if "ground_clash" in found and "shooting" not in acts:
+        found.discard("shooting")  # "loyal gunmen clashed with rebels", "grenade launchers and small arms": a clash
     lower = sentence.lower()
     if found & {"bombing"} and _OBSERVED_BLASTS.search(lower) and not _BOMB_WORDS.search(lower):
         found = (found - {"bombing"}) | {"shelling"}  # "monitors recorded 40 explosions": fire, not a bomb
