@@ -203,9 +203,10 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             continue  # "no one was killed": nobody, not one
         if low in ("several", "a few") and not noun:
             continue
-        if not noun and re.match(r"\s*,", text[m.end("num"):]) and _AGE_BEFORE.search(text, max(0, at - 30), at):
+        if not noun and text[m.end("num"):m.end("num") + 3].lstrip().startswith(",") \
+                and _AGE_BEFORE.search(text, max(0, at - 30), at):
             continue  # "a man, 59, was killed": an age
-        if noun and _SPEAKS_AFTER.match(text, m.end()):
+        if noun and "s" in text[m.end():m.end() + 12] and _SPEAKS_AFTER.match(text, m.end()):
             continue  # "a health official says ...": the one who speaks is no victim
         if low in _VAGUE and not noun and _OF_THINGS.match(text, m.end("num")):
             continue  # "hundreds of rounds were seized": things, not people

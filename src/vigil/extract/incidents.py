@@ -203,7 +203,9 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
             sources=sources, evidence_spans=[s.span],
         )
         if inc.victims == "unknown" and (k is not None or inj is None):
-            inc.victims = target_victims(s.text)
+            if "target" not in s.memo:
+                s.memo["target"] = target_victims(s.text)
+            inc.victims = s.memo["target"]
         if inc.type == "other" and not s.types and (inc.victims == "combatants" or _MILITARY_TARGET.search(s.text)):
             inc.type = "ground_clash"  # codebook decision e: an attack on troops with no method stated
         elif inc.type == "other" and not s.types and inc.killed and inc.victims == "civilians" \
@@ -350,10 +352,13 @@ def _target_words() -> tuple[re.Pattern, dict[str, str]]:
 
 
 _TARGET_RX, _TARGET_KIND = _target_words()
+_TARGET_GATE = frozenset(w.split()[-1] for w in _TARGET_KIND)
 
 
 def target_victims(text: str) -> str:
     """"raiders opened fire on farmers", "a strike hit a wedding": who was hit, when the toll does not say."""
+    if _TARGET_GATE.isdisjoint(re.findall(r"[a-z]+", text.lower())):
+        return "unknown"
     m = _TARGET_RX.search(text)
     return _TARGET_KIND[m.group(1).lower()] if m else "unknown"
 

@@ -69,7 +69,7 @@ def _trailing_province(p: PlaceMention, s: Sentence) -> bool:
     from vigil.geo import admin1_of
 
     at, end = p.start - s.start, p.end - s.start
-    return (bool(_AFTER_A_PLACE.search(s.text, max(0, at - 40), at)) and bool(_CLOSES.match(s.text, end))
+    return (bool(_CLOSES.match(s.text, end)) and bool(_AFTER_A_PLACE.search(s.text, max(0, at - 40), at))
             and any(o.end <= p.start and _AFTER_A_PLACE.fullmatch(s.text, o.end - s.start - 1, at)
                     for o in s.places) and admin1_of(p.name) is not None)
 

@@ -103,12 +103,15 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
     repelled = _REPELLED.search(text)
     if repelled and any(m.start - base > repelled.end() for m in agents):
         agents = [m for m in agents if m.start - base > repelled.end()]  # the attack repelled is the act
-    clauses = [(c.start(), c.end()) for c in _RELATIVE_CLAUSE.finditer(text)]
-    outside = [m for m in agents if not any(a <= m.start - base < b for a, b in clauses)]
-    if outside:
-        agents = outside  # "strikes on Orsk, which rebels seized last month": background, not the act
-    names = ["gunmen" if _UNNAMED_BEFORE.search(text, max(0, m.start - base - 30), m.start - base)
-             or _UNNAMED_START.match(m.text) else _resolved_actor(m.canonical, country) for m in agents]  # "an unidentified armed group": no one named
+    if len(agents) > 1:
+        clauses = [(c.start(), c.end()) for c in _RELATIVE_CLAUSE.finditer(text)]
+        outside = [m for m in agents if not any(a <= m.start - base < b for a, b in clauses)]
+        if outside:
+            agents = outside  # "strikes on Varsk, which rebels seized last month": background, not the act
+    low = text.lower()
+    unnamed = "unidentified" in low or "unknown" in low or "unspecified" in low or "unnamed" in low
+    names = ["gunmen" if unnamed and (_UNNAMED_BEFORE.search(text, max(0, m.start - base - 30), m.start - base)
+                                      or _UNNAMED_START.match(m.text)) else _resolved_actor(m.canonical, country) for m in agents]  # "an unidentified armed group": no one named
     agents = [m for m, n in zip(agents, names) if n]
     names = [n for n in names if n]
     if not agents:
