@@ -592,3 +592,9 @@ def test_weapons_name_their_type_and_mixed_light_weapons_are_a_clash():
     assert event_types("Rebels fired IFVs at army positions near Varsk.") == ["shelling"]
     assert event_types("Rebels fired grenade launchers and small arms at army positions near Varsk.") \
         == ["ground_clash"]
+
+
+def test_who_flew_the_drone_is_the_attacker_but_who_holds_a_town_is_not():
+    rep = run("A drone operated by government forces hit a bus in Varsk, Ethiopia, on Friday, killing 12 people.",
+              "2024-11-30")
+    assert by_place(rep)["Varsk"]["perpetrator"] == "Ethiopian forces"

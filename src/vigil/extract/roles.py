@@ -93,6 +93,9 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
             continue  # "killing 5 soldiers"; but "some 200 militiamen stormed ..." are the attackers
         if any(c.start <= m.start and m.end <= c.end for c in s.counts) and not _attacks_actively(after):
             continue  # "Thirty-three Turkish soldiers were killed": the counted, not the attacker
+        if _WEAPON_OF_BEFORE.search(before):
+            agents.append(m)  # "a drone operated by government forces": who flew it attacked
+            continue
         if _HOLDER_BEFORE.search(before):
             continue
         if m.category in ("weapon_hint",) and agents:
@@ -156,6 +159,9 @@ def _nationality_with_weapon(s: Sentence) -> list[str]:
     return []
 
 
+_WEAPON_OF_BEFORE = re.compile(r"\b(?:drones?|uavs?|aircraft|jets?|warplanes?|planes?|missiles?|rockets?|helicopters?)"
+                               r"\s+(?:[\w-]+\s+)?(?:controlled|operated|flown|launched|fired|piloted)\s+by\s+"
+                               r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _UNNAMED_BEFORE = re.compile(r"\b(?:unidentified|unknown|unspecified|unnamed)\s+(?:[a-z-]+\s+)?$", re.I)
 _UNNAMED_START = re.compile(r"(?:unidentified|unknown|unspecified|unnamed)\s", re.I)
 _FORCE_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:forces|troops|soldiers|commandos?|army|police|military|"
