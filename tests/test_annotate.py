@@ -180,3 +180,8 @@ def test_a_member_a_rank_and_an_assassination_count_the_dead():
         == [(1, "killed")]
     assert [(c[1], c[3]) for c in counts("Gunmen assassinated 2 militia members near the factory.")] \
         == [(2, "killed")]
+
+
+def test_a_compass_word_ending_a_name_is_part_of_it():
+    assert [p.name for p in find_places("Five people were killed in Orbo East county in Lorvan state.")] \
+        == ["Orbo East", "Lorvan"]
