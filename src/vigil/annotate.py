@@ -626,14 +626,14 @@ _GROUP_AFTER = re.compile(r"(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|
                           r"spokesm[ae]n|office|party|loyalists)\b", re.I)
 
 
-_COMPASS = frozenset({"east", "west", "north", "south"})  # "Twic East" keeps its last word
+_LAST_WORD_COMPASS = frozenset({"east", "west", "north", "south"})  # "Twic East" keeps its last word
 
 
 @lru_cache(maxsize=65536)
 def _trim_name(name: str) -> str:
     """Drop trailing words that are not part of a name ("Aleppo Province" keeps Aleppo; "Idlib On" -> Idlib)."""
     words = name.split(" ")
-    while len(words) > 1 and ((words[-1].lower() in _NOT_PLACES and words[-1].lower() not in _COMPASS) or words[-1].lower() in
+    while len(words) > 1 and ((words[-1].lower() in _NOT_PLACES and words[-1].lower() not in _LAST_WORD_COMPASS) or words[-1].lower() in
                               ("province", "governorate", "oblast", "region", "district", "city", "town",
                                "village", "camp", "countryside", "area", "state")):
         words.pop()
