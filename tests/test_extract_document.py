@@ -598,3 +598,9 @@ def test_who_flew_the_drone_is_the_attacker_but_who_holds_a_town_is_not():
     rep = run("A drone operated by government forces hit a bus in Varsk, Ethiopia, on Friday, killing 12 people.",
               "2024-11-30")
     assert by_place(rep)["Varsk"]["perpetrator"] == "Ethiopian forces"
+
+
+def test_a_truce_declared_over_ends_then_and_who_spoke_after_it_did_not_declare_it():
+    (cf,) = run("The army said on September 22 it was starting a new offensive on Varsk after a week-long "
+                "ceasefire was declared officially over on 19 September.", "2016-10-11")["ceasefires"]
+    assert (cf["announced_on"], cf["effective_until"], cf["declared_by"]) == (None, "2016-09-19", [])

@@ -95,6 +95,8 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None, country: s
             cf.effective_from = cf.announced_on or doc.published.isoformat()
     if cf.effective_from and cf.effective_until is None:
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
+    if cf.announced_on and cf.effective_until and cf.announced_on > cf.effective_until:
+        cf.announced_on = None  # "said on the 22nd ... after the truce ended on the 19th": another act's day
     if cf.announced_on is None and not s.dates and (
             (future and _ANNOUNCE_RX.search(s.text)) or _JUST_ANNOUNCED_RX.search(s.text)):
         cf.announced_on = doc.published.isoformat()  # "has ordered a ceasefire": news of the day
@@ -145,11 +147,16 @@ def _plain_area(name: str) -> str:
     return canonical_country(name) or name
 
 
+_ENDED_BEFORE = re.compile(r"\b(?:over|ended|collapsed|expired|lapsed|broke\s+down|fell\s+apart|came\s+to\s+an\s+end)"
+                           r"\s+(?:on\s+)?(?:the\s+)?$", re.I)  # "declared over on 19 September": its end
+
+
 def _date_role(text: str, d) -> str:
     """Is this date the truce's start, its end, or the day it was announced?"""
     before = text[max(0, d.start - 60):d.start]
     after = text[d.end:d.end + 30]
-    if _UNTIL_RX.search(before[-15:]) or (_RANGE_END.search(before[-22:]) and _START_RX.search(before)):
+    if _UNTIL_RX.search(before[-15:]) or (_RANGE_END.search(before[-22:]) and _START_RX.search(before)) \
+            or _ENDED_BEFORE.search(before[-40:]):
         return "until"  # "until January 7", "from noon on January 6 to midnight on January 7"
     if _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|\d\s*[ap]\.?m",
                                                                                    d.text):
@@ -227,8 +234,11 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
                  and (c.text.lower() == c.canonical.lower() or _OFFICE_AFTER.match(s.text, c.end - s.start))
                  and not _owns_actor(s.text, c.end - s.start, starts)]
     un_bodies = [m for m in s.sources if m.canonical in _UN_BODIES]  # "the UN envoy announced ..."
+    truce = _CEASEFIRE_RX.search(s.text)
     for m in sorted(list(s.actors) + countries + un_bodies, key=lambda m: m.start):
         before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
+        if truce and m.end - s.start < truce.start() and _OTHER_CLAUSE.search(s.text, m.end - s.start, truce.start()):
+            continue  # "X said it was starting an offensive after the truce ended": X did not declare it
         after = s.text[m.end - s.start:]
         if _AREA_BEFORE.search(before) and not _AGENT_OF_TRUCE_BEFORE.search(before):
             continue
@@ -250,6 +260,9 @@ def _owns_actor(text: str, at: int, actor_starts: set[int]) -> bool:
     """"Sudan's paramilitary RSF announced ...": the country only says whose the group is."""
     m = re.match(r"['’]s\s+(?:([a-z-]+)\s+)?", text[at:])
     return bool(m) and bool({at + m.end(), at + (m.start(1) if m.group(1) else m.end())} & actor_starts)
+
+
+_OTHER_CLAUSE = re.compile(r"\b(?:after|before|following|since)\b", re.I)
 
 
 _UN_BODIES = frozenset({"United Nations", "UN Security Council"})
