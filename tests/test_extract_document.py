@@ -604,3 +604,9 @@ def test_a_truce_declared_over_ends_then_and_who_spoke_after_it_did_not_declare_
     (cf,) = run("The army said on September 22 it was starting a new offensive on Varsk after a week-long "
                 "ceasefire was declared officially over on 19 September.", "2016-10-11")["ceasefires"]
     assert (cf["announced_on"], cf["effective_until"], cf["declared_by"]) == (None, "2016-09-19", [])
+
+
+def test_a_group_described_in_a_participle_clause_that_called_a_ceasefire_declared_it():
+    rep = run("Rebels attacked Varsk in Myanmar on Monday.\n\nThe National Unity Government, founded by ousted "
+              "lawmakers, had already called a ceasefire for its forces.", "2025-04-03")
+    assert [cf["declared_by"] for cf in rep["ceasefires"]] == [["National Unity Government"]]

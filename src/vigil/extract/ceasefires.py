@@ -207,7 +207,7 @@ def _end_from_duration(text: str, start: str) -> str | None:
     return (d0 + timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
 
 
-_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|decree|call(?:ed|s)? for|"
+_DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|decree|call(?:ed|s)? (?:for|a|an)\b|"
                              r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?|end(?:ed|s)?\b|adopt|paus|stand|mediat)", re.I)
 _AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
                                     r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
@@ -221,7 +221,8 @@ _OFFICE_AFTER = re.compile(r"(?:\s+and\s+[A-Z][a-z]+)*\s+(?i:presidents?|leaders
                            r"envoys?|authorities|counterparts?|prime\s+ministers?|defen[cs]e\s+ministers?)\b")
 
 
-_APPOSITION = re.compile(r"^\s*,\s+(?:one of|a|an|the|which|who|whose|an alliance|a coalition)\b[^,;.]{0,140},")
+_APPOSITION = re.compile(r"^\s*,\s+(?:one of|a|an|the|which|who|whose|an alliance|a coalition|founded|formed|led|"
+                         r"backed|based|created|set up)\b[^,;.]{0,140},")
 
 
 def ceasefire_declarers(s: Sentence) -> list[str]:
