@@ -610,3 +610,9 @@ def test_a_group_described_in_a_participle_clause_that_called_a_ceasefire_declar
     rep = run("Rebels attacked Varsk in Myanmar on Monday.\n\nThe National Unity Government, founded by ousted "
               "lawmakers, had already called a ceasefire for its forces.", "2025-04-03")
     assert [cf["declared_by"] for cf in rep["ceasefires"]] == [["National Unity Government"]]
+
+
+def test_a_toll_told_after_a_placeless_sentence_about_the_attack_goes_to_its_place():
+    rep = run("Raiders attacked the village of Varsk on Monday. The attack destroyed a school and two houses. "
+              "A man was killed and two women were injured.")
+    assert by_place(rep)["Varsk"]["killed"] == 1

@@ -286,8 +286,9 @@ def adjacent_toll_to_place(report: Report, sentences: list) -> None:
                for i in located):
             continue  # the sentence placed its own toll, or chose to leave its places without one
         reach = 2 if k <= 1 else 1
+        back = next((j for j in range(k - 1, max(-1, k - 4), -1) if sentences[j].places), None)
         near = [i for i in located if i.killed is None and id(i) not in taken
-                and (j := first_sentence(i)) is not None and 0 < abs(j - k) <= reach]
+                and (j := first_sentence(i)) is not None and (0 < abs(j - k) <= reach or j == back)]
         if len({_fold(i.location.name) for i in near}) != 1:
             continue
         place = near[0]
