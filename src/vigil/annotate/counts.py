@@ -1,0 +1,286 @@
+"""Counts of people (and of strikes) in a sentence, with qualifier, noun and role."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- numbers
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMWORD = r"(?:" + "|".join(_UNITS + _TENS + ["hundred", "thousand"]) + r")"
+_NUMBER_WORDS = rf"{_NUMWORD}(?:(?:[- ]|\s+and\s+){_NUMWORD})*"
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+_VAGUE = {"dozens": 12, "a dozen": 12, "scores": 20, "tens": 10, "hundreds": 100, "a handful": 3,
+          "a few": 2, "several": 2}
+_ARTICLE = r"(?:another|a single|one more|an|a)"
+_ARTICLE_RX = re.compile(_ARTICLE)
+
+_QUALIFIERS = [
+    (r"at least|no (?:fewer|less) than|not less than|a minimum of|at a minimum", "at_least"),
+    (r"more than|over|upwards of|in excess of|above", "more_than"),
+    (r"around|about|approximately|nearly|almost|roughly|some|an estimated|close to|up to around", "about"),
+    (r"up to|as many as|at most", "up_to"),
+]
+_QUALIFIER_RX = "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(_QUALIFIERS))
+
+# Nouns that count people, and who they are.
+_CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? infants? babies baby pilgrims? "
+                   "worshipp?ers? students? residents? villagers? farmers? famil(?:y|ies) relatives? "
+                   "passengers? shoppers? patients? doctors? journalists? teachers? refugees? "
+                   "mourners? guests? wedding-goers? members\\s+of\\s+(?:a|an|one|the)\\s+(?:[\\w-]+\\s+){0,3}?famil(?:y|ies) "
+                   "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
+                   "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors? workers? labou?rers? herders? "
+                   "herdsm[ae]n fisherm[ae]n shepherds? traders? merchants? vendors? drivers? engineers? "
+                   "nurses? civil\\s+servants?").split()
+_COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
+                    "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
+                    "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
+                    "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
+                    "lieutenants? captains? colonels? sergeants? generals? conscripts? "
+                    "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
+_NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
+                  "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
+_PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
+_CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
+_COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I)
+_ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|"
+        r"killed|wounded|injured|dead|died|carrying|transporting|containing|including|mostly|with)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
+
+_COUNT_RX = re.compile(
+    rf"(?<![\w.,-])(?:(?:{_QUALIFIER_RX})\s+)?"
+    rf"(?P<num>{_DIGITS}|{_NUMBER_WORDS}|dozens|a dozen|scores|tens|hundreds|{_ARTICLE})\b"
+    rf"(?P<each>\s+each)?"
+    rf"(?:\s+(?:of\s+(?:the\s+)?)?(?P<mods>(?:{_ADJ}\s+){{0,3}}?)(?P<noun>{_PERSON_NOUN})\b)?",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT_AFTER = re.compile(r"\s*(?:%|per ?cent|percent|km|kilomet|mile|metre|meter|year|month|week|day|hour|"
+                                r"minute|a\.m|p\.m|am\b|pm\b|GMT|o'clock|st\b|nd\b|rd\b|th\b|:\d)", re.I)
+_MONTH_BEFORE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
+
+
+@dataclass
+class Count:
+    start: int
+    end: int
+    value: int
+    qualifier: str
+    noun: str | None
+    each: bool = False
+    role: str = "other"  # killed | injured | children | women | strikes | other
+    victims: str = "unknown"
+
+
+def _number_value(token: str) -> int | None:
+    t = token.lower().strip()
+    if t in _VAGUE:
+        return _VAGUE[t]
+    if _ARTICLE_RX.fullmatch(t):
+        return 1
+    if re.fullmatch(_DIGITS, t):
+        return int(t.replace(",", ""))
+    try:
+        from text_to_num import text2num
+
+        return int(text2num(t.replace(" and ", " "), "en"))
+    except (ValueError, ImportError):
+        words = re.split(r"[- ]+", t)
+        return _UNITS.index(words[0]) if words and words[0] in _UNITS else None
+
+
+def _victims_of(noun: str | None, mods: str | None = None) -> str:
+    if not noun:
+        return "unknown"
+    n = noun.strip()
+    if re.fullmatch(r"members?", n, re.I) and mods and re.search(r"\b[A-Z]", mods):
+        return "combatants"  # "two Hezbollah members"
+    if _CIVILIAN_RX.match(n):
+        return "civilians"
+    if _COMBATANT_RX.match(n):
+        return "combatants"
+    return "unknown"
+
+
+_AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:child|woman|man|boy|girl|baby|infant|"
+                           r"teenager|policeman|soldier|civilian|person|relative)\b", re.I)
+
+
+_OF_THINGS = re.compile(r"\s+of\s+(?!(?:them|those|the\s+(?:dead|victims|people|wounded))\b)")
+_LEFT_BEFORE = re.compile(r"\b(?:left|leaving)\s+(?:(?:at least|more than|over|about|around|nearly)\s+)?$", re.I)
+_AGE_BEFORE = re.compile(rf"\b(?:{_PERSON_NOUN}|boy|girl|son|daughter|father|mother|brother|sister),\s*$", re.I)
+_SPEAKS_AFTER = re.compile(r",?\s+(?:says|said|told|stated|added|confirmed|reported)\b(?!\s+to\b)", re.I)
+_NO_BEFORE = re.compile(r"\b(?:no|not a single)\s*$", re.I)
+
+
+def find_counts(text: str, base: int = 0) -> list[Count]:
+    """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
+    out: list[Count] = []
+    for m in _COUNT_RX.finditer(text):
+        num = m.group("num")
+        noun = m.group("noun")
+        at = m.start("num")
+        if _NOT_A_COUNT_AFTER.match(text, m.end("num")) or _MONTH_BEFORE.search(text, max(0, at - 12), at):
+            continue
+        low = num.lower()
+        is_article = bool(_ARTICLE_RX.fullmatch(low))
+        if is_article and (not noun or noun.lower().endswith("s") and noun.lower() not in ("mass",)
+                           and not re.fullmatch(r"(?:policem[ae]n|gunm[ae]n|man|woman|child|body|corpse)", noun, re.I)):
+            if not noun:
+                continue
+        if is_article and noun and re.fullmatch(r"(?:others?|people|lives|casualties)", noun, re.I):
+            continue
+        if low == "one" and _NO_BEFORE.search(text, max(0, at - 14), at):
+            continue  # "no one was killed": nobody, not one
+        if low in ("several", "a few") and not noun:
+            continue
+        if not noun and text[m.end("num"):m.end("num") + 3].lstrip().startswith(",") \
+                and _AGE_BEFORE.search(text, max(0, at - 30), at):
+            continue  # "a man, 59, was killed": an age
+        if noun and "s" in text[m.end():m.end() + 12] and _SPEAKS_AFTER.match(text, m.end()):
+            continue  # "a health official says ...": the one who speaks is no victim
+        if low in _VAGUE and not noun and _OF_THINGS.match(text, m.end("num")):
+            continue  # "hundreds of rounds were seized": things, not people
+        value = _number_value(num)
+        if value is None:
+            continue
+        if re.fullmatch(r"\d{4}", num) and 1900 <= value <= 2100 and not noun:
+            continue  # a year
+        qualifier = "exact"
+        for i, (_, q) in enumerate(_QUALIFIERS):
+            if m.group(f"q{i}"):
+                qualifier = q
+        if low in ("dozens", "scores", "tens", "hundreds") and qualifier == "exact":
+            qualifier = "at_least"
+        start = m.start() if qualifier != "exact" else m.start("num")
+        end = m.end() if noun else m.end("num") + (len(m.group("each")) if m.group("each") else 0)
+        more = _AND_ONE_MORE.match(text, end) if is_article and noun else None
+        if more:  # "a child and woman were killed": two
+            value += 1
+            end = more.end()
+        out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
+                         victims=_victims_of(noun, m.group("mods"))))
+    return out
+
+
+# Role of a count: what the sentence says happened to the people counted.
+_KILLED_AFTER = re.compile(
+    r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
+    r"(?:killed|dead|deaths|fatalities|died|die|perished|lost their lives|slain|massacred|executed|shot dead|murdered|"
+    r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
+_INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
+_KILLED_BEFORE = re.compile(
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"
+    r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
+    r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
+    r"\bmassacre of|\bbodies of)\s+$", re.I)
+_INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
+                             r"about|around|over|nearly)\s+)?$", re.I)
+_BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
+                               r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I)
+_VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
+_BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them|the dead|the victims|those killed|the fatalities),?\s+"
+                              r"(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
+_STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
+                          r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?|shootings?|"
+                          r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I)
+_SUPERSEDED_BEFORE = re.compile(r"(?:earlier|previous|initial|preliminary|first)\s+(?:death\s+)?(?:toll|figure|count|"
+                                r"report)s?\s+(?:of\s+)?(?:at least\s+)?$|\b(?:earlier|initially|first)\s+"
+                                r"(?:said|reported|put the (?:death )?toll at)\s+$", re.I)
+_AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
+_OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
+
+
+_KILLED_OR_INJURED = re.compile(r"^[^,;.]{0,60}?\b(?:killed|dead)\s+(?:or|and(?:/or)?|and/or)\s+"
+                                r"(?:injured|wounded|hurt)\b", re.I)
+_AGE_AFTER = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}(?:-year-old)?\s*,")  # "a man, 59, was killed"
+_PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
+                            r"most of them|all of them|some of them|one of them|"
+                            r"(?:\d+|[a-z]+(?:-[a-z]+)?)\s+of\s+(?:them|whom))\b[^,;–—]*(?:,|[-–—])")
+
+
+_BARE_COUNT_AT_PLACE = re.compile(r"\s+(?:each\s+)?(?:in|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?[A-Z]")
+_DEATH_NOUN = re.compile(r"\b(?:victims|dead|deaths|death toll|fatalities|killed|died)\b", re.I)
+
+
+def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
+    """Decide for each count whether it counts the killed, the injured, a breakdown or strikes."""
+    prev_role = None
+    prev_victims = None
+    for c in counts:
+        if c.role != "other":
+            continue
+        before = sentence[max(0, c.start - base - 170):c.start - base]
+        after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", _AGE_AFTER.sub("", sentence[c.end - base:], count=1),
+                                                      count=1), count=1)
+        if _SUPERSEDED_BEFORE.search(before):
+            c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands
+            continue
+        if c.noun is None and _STRIKE_NOUN.match(after):
+            c.role = "strikes"
+            continue
+        m = _BREAKDOWN_AFTER.match(after)
+        if _AMONG_AFTER.match(after):
+            noun = (c.noun or "").lower()  # "Two children were among 12 people killed"
+            c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
+                      else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
+        elif _BREAKDOWN_BEFORE.search(before) and prev_role is not None:
+            noun = (c.noun or "").lower()
+            c.role = ("children" if re.match(r"child|kid|minor|boy|girl|infant|bab", noun)
+                      else "women" if re.match(r"wom[ae]n", noun) else "breakdown")
+        elif m:
+            c.role = "children" if m.group(1).lower() in ("children", "minors", "kids") else "women"
+        elif _INJURED_BEFORE.search(before):
+            c.role = "injured"
+        elif _VICTIMS_INCLUDED.search(before):
+            c.role = "killed"
+        elif _KILLED_BEFORE.search(before):
+            c.role = "killed"
+            if _LEFT_BEFORE.search(before) and _killed_or_injured_after(after) == "injured":
+                c.role = "injured"  # "left 60 people injured"
+        elif _killed_or_injured_after(after) is not None:
+            c.role = _killed_or_injured_after(after)
+        elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):
+            c.role = "killed"
+        elif c.noun is None and _BARE_COUNT_AT_PLACE.match(after) and _DEATH_NOUN.search(sentence):
+            c.role = "killed"  # "the victims were distributed as follows: 8 in Kafrnabl, 5 in Heesh"
+            if prev_victims:
+                c.victims = prev_victims
+        elif prev_role in ("killed", "injured") and (c.noun is None or c.each or re.match(r"\s*(?:in|at|,|and)\b", after)):
+            c.role = prev_role  # elliptical list: "nine in A, eight in B"
+            if c.noun is None and prev_victims:
+                c.victims = prev_victims
+        if c.role == "killed" and _KILLED_OR_INJURED.match(after):
+            c.role = "casualties"  # "150 people were killed or injured": the dead and the hurt together
+        if c.role in ("killed", "injured"):
+            prev_role = c.role
+            prev_victims = c.victims
+    _join_summed_counts(sentence, base, counts)
+
+
+def _join_summed_counts(sentence: str, base: int, counts: list[Count]) -> None:
+    """"35 civilians and two unidentified people were killed": one toll of 37."""
+    i = 0
+    while i + 1 < len(counts):
+        a, b = counts[i], counts[i + 1]
+        gap = sentence[a.end - base:b.start - base]
+        if (a.role == b.role == "killed" and a.noun and b.noun and not a.each and not b.each
+                and re.fullmatch(r"\s+and\s+", gap) and a.qualifier == b.qualifier):
+            a.value += b.value
+            a.end = b.end
+            if a.victims != b.victims:
+                a.victims = "mixed" if "unknown" not in (a.victims, b.victims) else a.victims
+            del counts[i + 1]
+            continue
+        i += 1
+
+
+def _killed_or_injured_after(after: str) -> str | None:
+    k = _KILLED_AFTER.match(after)
+    i = _INJURED_AFTER.match(after)
+    if k and i:
+        return "killed" if k.end() <= i.end() else "injured"
+    return "killed" if k else "injured" if i else None
+
+
