@@ -159,7 +159,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         localities = [p for p in s.places if p.level == "reference" and not _overlaps(p.start, p.end, s.countries)]
     record = _PERIOD.search(s.text) and all(_vague_count(s, c) for c in killed_counts) \
         and (not has_casualties or killed_counts)
-    if not has_casualties and _INTENT.search(s.text) and not _DONE_ACT.search(s.text):
+    if not has_casualties and _INTENT_GATE.search(s.text) and _INTENT.search(s.text) and not _DONE_ACT.search(s.text):
         return [], []  # "as troops prepare for an offensive on X": an act ahead, not one that happened
     if record:
         localities = []  # "attacks on X since January", "dozens killed over the past days": a period's record
@@ -336,6 +336,7 @@ _PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:past|last) (?:few |se
 _INTENT = re.compile(r"\b(?:prepar(?:e|es|ed|ing)\s+(?:for|to)|plan(?:s|ned|ning)?\s+to|threaten(?:s|ed|ing)?\s+to|"
                      r"vow(?:s|ed|ing)?\s+to|(?:is|are|was|were)\s+expected\s+to|poised\s+to|gearing\s+up\s+for)\b",
                      re.I)
+_INTENT_GATE = re.compile(r"prepar|plan|threat|vow|expected|poised|gearing", re.I)
 _DONE_ACT = re.compile(r"\b(?:attacked|struck|shelled|hit|bombed|clashed|fired|stormed|raided|killed|destroyed|"
                        r"exploded|targeted|ambushed|seized|captured)\b", re.I)
 def _target_words() -> tuple[re.Pattern, dict[str, str]]:
