@@ -11,7 +11,8 @@ reports.jsonl, gold.jsonl and truth.jsonl is used as it is. The steps are the co
 query) are then matched with the true incidents:
 
 - a true incident is *told by* a stored incident when one of its reports is among the incident's
-  sources and the incident stands at its place (the same name, or within PLACE_KM of its point);
+  sources and the incident stands at its place: under its name, or (when no incident of those
+  reports has the name) within PLACE_KM of its point;
 - *exact*: exactly one stored incident tells it, and that incident has all its reports;
 - *split*: several stored incidents tell it; *incomplete*: one does, without all its reports;
   *missing*: none does;
@@ -49,10 +50,13 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _at_place(incident: dict[str, Any], truth: dict[str, Any]) -> bool:
+def _named(incident: dict[str, Any], truth: dict[str, Any]) -> bool:
     loc = incident.get("location") or {}
-    if _fold(truth["place"]) in {_fold(loc.get("name")), _fold(loc.get("matched_name"))} - {""}:
-        return True
+    return _fold(truth["place"]) in {_fold(loc.get("name")), _fold(loc.get("matched_name"))} - {""}
+
+
+def _near(incident: dict[str, Any], truth: dict[str, Any]) -> bool:
+    loc = incident.get("location") or {}
     if loc.get("lat") is not None and loc.get("lon") is not None and truth.get("lat") is not None:
         return _km((loc["lat"], loc["lon"]), (truth["lat"], truth["lon"])) <= PLACE_KM
     return False
@@ -72,7 +76,10 @@ def compare_fusion(truths: Iterable[dict[str, Any]], incidents: list[dict[str, A
     for t in truths:
         out["true_incidents"] += 1
         want = set(t["doc_ids"])
-        found = sorted({k for d in want for k in by_doc.get(d, ()) if _at_place(incidents[k], t)})
+        told = {k for d in want for k in by_doc.get(d, ())}
+        # by the place's name; by distance only when no incident of its reports has the name (a
+        # neighbouring village or the region of a wave of strikes is not the place)
+        found = sorted({k for k in told if _named(incidents[k], t)} or {k for k in told if _near(incidents[k], t)})
         for k in found:
             tellers[k] = tellers.get(k, 0) + 1
         if not found:
