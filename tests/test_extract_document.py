@@ -616,3 +616,8 @@ def test_a_toll_told_after_a_placeless_sentence_about_the_attack_goes_to_its_pla
     rep = run("Raiders attacked the village of Varsk on Monday. The attack destroyed a school and two houses. "
               "A man was killed and two women were injured.")
     assert by_place(rep)["Varsk"]["killed"] == 1
+
+
+def test_an_administrative_unit_of_one_country_names_the_country():
+    rep = run("On 4 May 2020, gunmen attacked Varsk and Tesmil in Orbo LGA (Lorvan).", "2020-05-05")
+    assert {i["location"]["country"] for i in rep["incidents"]} == {"Nigeria"}

@@ -131,7 +131,22 @@ def report_country(ann: Annotated) -> str | None:
                 c = country_of_place(p.name)
                 if c:  # a province is strong evidence; one village may have a namesake abroad
                     counts[c] += (3 if is_admin1(p.name) else 1) * lead
+    for unit, country in _UNIT_COUNTRY:
+        n = len(unit.findall(ann.doc.text))
+        if n:
+            counts[country] += 3 * min(n, 3)  # "Chikun LGA": only Nigeria has local government areas
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _unit_countries() -> list[tuple[re.Pattern, str]]:
+    from vigil.lexicon import DATA_DIR
+
+    rows = [line.split("\t") for line in (DATA_DIR / "admin_unit_countries.tsv").read_text(encoding="utf-8")
+            .splitlines() if line.strip() and not line.startswith("#")]
+    return [(re.compile(r"\b" + re.escape(unit.strip()) + r"\b"), country.strip()) for unit, country in rows]
+
+
+_UNIT_COUNTRY = _unit_countries()
 
 
 def main_province(ann: Annotated) -> str | None:
