@@ -621,3 +621,11 @@ def test_a_toll_told_after_a_placeless_sentence_about_the_attack_goes_to_its_pla
 def test_an_administrative_unit_of_one_country_names_the_country():
     rep = run("On 4 May 2020, gunmen attacked Varsk and Tesmil in Orbo LGA (Lorvan).", "2020-05-05")
     assert {i["location"]["country"] for i in rep["incidents"]} == {"Nigeria"}
+
+
+def test_a_governments_own_forces_outweigh_a_village_namesake_abroad():
+    from vigil.extract.incidents import report_country
+
+    doc = Document("t", date(2017, 7, 23), "The Islamic State clashed with the Syrian army and its allies around "
+                   "the Varsk fields near Tesmil.")
+    assert report_country(annotate(doc)) == "Syria"

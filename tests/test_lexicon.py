@@ -516,3 +516,10 @@ def test_characters_that_lowercase_to_two_keep_offsets() -> None:
 def test_acronyms_sharing_letters() -> None:
     text = "JEM rebels in Darfur; JeM militants in Kashmir."
     assert canonicals(find_actors(text))[::2] == ["Justice and Equality Movement", "Jaish-e-Mohammed"]
+
+
+def test_home_of_a_governments_own_forces():
+    from vigil.lexicon import home_of
+
+    assert home_of("Syrian government") == "Syria"
+    assert home_of("Russia") is None

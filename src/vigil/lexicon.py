@@ -55,6 +55,7 @@ __all__ = [
     "find_countries",
     "find_sources",
     "government_of",
+    "home_of",
     "resolve_actor",
     "resolve_source",
     "table_sizes",
@@ -201,6 +202,15 @@ def _nameless() -> frozenset[str]:
 def names_no_actor(canonical: str) -> bool:
     """Labels that say someone attacked without saying who ("gunmen"): never a perpetrator."""
     return canonical.strip().lower() in _nameless()
+
+
+def home_of(canonical: str) -> str | None:
+    """The country whose own forces a `state_forces` actor is ("Syrian government" -> "Syria"), else None."""
+    row = _actor_rows_by_canonical().get(canonical)
+    if row is None or row.category != "state_forces":
+        return None
+    plain = [h for h in row.home if h != "*" and "=" not in h]
+    return plain[0] if plain else None
 
 
 def government_of(country: str) -> str:

@@ -114,6 +114,7 @@ def report_country(ann: Annotated) -> str | None:
 
     Nationality words count little: "Russian warplanes" in a report from Idlib says who, not where."""
     from vigil.geo import country_of_place
+    from vigil.lexicon import home_of
 
     counts: Counter = Counter()
     for i, s in enumerate(ann.sentences):
@@ -126,6 +127,10 @@ def report_country(ann: Annotated) -> str | None:
                 counts[m.canonical] += 3 * lead
             else:
                 counts[m.canonical] += lead
+        for m in s.actors:
+            home = home_of(m.canonical) if m.category == "state_forces" else None
+            if home:  # "the Syrian army clashed ...": a government's forces fight at home more often than not
+                counts[home] += lead
         if s.violent:
             for p in s.places:
                 c = country_of_place(p.name)
