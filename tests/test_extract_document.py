@@ -624,6 +624,7 @@ def test_an_administrative_unit_of_one_country_names_the_country():
 
 
 def test_a_governments_own_forces_outweigh_a_village_namesake_abroad():
+    from vigil.annotate import annotate
     from vigil.extract.incidents import report_country
 
     doc = Document("t", date(2017, 7, 23), "The Islamic State clashed with the Syrian army and its allies around "
