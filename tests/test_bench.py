@@ -1,5 +1,6 @@
 """The throughput benchmark keeps working: its synthetic corpus is distinct, report-sized and readable."""
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -124,3 +125,23 @@ def test_the_web_load_benchmark_runs_end_to_end_on_sqlite():
     lines = [line.strip() for line in out.splitlines()]
     for row in ("filtered list (100 rows)", "incident detail", "stats", "CPU per request: server"):
         assert sum(line.startswith(row) for line in lines) == 2, (row, out)
+
+
+def test_geo_share_counts_incidents_with_coordinates_and_why_not(tmp_path, capsys):
+    share = _load("geo_share")
+    out = tmp_path / "out.jsonl"
+    reports = [
+        {"doc_id": "a", "incidents": [
+            {"location": {"name": "Tal Zarqa", "lat": 35.0, "lon": 36.0, "geo_precision": "place"}},
+            {"location": {"name": "Kafr Ombra", "lat": None, "lon": None, "geo_status": "not_found",
+                          "geo_reason": "no gazetteer entry of a similar spelling"}}]},
+        {"doc_id": "b", "incidents": [
+            {"location": {"name": "Deir Salwa", "lat": 34.0, "lon": 38.0, "geo_precision": "province"}}]},
+        {"doc_id": "c", "incidents": []},
+    ]
+    out.write_text("\n".join(json.dumps(r) for r in reports) + "\n", encoding="utf-8")
+    share.main(str(out), show=True)
+    text = capsys.readouterr().out
+    assert "incidents 3  with coordinates 2 (0.667)" in text
+    assert "place 1" in text and "province 1" in text and "not_found 1" in text
+    assert "b\tKafr Ombra" not in text and "a\tKafr Ombra\tnot_found" in text
