@@ -630,3 +630,28 @@ def test_a_governments_own_forces_outweigh_a_village_namesake_abroad():
     doc = Document("t", date(2017, 7, 23), "The Islamic State clashed with the Syrian army and its allies around "
                    "the Varsk fields near Tesmil.")
     assert report_country(annotate(doc)) == "Syria"
+
+
+def test_the_explosion_of_a_fired_munition_is_that_munition_not_a_bomb():
+    assert event_types("Four shells exploded in the centre of Tesmil.") == ["shelling"]
+    assert event_types("A drone exploded over the depot.") == ["drone_strike"]
+    assert event_types("A roadside bomb exploded as rockets were fired nearby.")[0] == "bombing"
+    assert event_types("An explosion tore through the market.") == ["bombing"]
+
+
+def test_a_name_ending_in_a_province_word_is_a_province_and_its_village_takes_the_toll():
+    rep = run("One person was killed when troops shelled a settlement in Varsk's border Lorvan Region, "
+              "the governor said. The village of Tesmil came under fire: four shells exploded near a school.")
+    places = by_place(rep)
+    assert set(places) == {"Tesmil"}
+    assert places["Tesmil"]["killed"] == 1 and places["Tesmil"]["type"] == "shelling"
+
+
+def test_a_country_in_the_possessive_is_not_the_places_district():
+    from vigil.lexicon import canonical_country
+
+    assert canonical_country("Ukraine")
+    rep = run("Two civilians were killed when shells hit Tesmil in Ukraine's Orvan Oblast on Monday.")
+    place = by_place(rep)["Tesmil"]
+    assert place["location"].get("admin2") != "Ukraine"
+    assert place["location"].get("admin1") == "Orvan Oblast"

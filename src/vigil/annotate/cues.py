@@ -194,9 +194,16 @@ def event_types(sentence: str) -> list[str]:
     lower = sentence.lower()
     if found & {"bombing"} and _OBSERVED_BLASTS.search(lower) and not _BOMB_WORDS.search(lower):
         found = (found - {"bombing"}) | {"shelling"}  # "monitors recorded 40 explosions": fire, not a bomb
+    elif "bombing" in found and found & _FIRED and not _BOMB_WORDS.search(lower) \
+            and not {t for _, _, t, act in cues if act} - {"bombing"} - _FIRED \
+            and all(t == "bombing" for _, _, t, act in cues if act and t not in _FIRED) \
+            and all(_EXPLOSION.fullmatch(sentence[a:b].lower()) for a, b, t, act in cues if t == "bombing"):
+        found.discard("bombing")  # "five shells exploded": the explosion is the shell's, not a bomb's
     return [t for t in _TYPE_ORDER if t in found and t != "other"] + (["other"] if "other" in found else [])
 
 
+_FIRED = {"shelling", "airstrike", "drone_strike"}
+_EXPLOSION = re.compile(r"explo\w*|blasts?")
 # Explosions counted by observers along a front are incoming fire; a bomb is named as one.
 _OBSERVED_BLASTS = re.compile(r"\b(?:observed|recorded|heard|registered|counted)\b[^.;]{0,60}\bexplosions\b|"
                               r"\bexplosions\b[^.;]{0,30}\b(?:were|was)\s+(?:observed|recorded|heard)")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type, has_act, only_mutual_acts
 from vigil.model import Document, Incident, Location, Total
+from vigil.lexicon import canonical_country
 from vigil.extract.places import _ORG_WORDS, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
 from vigil.extract.roles import _only_vague, agent_actors, reporting_sources
 
@@ -212,7 +213,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         inc = Incident(
             location=Location(name=p.name, admin1=p.container if p.container and is_admin1(p.container)
                               else _province_of(p, provinces), admin2=p.container if p.container and not is_admin1(p.container)
-                              else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1,
+                              and not canonical_country(p.container) else None, country=country, span=(p.start, p.end), context_admin1=ctx.admin1,
                               feature_hint=_feature_named(s, p)),
             date=date, date_precision=precision, type=kind, perpetrator=perp,
             killed=k.value if k else (0 if nobody_killed else None),

@@ -22,9 +22,19 @@ def is_admin1(name: str) -> bool:
 
     from vigil.geo import admin1_of
 
+    words = name.split()
+    if len(words) > 1 and words[-1][:1].isupper() and words[-1].lower() in _province_unit_words():
+        return True  # "Lorvan Region", "Varsk Oblast": the name says what it is
     found = admin1_of(name)
     # "Kharkiv" (the city) is not "Kharkiv Oblast": only a name written as the province counts.
     return bool(found) and fuzz.ratio(_fold(name), _fold(found)) >= 85
+
+
+@lru_cache(maxsize=1)
+def _province_unit_words() -> frozenset[str]:
+    from vigil.annotate import _word_file
+
+    return _word_file("province_unit_words.txt")
 
 
 def _overlaps(a_start: int, a_end: int, spans) -> bool:
