@@ -185,3 +185,18 @@ def test_a_member_a_rank_and_an_assassination_count_the_dead():
 def test_a_compass_word_ending_a_name_is_part_of_it():
     assert [p.name for p in find_places("Five people were killed in Orbo East county in Lorvan state.")] \
         == ["Orbo East", "Lorvan"]
+
+
+def test_a_possessive_after_a_name_ending_in_s_is_not_part_of_the_name():
+    from vigil.annotate import find_places
+
+    names = [p.name for p in find_places("A mine killed six in the desert of Varas’ eastern countryside.")]
+    assert "Varas" in names and "Varas’" not in names
+    assert "Ma’bada" in [p.name for p in find_places("Shells fell on Ma’bada on Monday.")]
+
+
+def test_a_sentence_opening_cue_is_not_part_of_a_possessive_container():
+    from vigil.annotate import find_places
+
+    places = find_places("In Varsk's Tesmil quarter, shells killed four children.")
+    assert [(p.name, p.container) for p in places if p.level != "container"] == [("Tesmil", "Varsk")]

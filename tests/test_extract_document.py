@@ -655,3 +655,18 @@ def test_a_country_in_the_possessive_is_not_the_places_district():
     place = by_place(rep)["Tesmil"]
     assert place["location"].get("admin2") != "Ukraine"
     assert place["location"].get("admin1") == "Orvan Oblast"
+
+
+def test_a_city_and_the_one_quarter_the_report_puts_inside_it_are_one_incident():
+    rep = run("At least 14 people were killed on Sunday in airstrikes on the port city of Varsk, officials said. "
+              "Jets hit two buses in Varsk's Tesmil quarter, killing 14 passengers, a spokesman said.")
+    places = by_place(rep)
+    assert set(places) == {"Tesmil"}
+    assert places["Tesmil"]["killed"] == 14
+
+
+def test_a_city_with_its_own_different_toll_stays_apart_from_its_quarter():
+    rep = run("Shelling killed 30 people across Varsk on Sunday. "
+              "In Varsk's Tesmil quarter, shells killed four children.")
+    assert "Tesmil" in by_place(rep)
+    assert by_place(rep)["Tesmil"]["killed"] == 4

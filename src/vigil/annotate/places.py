@@ -10,8 +10,8 @@ from vigil.annotate.sentences import _word_file
 
 # --------------------------------------------------------------------------- places
 
-_NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z](?:[\w`]|['’](?!s\b))*)"
-              r"|[A-Z](?:[\w`]|['’](?!s\b))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b))*)*)")
+_NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z](?:[\w`]|['’](?!s\b)(?=\w))*)"
+              r"|[A-Z](?:[\w`]|['’](?!s\b)(?=\w))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b)(?=\w))*)*)")
 _NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"
 _NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
 _NAME_RX = re.compile(_NAME)
@@ -64,12 +64,14 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
         if _plausible(name):
             found[start] = PlaceMention(start + base, start + len(name) + base, name, level)
     for m in (_POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ()):
-        outer, inner = m.group(1), m.group(2)
-        if _plausible(outer) and _plausible(inner):
+        outer_start, outer, _ = _strip_leading_words(m.start(1), m.group(1))  # "In Varsk's Tesmil": Varsk
+        inner = m.group(2)
+        if outer and _plausible(outer) and _plausible(inner):
             level = "area" if _AREA_AFTER.match(sentence, m.end(2)) else "locality"  # "Myanmar's Sagaing region"
             found[m.start(2)] = PlaceMention(m.start(2) + base, m.end(2) + base, inner, level, outer,
                                              called_locality=_called_locality(sentence, m.start(2), m.end(2)))
-            found.setdefault(m.start(1), PlaceMention(m.start(1) + base, m.end(1) + base, outer, "container"))
+            found.setdefault(outer_start, PlaceMention(outer_start + base, outer_start + len(outer) + base, outer,
+                                                       "container"))
     for m in (_NAME_KIND_NAME.finditer(sentence) if _KIND_WORDS_GATE.search(sentence) else ()):
         inner = _trim_name(m.group(2))
         if _plausible(inner) and m.start(2) not in found:  # "the Golan Heights village Tesmil"

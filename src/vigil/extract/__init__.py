@@ -14,7 +14,7 @@ from vigil.annotate import Annotated, Sentence, annotate
 from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_place, blame_to_unattributed, _drop_areas_detailed_elsewhere,
                                     second_source_lower_toll,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
-                                    province_toll_to_its_place,
+                                    province_toll_to_its_place, city_into_its_place,
                                     zero_tolls_said_apart)
 from vigil.extract.ceasefires import declarers_by_pronoun, mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
@@ -73,6 +73,7 @@ def extract_annotated(ann: Annotated) -> Report:
     if not report.incidents:
         report.incidents = merge_incidents(_acts_in_regions(ann, country))
     province_toll_to_its_place(report)
+    city_into_its_place(report)
     _give_lead_toll_to_single_place(report)
     adjacent_toll_to_place(report, ann.sentences)
     second_source_lower_toll(report, ann.sentences)

@@ -255,6 +255,28 @@ def province_toll_to_its_place(report: Report) -> None:
         place.evidence_spans = sorted(set(place.evidence_spans) | set(prov.evidence_spans))
 
 
+def city_into_its_place(report: Report) -> None:
+    """"Strikes killed 12 in Lorvan city. ... the strikes hit two buses in Lorvan's Tesmil quarter.": a city
+    told with one act and the one place the report puts inside it, for the same day, method and toll
+    (or no toll on one side), are one incident at the finer place."""
+    for city in [i for i in report.incidents if i.location.geo_precision is None]:
+        key = _fold(city.location.name)
+        inside = [o for o in report.incidents if o is not city and o.location.geo_precision is None
+                  and key in (_fold(o.location.admin1 or ""), _fold(o.location.admin2 or ""))]
+        if len(inside) != 1:
+            continue
+        place = inside[0]
+        if _days_apart(place.date, city.date) > 1 or not _compatible_types(place.type, city.type):
+            continue
+        if None not in (place.killed, city.killed) and place.killed != city.killed:
+            continue  # two tolls: two acts, or a total and a part
+        if place.killed is None:
+            place.killed, place.killed_qualifier, place.victims = city.killed, city.killed_qualifier, \
+                place.victims if city.victims == "unknown" else city.victims
+        _absorb(place, city)
+        report.incidents.remove(city)
+
+
 _VAGUE_WORDS = re.compile(r"\b(?:dozens|scores|tens|hundreds|thousands|several|a few|a handful|many|a number)\b", re.I)
 
 
