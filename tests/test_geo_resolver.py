@@ -620,3 +620,24 @@ def test_candidates_are_complete_frozen_dataclasses():
     assert replace(c, score=1.0).score == 1.0 and c == replace(c) and hash(c) == hash(replace(c))
     with pytest.raises(FrozenInstanceError):
         c.score = 0.0
+
+
+def test_eval_geo_sorts_each_miss_by_its_cause(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "eval_geo", Path(__file__).resolve().parents[1] / "bench" / "eval_geo.py")
+    ev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ev)
+    _import_villages(tmp_path, [("91000040", "Umm Zarzurah", "", "36.20000", "40.80000"),
+                                ("91000041", "Umm Zarzurah", "", "36.55000", "40.60000"),
+                                ("91000042", "Qqzwarib", "", "36.30000", "40.30000")])
+    # two namesakes, the province alone: the right one is a candidate, but not told apart
+    assert ev.miss_cause("Umm Zarzurah village", "Hasakah", None, 36.2, 40.8) == "namesakes not told apart"
+    # a similar spelling sits at the gold point, but the name asked for is too far from it to be a candidate
+    assert ev.miss_cause("Qqzwarian village", "Hasakah", None, 36.3, 40.3) in (
+        "entry exists, not a candidate", "right entry under the threshold")
+    assert ev.miss_cause("Xxyzzq village", "Hasakah", None, 36.9, 40.1) == \
+        "no entry of a similar spelling within 10 km"
+    assert ev.miss_cause("Xxyzzq gas field", "Hasakah", None, 36.9, 40.1) == "landmark"
