@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from vigil import fuse, ledger
+from vigil.store.bulk import insert_rows
 from vigil.store.engine import Store, _lock_writers
 from vigil.store.schema import (ceasefire_claims, ceasefires, corrections, incident_actors, incident_claims,
                                 incidents, reports, violations)
@@ -167,8 +168,7 @@ def _add_incident_claims(conn: Connection, claims: list[tuple[int, int, dict[str
             _drop_incident(conn, m["other"])
     for row in rows:
         row["incident_id"] = target[find(row["claim_key"])]
-    if rows:
-        conn.execute(sa.insert(incident_claims), rows)
+    insert_rows(conn, incident_claims, rows)
     return {target[find(i)] if i in parent else i for i in touched} | {r["incident_id"] for r in rows}
 
 
@@ -352,15 +352,13 @@ def _write_incidents(conn: Connection, records: list[dict[str, Any]]) -> None:
     if updates:
         conn.execute(_Q.update_incident, updates)
     inserts = [c for c in cols if c["id"] not in existing]
-    if inserts:
-        conn.execute(sa.insert(incidents), inserts)
+    insert_rows(conn, incidents, inserts)
     gone = [{"iid": i} for i in ids]
     conn.execute(_Q.delete_actors, gone)
     conn.execute(_Q.delete_incident_violations, gone)
     actors = [{"incident_id": r["id"], "actor_key": k} for r in records
               for k in sorted(actor_keys(r.get("perpetrator"), r.get("perpetrators")))]
-    if actors:
-        conn.execute(sa.insert(incident_actors), actors)
+    insert_rows(conn, incident_actors, actors)
     in_force: dict[date, list[dict[str, Any]]] = {}
     links = []
     for r in records:
@@ -370,8 +368,7 @@ def _write_incidents(conn: Connection, records: list[dict[str, Any]]) -> None:
         if day not in in_force:
             in_force[day] = [_decoded(c.record) for c in conn.execute(_Q.ceasefires_in_force, {"day": day})]
         links += [_violation_row(cf, r) for cf in in_force[day] if ledger.is_violation(cf, r)]
-    if links:
-        conn.execute(sa.insert(violations), links)
+    insert_rows(conn, violations, links)
 
 
 def _violation_row(cf: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
@@ -502,8 +499,7 @@ def _link_ceasefire(conn: Connection, record: dict[str, Any]) -> None:
         q = q.where(sa.or_(incidents.c.country_key.in_(sorted({a.country for a in areas})),
                            incidents.c.country_key.is_(None)))
     links = [_violation_row(record, r.record) for r in conn.execute(q) if ledger.is_violation(record, r.record)]
-    if links:
-        conn.execute(sa.insert(violations), links)
+    insert_rows(conn, violations, links)
 
 
 # ---- re-fusion -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from vigil.store.bulk import insert_returning_ids, insert_rows
 from vigil.store.engine import Store, _lock_writers
 from vigil.store.fusion import (_add_ceasefire_claim, _add_incident_claims, _refresh_ceasefire, _refresh_incidents,
                                _settle_ledger)
@@ -186,9 +187,8 @@ def _ingest_batch(conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
              "minhash": p.minhash.hashvalues.tobytes() if p.minhash is not None else None, "ingested_at": now,
              "payload": {k: v for k, v in p.report.items() if k not in ("text", "source_path", "sample")},
              "sample": bool(p.report.get("sample")), "text": p.report.get("text")} for p in fresh]
-    ids = conn.execute(_insert_report, rows).all()
-    for p, row in zip(fresh, ids):
-        p.id = row.id
+    for p, rid in zip(fresh, insert_returning_ids(conn, reports, rows)):
+        p.id = rid
     touched_incidents: set[str] = set()
     near: set[int] = set()
     candidates = store_bands(conn, [(p.id, p.minhash) for p in fresh if p.minhash is not None])
@@ -206,8 +206,7 @@ def _ingest_batch(conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
         totals += [{"report_id": p.id, "idx": i, "payload": t} for i, t in enumerate(p.report.get("totals") or [])]
         cfs += [(p.id, i, cf, meta) for i, cf in enumerate(p.report.get("ceasefires") or [])]
     touched_incidents = _add_incident_claims(conn, claims, touched_incidents)
-    if totals:
-        conn.execute(sa.insert(total_claims), totals)
+    insert_rows(conn, total_claims, totals)
     touched_ceasefires = {_add_ceasefire_claim(conn, *c) for c in cfs}
     if touched_ceasefires:
         since = _earliest_start(conn, touched_ceasefires)  # before the refresh may rename them
@@ -227,7 +226,6 @@ def _earliest_start(conn: Connection, cids: set[str]) -> date | None:
     return min(starts)
 
 
-_insert_report = sa.insert(reports).returning(reports.c.id, sort_by_parameter_order=True)
 _CHUNK = 500  # bound parameters per IN list
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from vigil.store.bulk import insert_rows
 from vigil.store.schema import incident_claims, near_copies, report_bands, reports
 
 NEAR_COPY_THRESHOLD = 0.5  # estimated Jaccard of word 3-shingles; a lightly edited reprint scores ~0.7
@@ -81,7 +82,7 @@ def store_bands(conn: Connection, signed: list[tuple[int, object]]) -> dict[int,
     rows = [{"band": b, "bucket": k, "report_id": rid} for rid, bs in buckets.items() for b, k in bs]
     if not rows:
         return {}
-    conn.execute(sa.insert(report_bands), rows)
+    insert_rows(conn, report_bands, rows)
     sharing: dict[tuple[int, int], set[int]] = {}
     wanted = sorted({k for bs in buckets.values() for _, k in bs})
     for i in range(0, len(wanted), 500):
