@@ -670,3 +670,28 @@ def test_a_city_with_its_own_different_toll_stays_apart_from_its_quarter():
               "In Varsk's Tesmil quarter, shells killed four children.")
     assert "Tesmil" in by_place(rep)
     assert by_place(rep)["Tesmil"]["killed"] == 4
+
+
+def test_named_suburbs_of_a_city_are_each_an_incident_and_a_comparison_is_not_a_period():
+    rep = run("Air raids were reported overnight from the Varsk suburbs of Tesmil, Orvan and Pelin, "
+              "the heaviest since jets first bombed the capital in March.")
+    assert set(by_place(rep)) == {"Tesmil", "Orvan", "Pelin"}
+    assert {i["type"] for i in rep["incidents"]} == {"airstrike"}
+
+
+def test_a_period_still_makes_a_record_not_an_incident():
+    rep = run("Air raids have hit Tesmil and Orvan almost every day since March.")
+    assert rep["incidents"] == []
+
+
+def test_villages_listed_before_their_district_stay_the_places():
+    rep = run("Troops on Monday killed four militants at Gawo and Tirra villages of Orvan district.")
+    assert {"Gawo", "Tirra"} <= set(by_place(rep)) and "Orvan" not in by_place(rep)
+
+
+def test_a_province_in_the_possessive_and_a_province_in_apposition_locate_the_place():
+    rep = run("At about 23:00 a local resident was killed by enemy shells in Lorvan region’s Tesmil. "
+              "Houses were damaged. Moreover, a man, 59, was killed by shelling in Orvan, the Varsk region.")
+    places = by_place(rep)
+    assert places["Tesmil"]["killed"] == 1 and places["Orvan"]["killed"] == 1
+    assert places["Tesmil"]["location"].get("admin1") == "Lorvan" or places["Tesmil"]["location"].get("admin2") == "Lorvan"

@@ -16,7 +16,9 @@ _NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|as|ash|at|az|an|ed|es|ez|bin|ibn|bani|abu|de
 _NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
 _NAME_RX = re.compile(_NAME)
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
-_POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?:(?:[a-z-]+)\s+){{0,2}}({_NAME})")
+# "Lorvan's Tesmil", "Lorvan region's Tesmil", "Varsk's northern Orvan district"; not "Varsk's shells in Orvan"
+_POSSESSIVE = re.compile(rf"({_NAME})(?:\s+(?:region|province|governorate|oblast|district|state))?['’]s\s+"
+                         rf"(?:(?!(?:in|on|at|near|from|to|by|with|and|for|against)\s)[a-z-]+\s+){{0,2}}({_NAME})")
 _AREA_AFTER = re.compile(r"\s+(?:province|governorate|oblast|region|countryside|rural|"
                          r"prefecture|state|county|territory)\b", re.I)
 _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
@@ -95,7 +97,9 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
                 continue
         if _plausible(name) and start not in found and not _GROUP_AFTER.match(sentence, end) \
                 and not _DESCRIBES_NEXT.match(sentence, end) and start >= dateline:
-            level = "container" if _KIND_THEN_NAME.match(sentence, end) else _level(sentence, start, end)
+            level = "container" if _KIND_THEN_NAME.match(sentence, end) or (_KINDS_OF_AFTER.match(sentence, end)
+                                                                                  and sentence[:start].endswith("the ")) \
+                else _level(sentence, start, end)
             found[start] = PlaceMention(start + base, end + base, name, level,
                                         called_locality=_called_locality(sentence, start, end))
             members.append(start)
@@ -306,9 +310,15 @@ def _called_locality(sentence: str, start: int, end: int) -> bool:
     return bool(_LOCALITY_BEFORE.search(sentence, max(0, start - 60), start) or _LOCALITY_AFTER.match(sentence, end))
 
 
+# "the Varsk suburbs of Tesmil and Orvan": the names after are the suburbs, the name before holds them
+_KINDS_OF_AFTER = re.compile(r"\s+(?:suburbs?|neighbou?rhoods?|districts|quarters|villages|towns)\s+of\s+[A-Z]")
+_NAME_BEFORE_KIND = re.compile(r"\bthe\s+[A-Z][\w’'-]*\s+$")
+
+
 def _level(sentence: str, start: int, end: int) -> str:
     window = max(0, start - 60)
-    if _AROUND_BEFORE.search(sentence, window, start):
+    around = _AROUND_BEFORE.search(sentence, window, start)
+    if around and not _NAME_BEFORE_KIND.search(sentence, max(0, around.start() - 30), around.start()):
         return "area"  # "strikes on the suburbs of the city of Manbij": somewhere around it
     if _LOCALITY_BEFORE.search(sentence, window, start) or _LOCALITY_AFTER.match(sentence, end):
         return "locality"

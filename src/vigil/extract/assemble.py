@@ -52,9 +52,9 @@ def _give_lead_toll_to_single_place(report: Report) -> None:
     inc = report.incidents[0]
     if total.killed is None or set(total.evidence_spans) & set(inc.evidence_spans):
         return  # the sentence that names the place gave its toll to a region on purpose
-    from vigil.extract.incidents import _PERIOD
+    from vigil.extract.incidents import period_of_record
 
-    if any(_PERIOD.search(report.doc.text[a:b]) for a, b in total.evidence_spans):
+    if any(period_of_record(report.doc.text[a:b]) for a, b in total.evidence_spans):
         return  # "the war has killed 300 since January": a period's count, not this attack's
     inc.killed, inc.killed_qualifier = total.killed, total.killed_qualifier
     if total.victims != "unknown":
@@ -287,7 +287,7 @@ def adjacent_toll_to_place(report: Report, sentences: list) -> None:
 
     Only when exactly one place-level incident without a toll sits in the neighbouring sentences (two
     after a lead sentence), told for a compatible method and day, and the toll is not a period's count."""
-    from vigil.extract.incidents import _PERIOD, _aggregate
+    from vigil.extract.incidents import _aggregate, period_of_record
 
     where = {(s.start, s.end): k for k, s in enumerate(sentences)}
 
@@ -298,7 +298,7 @@ def adjacent_toll_to_place(report: Report, sentences: list) -> None:
     taken: set[int] = set()
     for k, s in enumerate(sentences):
         kills = [c for c in s.counts if c.role == "killed"]
-        if len(kills) != 1 or s.headline or _PERIOD.search(s.text) or _aggregate(s):
+        if len(kills) != 1 or s.headline or period_of_record(s.text) or _aggregate(s):
             continue
         count = kills[0]
         if _VAGUE_WORDS.search(s.text, max(0, count.start - s.start - 2), count.end - s.start + 1):
@@ -348,13 +348,13 @@ def second_source_lower_toll(report: Report, sentences: list) -> None:
 
     Only for one killed count, next to exactly one incident with a higher toll of the same kind of
     victims, a compatible method, and a sentence that says whose figure it is."""
-    from vigil.extract.incidents import _PERIOD, _aggregate
+    from vigil.extract.incidents import _aggregate, period_of_record
 
     where = {(s.start, s.end): k for k, s in enumerate(sentences)}
     told = [i for i in report.incidents if i.killed is not None]
     for k, s in enumerate(sentences):
         kills = [c for c in s.counts if c.role == "killed"]
-        if (len(kills) != 1 or s.headline or s.places or _PERIOD.search(s.text) or _aggregate(s)
+        if (len(kills) != 1 or s.headline or s.places or period_of_record(s.text) or _aggregate(s)
                 or not _SECOND_FIGURE.search(s.text)):
             continue
         count = kills[0]

@@ -178,7 +178,7 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
     if not localities and (has_casualties or has_act(s.text)):
         # "clashes near X": with no other place struck, the landmark is where it happened
         localities = [p for p in s.places if p.level == "reference" and not _overlaps(p.start, p.end, s.countries)]
-    record = _PERIOD.search(s.text) and all(_vague_count(s, c) for c in killed_counts) \
+    record = period_of_record(s.text) and all(_vague_count(s, c) for c in killed_counts) \
         and (not has_casualties or killed_counts)
     if not has_casualties and _INTENT_GATE.search(s.text) and _INTENT.search(s.text) and not _DONE_ACT.search(s.text):
         return [], []  # "as troops prepare for an offensive on X": an act ahead, not one that happened
@@ -352,6 +352,20 @@ _PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:past|last) (?:few |se
                      r"within the (?:last|past)|every (?:day|week|month)|on a daily basis|over the past|monthly|during (?:the )?"
                      r"(?:month|year|war|conflict)|in (?:January|February|March|April|May|June|July|August|September|"
                      r"October|November|December)(?! \d)|overall|across the country)\b", re.I)
+
+
+# "the heaviest since planes first struck the city in August": a comparison, not the period of the acts told
+_COMPARISON = re.compile(r"\b(?:\w+est|worst|first|most\s+\w+)\s+(?:\w+\s+){0,3}?since\b[^,;.]*", re.I)
+
+
+def period_of_record(text: str) -> bool:
+    """Does the sentence count over a period ("since January", "this year") rather than tell one act?"""
+    m = _PERIOD.search(text)
+    if m is None:
+        return False
+    if "since" in text.lower() and _COMPARISON.search(text):
+        return bool(_PERIOD.search(_COMPARISON.sub(" ", text)))
+    return True
 
 
 _INTENT = re.compile(r"\b(?:prepar(?:e|es|ed|ing)\s+(?:for|to)|plan(?:s|ned|ning)?\s+to|threaten(?:s|ed|ing)?\s+to|"

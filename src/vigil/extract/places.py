@@ -88,7 +88,7 @@ def _trailing_province(p: PlaceMention, s: Sentence) -> bool:
 
 
 # "Mogadishu, Somalia", "Dahyan market in Saada province", "Kale in Myanmar's Sagaing region"
-_APPOSITIVE_GAP = re.compile(r",\s*|(?:\s+[a-z]+){0,2}\s+in\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:[a-z-]+\s+)?")
+_APPOSITIVE_GAP = re.compile(r",\s*(?:the\s+)?|(?:\s+[a-z]+){0,2}\s+in\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:[a-z-]+\s+)?")
 
 
 def _toll_blockers(s: Sentence, areas: list[PlaceMention], places: list[PlaceMention]) -> list:
