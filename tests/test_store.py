@@ -229,3 +229,17 @@ def test_coordinates_join_reports_that_name_a_place_differently(store):
                            ukr("u3", "Far Village", 38.0800, 1)])
     incs = query_incidents(store)
     assert sorted((i["reports"], i["killed_low"], i["killed_high"]) for i in incs) == [(1, 1, 1), (2, 3, 4)]
+
+
+def test_an_incident_read_alone_equals_its_row_in_the_listing_with_its_violation_links(db_url):
+    from vigil.store import iter_incidents
+    from web_support import ingest_samples
+
+    ingest_samples(db_url)
+    with open_store(db_url) as s:
+        listed = list(iter_incidents(s, IncidentFilter()))
+        assert any(r["violations"] for r in listed)  # the samples break a truce
+        for record in listed:
+            assert get_incident(s, record["id"]) == record
+        with pytest.raises(UnknownIncident):
+            get_incident(s, "inc_ffffffffffff")

@@ -439,3 +439,59 @@ def test_a_repeated_url_is_answered_from_memory_until_a_write(live, monkeypatch)
     assert len(built) == 2 and after.json()["total"]["incidents"] == 1
     assert c.get("/api/stats", params={"type": "Airstrike"}).json() == after.json()  # another URL, built anew
     assert len(built) == 3
+
+
+# ---- hot reads answered without FastAPI's routing: the same bytes as through it -------------
+
+
+def _urls(ids: list[str]) -> list[str]:
+    return (["/api/incidents", "/api/incidents?limit=3&offset=2", "/api/incidents?sort=-killed&limit=4",
+             "/api/incidents?country=Syria&since=2020-01-01", "/api/incidents?q=market&type=airstrike",
+             "/api/incidents?near=35.9,36.6,40&limit=5", "/api/incidents?limit=2000", "/api/incidents?limit=0",
+             "/api/incidents?since=2024-01-05&until=2024-01-01", "/api/incidents?country=Atlantis",
+             "/api/incidents?sort=sideways", "/api/incidents?country=", "/api/incidents?limit=2&limit=3",
+             "/api/incidents?format=csv&limit=3", "/api/stats", "/api/stats?admin1=Idlib", "/api/stats?grade=nope",
+             "/api/points", "/api/points?perpetrator=Russia", "/api/incidents/inc_nothere",
+             "/api/incidents/" + ids[0][:-2], "/api/stats?near=1,2"]
+            + [f"/api/incidents/{i}" for i in ids])
+
+
+def test_hot_reads_answered_directly_equal_fastapis_answers(sample_url, monkeypatch):
+    from vigil.web import api
+
+    taken = []
+    original = api._direct_call
+    monkeypatch.setattr(api, "_direct_call", lambda scope: taken.append(original(scope)) or taken[-1])
+    with TestClient(create_app(sample_url)) as c:
+        ids = [i["id"] for i in c.get("/api/incidents", params={"limit": 1000}).json()["items"]]
+        with_cursor = c.get("/api/incidents", params={"limit": 3}).json()["next_cursor"]
+        urls = _urls(ids[:3] + [i for i in ids if c.get(f"/api/incidents/{i}").json()["violations"]][:2])
+        urls.append(f"/api/incidents?limit=3&cursor={with_cursor}")
+        taken.clear()
+        direct = [(r.status_code, r.headers.get("content-type"), r.content) for r in map(c.get, urls)]
+    assert sum(t is not None for t in taken) >= len(urls) // 2  # most went the direct way
+    monkeypatch.setattr(api, "_direct_call", lambda scope: None)
+    with TestClient(create_app(sample_url)) as c:  # a new app: nothing kept from the first
+        routed = [(r.status_code, r.headers.get("content-type"), r.content) for r in map(c.get, urls)]
+    for url, a, b in zip(urls, direct, routed):
+        assert a == b, url
+    assert {s for s, _, _ in direct} == {200, 404, 422}
+
+
+def test_only_plain_hot_reads_take_the_direct_path():
+    from pydantic import ValidationError
+
+    from vigil.web.api import _direct_call
+
+    def scope(path: str, query: bytes = b"") -> dict:
+        return {"type": "http", "method": "GET", "path": path, "query_string": query}
+
+    for path, query in (("/api/incidents", b"country=Syria&limit=100"), ("/api/incidents", b""),
+                        ("/api/incidents/inc_0001", b""), ("/api/stats", b"type=airstrike"), ("/api/points", b"")):
+        assert _direct_call(scope(path, query)) is not None, (path, query)
+    for path, query in (("/api/incidents", b"format=csv"), ("/api/incidents", b"country=Syria&country=Iraq"),
+                        ("/api/incidents", b"country="), ("/api/incidents/inc_1/more", b""), ("/api/incidents/", b""),
+                        ("/api/ceasefires", b""), ("/api/reports/x", b""), ("/", b"")):
+        assert _direct_call(scope(path, query)) is None, (path, query)
+    with pytest.raises(ValidationError):
+        _direct_call(scope("/api/incidents", b"limit=0"))

@@ -112,7 +112,7 @@ def _answer(request: Request, build: Callable[[], Any]) -> Response:
 
     answers = request.app.state.answers
     store = _store(request)
-    version = version_of(store)
+    version = version_of(request.scope, store)
     key = url_key(request.scope)
     body = answers.get(key, version)
     if body is None:
@@ -287,6 +287,71 @@ def ceasefire_area(request: Request, ceasefire_id: str) -> dict[str, Any]:
 @router.get("/stats", summary="Killed (low/best/high) and incident counts by day, admin1, perpetrator and type")
 def stats(request: Request, f: st.BrowseFilter = Depends(incident_filter)) -> Response:
     return _answer(request, lambda: _checked(st.incident_stats, _store(request), f))
+
+
+# ---- the hot reads, called without FastAPI's routing -------------------------------------
+
+def _plain_query(scope: dict[str, Any]) -> dict[str, str] | None:
+    """The query string as a dict when it is plain (no repeated or empty parameter), else None:
+    those the direct path leaves to FastAPI, whose handling of them it need not copy."""
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True,
+                          strict_parsing=False)
+    except ValueError:
+        return None
+    params = dict(pairs)
+    if len(params) != len(pairs) or any(v == "" for v in params.values()):
+        return None
+    return params
+
+
+def _direct_call(scope: dict[str, Any]) -> Callable[[Request], Response] | None:
+    """The route function (with its parameters validated) that FastAPI would call for this GET, for
+    the reads the dashboard and API clients repeat most: the incident list as JSON, one incident,
+    the stats and the map points. None for anything else."""
+    path = scope["path"]
+    if path == "/api/incidents":
+        params = _plain_query(scope)
+        if params is None or params.get("format", "json") != "json":
+            return None
+        query = ListQuery.model_validate(params)
+        return lambda request: list_incidents(request, query)
+    if path in ("/api/stats", "/api/points"):
+        params = _plain_query(scope)
+        if params is None:
+            return None
+        f = incident_filter(Filters.model_validate(params))
+        route = stats if path == "/api/stats" else points
+        return lambda request: route(request, f)
+    if path.startswith("/api/incidents/"):
+        incident_id = path[len("/api/incidents/"):]
+        if not incident_id or "/" in incident_id:
+            return None
+        return lambda request: incident(request, incident_id)
+    return None
+
+
+async def direct_read(scope: dict[str, Any]) -> Response | None:
+    """The answer to a hot GET read, built by its route function without FastAPI's routing and
+    dependency solving; None when FastAPI should answer instead (another route, a parameter it must
+    reject, a 404: it then answers exactly as it would without this path). On SQLite the route runs
+    on the event loop (in-memory snapshot and a local file: the hop to a worker thread and back cost
+    more CPU than the reads); on a database server, in a worker thread, so the round trips' waits
+    overlap other requests' work."""
+    try:
+        call = _direct_call(scope)
+        if call is None:
+            return None
+        request = Request(scope)
+        if _store(request).engine.dialect.name == "sqlite":
+            return call(request)
+        from anyio import to_thread
+
+        return await to_thread.run_sync(call, request)
+    except (HTTPException, ValidationError):
+        return None
 
 
 # ---- writes -------------------------------------------------------------------------------

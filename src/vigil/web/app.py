@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from vigil.store import Store, open_store
 from vigil.web import tiles
-from vigil.web.api import BodyTooLarge, router
+from vigil.store.version import VersionReader
+from vigil.web.api import BodyTooLarge, direct_read, router
 from vigil.web.kept import Answers, KeptAnswers
 from vigil.web import gzipped
 
@@ -32,6 +33,7 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
     async def lifespan(app: FastAPI):
         _warm(app.state.store)
         yield
+        app.state.versions.close()
         if own:
             app.state.store.close()
 
@@ -42,10 +44,12 @@ def create_app(db: str | None = None, *, store: Store | None = None, max_body: i
     app.state.store = open_store(db) if own else store
     app.state.max_body = max_body
     app.state.answers = Answers()
+    app.state.versions = VersionReader(app.state.store)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(gzipped.GzippedStatic, directory=STATIC)
-    app.add_middleware(KeptAnswers, answers=app.state.answers, store=app.state.store)
+    app.add_middleware(KeptAnswers, answers=app.state.answers, store=app.state.store, versions=app.state.versions,
+                       direct=direct_read)
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(_request: Request, exc: BodyTooLarge) -> JSONResponse:
