@@ -641,3 +641,26 @@ def test_eval_geo_sorts_each_miss_by_its_cause(tmp_path):
     assert ev.miss_cause("Xxyzzq village", "Hasakah", None, 36.9, 40.1) == \
         "no entry of a similar spelling within 10 km"
     assert ev.miss_cause("Xxyzzq gas field", "Hasakah", None, 36.9, 40.1) == "landmark"
+
+
+def _import_geonames(tmp_path, rows, name="XX.txt"):
+    """Invented GeoNames rows: (id, name, country, admin1 code, lat, lon, population)."""
+    from vigil.geo.imports import import_file
+
+    lines = ["\t".join([gid, nm, nm, "", lat, lon, "P", "PPL", cc, "", a1, "", "", "", pop, "", "300",
+                        "Asia/Damascus", "2024-01-01"]) for gid, nm, cc, a1, lat, lon, pop in rows]
+    f = tmp_path / name
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import_file(f)
+
+
+def test_a_big_city_known_only_under_another_transliteration_is_no_namesake(tmp_path):
+    # "Kzalindor" (a city of 400,000) folds like "Qzalindor" (q/k), but the name asked for is the village's own.
+    _import_geonames(tmp_path, [("91000050", "Qzalindor", "SY", "08", "36.40000", "40.70000", "0"),
+                                ("91000051", "Kzalindor", "IQ", "", "33.00000", "44.00000", "400000")])
+    c = best("Qzalindor")
+    assert c is not None and c.gazetteer_id == "geonames:91000050"
+    # under its own spelling the city still beats a same-named hamlet
+    _import_geonames(tmp_path, [("91000052", "Kzalindor", "SY", "08", "36.60000", "40.90000", "0")], "YY.txt")
+    c = best("Kzalindor")
+    assert c is not None and c.gazetteer_id == "geonames:91000051"

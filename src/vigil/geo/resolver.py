@@ -489,6 +489,8 @@ def decide(cands: list[Candidate], *, register: bool = True) -> tuple[Candidate 
     for city in close:  # a big city beats same-named villages, even ones nearer the report's other places
         if city is not top and city.feature in ("admin2", "admin3") and top.feature == "place":
             continue  # a sub-district never beats a village of its name: the village is what is meant
+        if city is not top and city.feature == "place" and not _bears_name(city):
+            continue  # a big city only under another transliteration (q/k: "Kzalindor" for "Qzalindor") is no namesake
         if all(city is c or _dominates(city, c) or _same_unit(city, c) for c in close):
             if len(close) == 1:
                 return city, "best score, no other candidate within reach"
