@@ -664,3 +664,16 @@ def test_a_big_city_known_only_under_another_transliteration_is_no_namesake(tmp_
     _import_geonames(tmp_path, [("91000052", "Kzalindor", "SY", "08", "36.60000", "40.90000", "0")], "YY.txt")
     c = best("Kzalindor")
     assert c is not None and c.gazetteer_id == "geonames:91000051"
+
+
+def test_a_people_named_in_the_plural_admits_their_country_for_a_place_the_hints_ruled_out(tmp_path):
+    # The extractor said Israel; the camp lies in Palestine; the report names Palestinians there.
+    _import_geonames(tmp_path, [("91000053", "Qzarwindiya", "PS", "", "31.90000", "35.20000", "20000")])
+    text = "Clashes erupted between Palestinians and police at the Qzarwindiya camp on Monday."
+    report = geocode_report(_report(text, ["Qzarwindiya"], {"Qzarwindiya": {"country": "Israel"}}))
+    loc = report.incidents[0].location
+    assert loc.gazetteer_id == "geonames:91000053" and loc.geo_status == "located" and loc.country == "Palestine"
+    # a singular demonym names an attacker, not where it happened
+    text = "Palestinian police raided the Qzarwindiya camp on Monday."
+    report = geocode_report(_report(text, ["Qzarwindiya"], {"Qzarwindiya": {"country": "Lebanon"}}))
+    assert report.incidents[0].location.gazetteer_id != "geonames:91000053"

@@ -183,7 +183,7 @@ def geocode_report(report: Report) -> Report:
     chosen = _sibling_areas(queries, chosen, text)
     for i, (q, c) in enumerate(zip(queries, chosen)):
         if c is None:
-            c = _without_hints(q, report_cc, named_ccs, near_for(i))
+            c = _without_hints(q, report_cc, named_ccs | _peoples_named(text), near_for(i))
             if c is not None:  # the extractor's province or country did not fit the name: the gazetteer's wins
                 q.loc.admin1, q.loc.admin2, q.loc.country = c.admin1, c.admin2, c.country
         if c is None:
@@ -251,6 +251,13 @@ def _countries_named(text: str) -> set[str]:
     return out
 
 
+def _peoples_named(text: str) -> set[str]:
+    """Country codes of the peoples the text names in the plural ("clashes between Palestinians and the
+    police"): people of that country are where it happened. (A singular demonym often names an attacker:
+    "Russian jets".)"""
+    return {DEMONYMS[m.group(1)] for m in re.finditer(r"\b([A-Z][a-z]+)s\b", text) if m.group(1) in DEMONYMS}
+
+
 TYPO_RATIO = 88.0  # another spelling in the same report this close is the same name (one of them mistyped)
 
 
@@ -285,7 +292,7 @@ def _spelled_otherwise(q: _LocQuery, text: str, report_cc: str | None, named_ccs
 def _without_hints(q: _LocQuery, report_cc: str | None, mention_ccs: set[str], near: tuple) -> Candidate | None:
     """A name the hints ruled out ("Damascus" with Aleppo as province, a Gaza town said to be in Israel) is
     read without them, and kept when its reading is clear and lies in a country the report is about (its
-    country, the hinted one, or one whose province the report names)."""
+    country, the hinted one, or one whose province, name or people in the plural the report names)."""
     if not (q.admin1 or q.country or q.admin2):
         return None
     c = choose(list(resolve_cached(q.name or q.loc.name, None, None, None, None, near, 8, None)), register=not near)
