@@ -84,28 +84,70 @@ class _Q:
     incidents_existing = sa.select(incidents.c.id).where(incidents.c.id.in_(sa.bindparam("iids", expanding=True)))
     update_incident = sa.update(incidents).where(incidents.c.id == sa.bindparam("iid"))
     ceasefire_record = sa.select(ceasefires.c.record).where(ceasefires.c.id == sa.bindparam("cid"))
-    ceasefires_in_force = sa.select(ceasefires.c.id, sa.cast(ceasefires.c.record, sa.Text).label("record")).where(
-        ceasefires.c.start <= sa.bindparam("day"),
-        sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= sa.bindparam("day")))
+    ceasefires_binding = sa.select(ceasefires.c.id, ceasefires.c.start, ceasefires.c.until,
+                                   sa.cast(ceasefires.c.record, sa.Text).label("record")).where(
+        ceasefires.c.start <= sa.bindparam("last"),
+        sa.or_(ceasefires.c.until.is_(None), ceasefires.c.until >= sa.bindparam("first"))).order_by(ceasefires.c.id)
+
+
+def _block_params(claim: dict[str, Any], cols: dict[str, Any]) -> dict[str, Any] | None:
+    """What the blocking query asks for a claim (None: the claim has no place key to block on)."""
+    lo, hi = fuse.block_window(claim)
+    keys = sorted(fuse.name_keys(claim.get("location") or {}))
+    if not (cols["gazetteer_id"] or keys or cols["lat"] is not None or cols["skeleton_key"]):
+        return None
+    lat, lon = cols["lat"], cols["lon"]
+    dlat = fuse.PLACE_KM / 110.5 + 1e-6
+    dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
+    return {"types": list(fuse.fusable_types(cols["type"])), "keys": keys or [""], "lo": lo, "hi": hi,
+            "gid": cols["gazetteer_id"], "skel": cols["skeleton_key"],
+            "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
+            "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}
 
 
 def _candidates(conn: Connection, claim: dict[str, Any], cols: dict[str, Any]) -> list:
     """Stored claims that could be the same incident: same type, within a day, sharing a place key."""
-    lo, hi = fuse.block_window(claim)
-    keys = sorted(fuse.name_keys(claim.get("location") or {}))
-    if not (cols["gazetteer_id"] or keys or cols["lat"] is not None or cols["skeleton_key"]):
+    p = _block_params(claim, cols)
+    if p is None:
         return []
-    lat, lon = cols["lat"], cols["lon"]
-    dlat = fuse.PLACE_KM / 110.5 + 1e-6
-    dlon = fuse.PLACE_KM / (111.32 * math.cos(math.radians(min(89.0, abs(lat) + 1)))) + 1e-6 if lat is not None else None
-    types = list(fuse.fusable_types(cols["type"]))
-    keys = keys or [""]
+    types, keys = p.pop("types"), p.pop("keys")
     return conn.execute(_Q.candidates, {
         **{f"t{i}": types[min(i, len(types) - 1)] for i in range(_MAX_TYPES)},
-        **{f"k{i}": keys[min(i, len(keys) - 1)] for i in range(_MAX_KEYS)},
-        "lo": lo, "hi": hi, "gid": cols["gazetteer_id"], "skel": cols["skeleton_key"],
-        "lat_lo": None if lat is None else lat - dlat, "lat_hi": None if lat is None else lat + dlat,
-        "lon_lo": None if lon is None else lon - dlon, "lon_hi": None if lon is None else lon + dlon}).all()
+        **{f"k{i}": keys[min(i, len(keys) - 1)] for i in range(_MAX_KEYS)}, **p}).all()
+
+
+# The blocking query of many claims in one statement (PostgreSQL): each claim's parameters are a
+# row of a JSON document, and the same conditions as `_Q.candidates` are applied to each row.
+_CANDIDATES_MANY = sa.text("""
+SELECT q.i, c.claim_key, c.incident_id, c.payload, r.content_hash, r.copy_group, r.doc_id, r.url, r.published
+FROM jsonb_to_recordset(CAST(:claims AS jsonb)) AS q(i int, types text[], keys text[], lo date, hi date, gid text,
+                                                     skel text, lat_lo float8, lat_hi float8, lon_lo float8,
+                                                     lon_hi float8)
+CROSS JOIN LATERAL (
+    SELECT ic.claim_key, ic.incident_id, ic.payload, ic.report_id FROM incident_claims ic
+    WHERE ic.type = ANY(q.types) AND ic.fuse_date BETWEEN q.lo AND q.hi AND ic.incident_id IS NOT NULL
+      AND (ic.gazetteer_id = q.gid OR ic.name_key = ANY(q.keys) OR ic.matched_key = ANY(q.keys)
+           OR ic.skeleton_key = q.skel
+           OR (ic.lat BETWEEN q.lat_lo AND q.lat_hi AND ic.lon BETWEEN q.lon_lo AND q.lon_hi))) AS c
+JOIN reports r ON r.id = c.report_id
+""")
+
+
+def _candidates_many(conn: Connection, items: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[list]:
+    """`_candidates` of each (claim, columns): on PostgreSQL in one round trip for all of them (the
+    stored claims do not change while a batch's claims are matched), elsewhere one query each."""
+    if conn.dialect.name != "postgresql":
+        return [_candidates(conn, claim, cols) for claim, cols in items]
+    out: list[list] = [[] for _ in items]
+    params = []
+    for i, (claim, cols) in enumerate(items):
+        p = _block_params(claim, cols)
+        if p is not None:
+            params.append({**p, "i": i, "lo": p["lo"].isoformat(), "hi": p["hi"].isoformat()})
+    for part in _chunks(params, 2000):
+        for r in conn.execute(_CANDIDATES_MANY, {"claims": json.dumps(part)}):
+            out[r.i].append(r)
+    return out
 
 
 _INCIDENT = "inc_"  # stored incident ids (`fuse.incident_id`) beside claim keys (hex) in one union-find
@@ -135,12 +177,15 @@ def _add_incident_claims(conn: Connection, claims: list[tuple[int, int, dict[str
     split: set[str] | None = None
     block = _BatchBlocks()
     rows = []
+    prepared = []
     for report_id, index, claim, meta in claims:
         key = fuse.claim_key(meta["report_key"], index)
-        view = {**claim, **meta, "claim_key": key}
-        cols = _claim_columns(claim, meta["published"])
+        prepared.append((report_id, index, claim, key, {**claim, **meta, "claim_key": key},
+                         _claim_columns(claim, meta["published"])))
+    found = _candidates_many(conn, [(view, cols) for *_, view, cols in prepared])
+    for (report_id, index, claim, key, view, cols), candidates in zip(prepared, found):
         parent.setdefault(key, key)
-        stored = [r for r in _candidates(conn, view, cols) if fuse.same_incident(view, _claim_dict(r))]
+        stored = [r for r in candidates if fuse.same_incident(view, _claim_dict(r))]
         mates = [k for k, other in block.near(view, cols) if fuse.same_incident(view, other)]
         if stored or mates:
             split = {r[0] for r in conn.execute(_Q.split_keys)} if split is None else split
@@ -359,6 +404,11 @@ def _write_incidents(conn: Connection, records: list[dict[str, Any]]) -> None:
     actors = [{"incident_id": r["id"], "actor_key": k} for r in records
               for k in sorted(actor_keys(r.get("perpetrator"), r.get("perpetrators")))]
     insert_rows(conn, incident_actors, actors)
+    days = sorted({date.fromisoformat(r["date"]) for r in records if r.get("date")})
+    binding = []  # (start, until, record) of the truces binding on some day of these incidents: one query
+    if days:
+        binding = [(c.start, c.until, _decoded(c.record))
+                   for c in conn.execute(_Q.ceasefires_binding, {"first": days[0], "last": days[-1]})]
     in_force: dict[date, list[dict[str, Any]]] = {}
     links = []
     for r in records:
@@ -366,7 +416,8 @@ def _write_incidents(conn: Connection, records: list[dict[str, Any]]) -> None:
             continue
         day = date.fromisoformat(r["date"])
         if day not in in_force:
-            in_force[day] = [_decoded(c.record) for c in conn.execute(_Q.ceasefires_in_force, {"day": day})]
+            in_force[day] = [cf for start, until, cf in binding
+                             if start is not None and start <= day and (until is None or until >= day)]
         links += [_violation_row(cf, r) for cf in in_force[day] if ledger.is_violation(cf, r)]
     insert_rows(conn, violations, links)
 

@@ -73,6 +73,8 @@ def _jaccard(mh, blob: bytes) -> float:
 class _Q:
     bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id)
                        .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True))))
+    bands_by_bucket_array = sa.text("SELECT band, bucket, report_id FROM report_bands "
+                                    "WHERE bucket = ANY(CAST(:buckets AS bigint[]))")
 
 
 def store_bands(conn: Connection, signed: list[tuple[int, object]]) -> dict[int, set[int]]:
@@ -85,8 +87,14 @@ def store_bands(conn: Connection, signed: list[tuple[int, object]]) -> dict[int,
     insert_rows(conn, report_bands, rows)
     sharing: dict[tuple[int, int], set[int]] = {}
     wanted = sorted({k for bs in buckets.values() for _, k in bs})
-    for i in range(0, len(wanted), 500):
-        for r in conn.execute(_Q.bands_by_bucket, {"buckets": wanted[i:i + 500]}):
+    if conn.dialect.name == "postgresql":  # one array parameter: no IN list of thousands to render and parse
+        parts = [{"buckets": wanted}]
+        query = _Q.bands_by_bucket_array
+    else:
+        parts = [{"buckets": wanted[i:i + 500]} for i in range(0, len(wanted), 500)]
+        query = _Q.bands_by_bucket
+    for part in parts:
+        for r in conn.execute(query, part):
             sharing.setdefault((r.band, r.bucket), set()).add(r.report_id)
     return {rid: {o for b in bs for o in sharing.get(b, ()) if o < rid} for rid, bs in buckets.items()}
 
