@@ -695,3 +695,8 @@ def test_a_province_in_the_possessive_and_a_province_in_apposition_locate_the_pl
     places = by_place(rep)
     assert places["Tesmil"]["killed"] == 1 and places["Orvan"]["killed"] == 1
     assert places["Tesmil"]["location"].get("admin1") == "Lorvan" or places["Tesmil"]["location"].get("admin2") == "Lorvan"
+
+
+def test_agreeing_to_cease_fire_is_a_truce_not_an_act_of_violence():
+    rep = run('"The authorities of Lorvan accept the proposal to cease fire," the Lorvan council said on Wednesday.')
+    assert rep["incidents"] == []

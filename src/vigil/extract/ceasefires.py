@@ -12,7 +12,7 @@ _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|(?:
                            r"deal|accord|memorandum|zone)|humanitarian (?:pause|break)|halt to (?:the )?fighting|"
                            r"(?:suspend|halt)(?:s|ed|ing)?\s+(?:(?:its|their|all|military|offensive|combat)\s+)+operations|"
                            r"(?:stop|halt|paus)(?:s|ed|ing|e)?\s+(?:the\s+|its\s+|their\s+)?(?:operation|offensive)|"
-                           r"stand\s+down|cease\s+firing)s?\b", re.I)
+                           r"stand\s+down|cease\s+fir(?:e|ing))s?\b", re.I)
 # "recorded 900 ceasefire violations": the truce is only the measure of the violence told
 _VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I)
 
