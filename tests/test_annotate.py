@@ -200,3 +200,13 @@ def test_a_sentence_opening_cue_is_not_part_of_a_possessive_container():
 
     places = find_places("In Varsk's Tesmil quarter, shells killed four children.")
     assert [(p.name, p.container) for p in places if p.level != "container"] == [("Tesmil", "Varsk")]
+
+
+def test_a_number_before_a_noun_of_things_counts_no_people():
+    from vigil.annotate.counts import find_counts
+
+    assert [c.thing for c in find_counts("A drone hit a convoy of two vehicles carrying mostly women.")] == [True]
+    assert [c.thing for c in find_counts("Three armoured vehicles were destroyed.")] == [True]
+    assert [(c.value, c.thing) for c in find_counts("Shells killed two in houses near the school.")] == [(2, False)]
+    assert [(c[1], c[3]) for c in counts("Drones killed 30 when they hit two buses carrying pilgrims.")] \
+        == [(30, "killed"), (2, "other")]

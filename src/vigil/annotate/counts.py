@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from vigil.geo.query import _english_function_words
 
 # --------------------------------------------------------------------------- numbers
 
@@ -71,6 +74,7 @@ class Count:
     each: bool = False
     role: str = "other"  # killed | injured | children | women | strikes | other
     victims: str = "unknown"
+    thing: bool = False  # it counts things ("two vehicles"): never a toll
 
 
 def _number_value(token: str) -> int | None:
@@ -114,6 +118,16 @@ _SPEAKS_AFTER = re.compile(r",?\s+(?:says|said|told|stated|added|confirmed|repor
 _NO_BEFORE = re.compile(r"\b(?:no|not a single)\s*$", re.I)
 
 
+_NEXT_WORD = re.compile(r"\s+([a-z-]+)(?:\s+([a-z]+))?")  # the noun, or a modifier and the noun
+
+
+@lru_cache(maxsize=1)
+def _thing_nouns() -> frozenset[str]:
+    from vigil.annotate.sentences import _word_file
+
+    return _word_file("thing_nouns.txt")
+
+
 def find_counts(text: str, base: int = 0) -> list[Count]:
     """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
     out: list[Count] = []
@@ -140,6 +154,10 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             continue  # "a man, 59, was killed": an age
         if noun and "s" in text[m.end():m.end() + 12] and _SPEAKS_AFTER.match(text, m.end()):
             continue  # "a health official says ...": the one who speaks is no victim
+        thing = False
+        if not noun and (nxt := _NEXT_WORD.match(text, m.end())) and (
+                nxt.group(1) in _thing_nouns() or nxt.group(2) in _thing_nouns() and nxt.group(1) not in _english_function_words()):
+            thing = True  # "a convoy of two vehicles": things, not people
         if low in _VAGUE and not noun and _OF_THINGS.match(text, m.end("num")):
             continue  # "hundreds of rounds were seized": things, not people
         value = _number_value(num)
@@ -160,7 +178,7 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
             value += 1
             end = more.end()
         out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
-                         victims=_victims_of(noun, m.group("mods"))))
+                         victims=_victims_of(noun, m.group("mods")), thing=thing))
     return out
 
 
@@ -209,7 +227,7 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
     prev_role = None
     prev_victims = None
     for c in counts:
-        if c.role != "other":
+        if c.role != "other" or c.thing:
             continue
         before = sentence[max(0, c.start - base - 170):c.start - base]
         after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", _AGE_AFTER.sub("", sentence[c.end - base:], count=1),
