@@ -210,3 +210,10 @@ def test_a_number_before_a_noun_of_things_counts_no_people():
     assert [(c.value, c.thing) for c in find_counts("Shells killed two in houses near the school.")] == [(2, False)]
     assert [(c[1], c[3]) for c in counts("Drones killed 30 when they hit two buses carrying pilgrims.")] \
         == [(30, "killed"), (2, "other")]
+
+
+def test_a_resident_of_a_place_who_was_killed_is_counted_as_killed():
+    assert [(c[1], c[3]) for c in counts("1 resident of Tesmil was killed, while 3 residents were injured.")] \
+        == [(1, "killed"), (3, "injured")]
+    assert [(c[1], c[3]) for c in counts("It said 14 of the dead were members of one family, adding more.")][0] \
+        != (14, "killed")

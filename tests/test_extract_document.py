@@ -700,3 +700,26 @@ def test_a_province_in_the_possessive_and_a_province_in_apposition_locate_the_pl
 def test_agreeing_to_cease_fire_is_a_truce_not_an_act_of_violence():
     rep = run('"The authorities of Lorvan accept the proposal to cease fire," the Lorvan council said on Wednesday.')
     assert rep["incidents"] == []
+
+
+def test_clashes_with_an_exchange_of_shelling_are_a_ground_clash():
+    assert event_types("Troops clashed with rebels near Orvan, and the clashes were accompanied by "
+                       "exchanged shelling.") == ["ground_clash"]
+    assert event_types("A shelling exchange and clashes took place on the Orvan axis.") == ["ground_clash"]
+    assert event_types("Troops shelled Orvan as clashes went on.")[0] == "shelling"
+
+
+def test_the_places_of_one_massacre_by_gunmen_share_its_method_and_victims():
+    rep = run("On 4 May 2022, about 100 suspected Fulani militias attacked Tesmil, Orvan and Garin Pelo "
+              "villages in Varsk LGA. 1 resident of Garin Pelo was killed. Cattle were rustled.")
+    places = by_place(rep)
+    assert places["Garin Pelo"]["killed"] == 1
+    assert {i["type"] for i in rep["incidents"]} == {"shooting"}
+    assert {i["victims"] for i in rep["incidents"]} == {"civilians"}
+
+
+def test_strikes_on_listed_places_do_not_take_the_victims_of_one_of_them():
+    rep = run("Jets struck Tesmil, Orvan and Pelin on Monday, killing two civilians in Pelin.")
+    places = by_place(rep)
+    assert places["Pelin"]["victims"] == "civilians"
+    assert places["Tesmil"]["victims"] == "unknown"

@@ -207,7 +207,9 @@ _SUPERSEDED_BEFORE = re.compile(r"(?:earlier|previous|initial|preliminary|first)
                                 r"report)s?\s+(?:of\s+)?(?:at least\s+)?$|\b(?:earlier|initially|first)\s+"
                                 r"(?:said|reported|put the (?:death )?toll at)\s+$", re.I)
 _AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
-_OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?[^,;.]{0,50}?(?=,)")
+# "two of the dead, ...", "a resident of Tesmil, ...": not "a resident of Tesmil was killed, ..." (the verb is the count's)
+_OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?(?:(?:dead|victims|killed|fatalities)\b[^,;.]{0,50}?|"
+                        r"(?:(?!\b(?:was|were|is|are|has|have|had|killed|died)\b)[^,;.]){0,50}?)(?=,)")
 
 
 _KILLED_OR_INJURED = re.compile(r"^[^,;.]{0,60}?\b(?:killed|dead)\s+(?:or|and(?:/or)?|and/or)\s+"

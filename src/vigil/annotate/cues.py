@@ -192,6 +192,10 @@ def event_types(sentence: str) -> list[str]:
     if "ground_clash" in found and "shooting" not in acts:
         found.discard("shooting")  # "loyal gunmen clashed with rebels", "grenade launchers and small arms": a clash
     lower = sentence.lower()
+    if {"ground_clash", "shelling"} <= acts:
+        fired = [(a, b) for a, b, t, act in cues if t == "shelling" and act]
+        if all(_EXCHANGED.search(lower, max(0, a - 14), a) or _EXCHANGE_AFTER.match(lower, b) for a, b in fired):
+            found.discard("shelling")  # "clashes accompanied by exchanged shelling": the clash is the act
     if found & {"bombing"} and _OBSERVED_BLASTS.search(lower) and not _BOMB_WORDS.search(lower):
         found = (found - {"bombing"}) | {"shelling"}  # "monitors recorded 40 explosions": fire, not a bomb
     elif "bombing" in found and found & _FIRED and not _BOMB_WORDS.search(lower) \

@@ -277,6 +277,29 @@ def city_into_its_place(report: Report) -> None:
         report.incidents.remove(city)
 
 
+def one_attack_one_method(report: Report) -> None:
+    """"Militia attacked Tesmil, Orvan and Pelin. One resident of Pelin was killed.": the places of one
+    attack (one sentence, attacker and day) share what the report says of it: a massacre by gunmen found
+    at one of them is a shooting at each (codebook decision e), and when all its dead are civilians, so
+    are the victims at its places without a toll (decision a)."""
+    groups: dict[tuple, list[Incident]] = {}
+    for inc in report.incidents:
+        if inc.evidence_spans and inc.perpetrator:
+            groups.setdefault((tuple(inc.evidence_spans[0]), inc.perpetrator, inc.date), []).append(inc)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        types = {i.type for i in members}
+        if types != {"shooting", "other"}:
+            continue
+        for i in members:
+            i.type = "shooting"
+        if {i.victims for i in members if i.killed} == {"civilians"}:
+            for i in members:
+                if i.killed is None and i.victims == "unknown":
+                    i.victims = "civilians"
+
+
 _VAGUE_WORDS = re.compile(r"\b(?:dozens|scores|tens|hundreds|thousands|several|a few|a handful|many|a number)\b", re.I)
 
 
