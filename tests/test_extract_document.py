@@ -723,3 +723,10 @@ def test_strikes_on_listed_places_do_not_take_the_victims_of_one_of_them():
     places = by_place(rep)
     assert places["Pelin"]["victims"] == "civilians"
     assert places["Tesmil"]["victims"] == "unknown"
+
+
+def test_a_clash_amid_airstrikes_has_no_one_side_as_its_perpetrator():
+    from vigil.annotate import only_mutual_acts
+
+    assert only_mutual_acts("Army units clashed with Red Front fighters in Tesmil amid intense airstrikes.")
+    assert not only_mutual_acts("Jets bombed Tesmil while army units clashed with rebels nearby.")

@@ -95,6 +95,9 @@ def only_mutual_acts(sentence: str) -> bool:
     cues = _cues()
     lower = sentence.lower()
     acts = [(a, b) for a, b, _, act in cue_mentions(sentence) if act]
+    background = _BACKGROUND.search(sentence) if len(acts) > 1 else None
+    if background and any(a < background.start() for a, _ in acts):
+        acts = [(a, b) for a, b in acts if a < background.start()]  # "clashed ... amid airstrikes": the clash
 
     def mutual(a: int, b: int) -> bool:
         word = lower[a:b]
