@@ -730,3 +730,14 @@ def test_a_clash_amid_airstrikes_has_no_one_side_as_its_perpetrator():
 
     assert only_mutual_acts("Army units clashed with Red Front fighters in Tesmil amid intense airstrikes.")
     assert not only_mutual_acts("Jets bombed Tesmil while army units clashed with rebels nearby.")
+
+
+def test_fire_counted_by_monitors_near_a_place_is_an_incident_there():
+    assert has_act("The monitors observed a total of 40 shots and bursts of fire near Tesmil.")
+    rep = run("On 3 May 2022, the monitors observed a total of 40 shots/bursts of fire near Tesmil.")
+    assert set(by_place(rep)) == {"Tesmil"}
+
+
+def test_an_english_at_does_not_join_an_acronym_to_a_place():
+    rep = run("Militants attacked a brigade of the RDF at Tesmil in Varsk province, killing six fighters.")
+    assert "Tesmil" in by_place(rep)

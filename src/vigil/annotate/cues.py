@@ -113,8 +113,14 @@ _EXCHANGE_AFTER = re.compile(r"\s+exchanges?\b")  # "a shelling exchange"
 
 
 def has_act(sentence: str) -> bool:
-    """Does the sentence tell that an act of violence took place (not only name a weapon)?"""
-    return any(act for _, _, _, act in cue_mentions(sentence))
+    """Does the sentence tell that an act of violence took place (not only name a weapon)?
+    Monitors' counts of fire ("observed 12 explosions near X") tell acts too."""
+    return any(act for _, _, _, act in cue_mentions(sentence)) or (
+        ("observ" in sentence or "record" in sentence or "heard" in sentence) and bool(_OBSERVED_FIRE.search(sentence)))
+
+
+_OBSERVED_FIRE = re.compile(r"\b(?:observed|recorded|registered|counted|heard)\b[^.;]{0,40}?\b(?:explosions|shots|"
+                            r"projectiles|bursts(?: of fire)?|blasts|rounds)\b", re.I)
 
 
 # Words that say an attack happened but not how ("strikes", "raids", "attacks", "the bombardment") are
