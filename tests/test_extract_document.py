@@ -741,3 +741,16 @@ def test_fire_counted_by_monitors_near_a_place_is_an_incident_there():
 def test_an_english_at_does_not_join_an_acronym_to_a_place():
     rep = run("Militants attacked a brigade of the RDF at Tesmil in Varsk province, killing six fighters.")
     assert "Tesmil" in by_place(rep)
+
+
+def test_where_the_encounter_took_place_locates_the_reports_one_incident():
+    rep = run("Three militants were killed in an exchange of fire with troops in Orvan district, the army said "
+              "on Thursday. According to the army, the encounter took place in Tesmil area of the district.")
+    places = by_place(rep)
+    assert set(places) == {"Tesmil"}
+    assert places["Tesmil"]["killed"] == 3
+
+
+def test_a_province_or_country_in_the_locating_sentence_does_not_move_the_incident():
+    rep = run("A bomb killed five people in Tesmil on Monday. The attack took place in Ukraine.")
+    assert set(by_place(rep)) == {"Tesmil"}

@@ -129,7 +129,8 @@ _OBSERVED_FIRE = re.compile(r"\b(?:observed|recorded|registered|counted|heard)\b
 _VIOLENT_WORDS = frozenset("""kill killed killing kills dead died death deaths wounded injured injuring injuries
 strike strikes attack attacks attacked shelling shelled clashes massacre massacred hit targeted struck blast bodies
 body raid raids victim victims toll slain executed shot fire fired fires missile missiles rocket rockets drone drones
-gunman gunmen raided stormed offensive fighting battle battles assault assaults casualty casualties""".split())
+gunman gunmen raided stormed offensive fighting battle battles assault assaults casualty casualties encounter
+encounters""".split())
 _VIOLENT_STEMS = ("bomb", "explo", "shell", "bombard", "perish", "murder", "ambush", "casualt")
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from vigil.model import Incident, Report, Total
-from vigil.extract.places import _fold, _in_gazetteer
+from vigil.model import Incident, Location, Report, Total
+from vigil.extract.places import _fold, _in_gazetteer, is_admin1
 from vigil.extract.roles import _only_vague
 
 def _drop_areas_detailed_elsewhere(report: Report) -> list[Incident]:
@@ -89,6 +89,36 @@ def _add_place_only_mentions(report: Report, mentions: list[Incident]) -> None:
     best = max(mentions, key=lambda m: (m in told, _in_gazetteer(m.location.name, m.location.country),
                                         text.count(m.location.name), -m.location.span[0]))
     report.incidents.append(best)
+
+
+# "The encounter took place in the Tesmil area": the report's one event, located by a sentence of its own
+_TOOK_PLACE = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|encounter|clash(?:es)?|fighting|raid|ambush|"
+                         r"strike|bombing|blast|explosion|shooting|assault|incident)\s+(?:took place|happened|"
+                         r"occurred|was carried out)\s+(?:in|at|on|near)\b", re.I)
+
+
+def move_to_where_it_took_place(report: Report, sentences: list) -> None:
+    """A report of one incident told at a district or town that then says where "the encounter took
+    place" ("... in the Tesmil area of the district") puts that incident there: that sentence names the
+    act's own place. Only with one incident, and one place named in that sentence."""
+    if len(report.incidents) != 1:
+        return
+    inc = report.incidents[0]
+    for s in sentences:
+        if s.headline or s.counts or not _TOOK_PLACE.search(s.text):
+            continue
+        places = [p for p in s.places if p.level == "locality" and _fold(p.name) != _fold(inc.location.name)
+                  and not is_admin1(p.name) and not any(c.start < p.end and p.start < c.end for c in s.countries)]
+        if len(places) != 1 or (s.types and not any(_compatible_types(t, inc.type) for t in s.types)):
+            continue
+        p = places[0]
+        old = inc.location
+        inc.location = Location(name=p.name, country=old.country, span=(p.start, p.end),
+                                admin1=old.admin1 if old.geo_precision is None else old.name,
+                                admin2=old.name if old.geo_precision is None else None,
+                                context_admin1=old.context_admin1)
+        inc.evidence_spans = sorted(set(inc.evidence_spans) | {s.span})
+        return
 
 
 # A sentence that tells an attack happened somewhere (not one that only mentions attacks in general)
