@@ -318,3 +318,17 @@ def test_claims_of_responsibility_and_named_attacks_name_the_attacker():
     rep = run("The group al-Shabaab claimed responsibility for the attack. Suicide attackers set off two car bombs "
               "at a hotel in the town of Baidoa on Friday, killing 12 people.", "2018-11-10")
     assert by_place(rep)["Baidoa"]["perpetrator"] == "al-Shabaab"
+
+
+def test_who_announces_that_it_killed_is_the_attacker():
+    from vigil.extract.roles import agent_actors
+    from vigil.annotate import annotate
+    from vigil.model import Document
+    from datetime import date
+
+    ann = annotate(Document("t", date(2021, 10, 3), "The Saudi-led coalition announced that it had killed "
+                                                   "40 Houthi fighters in an operation near Tesmil."))
+    assert agent_actors(ann.sentences[0], "Yemen") == ["Saudi-led coalition"]
+    ann = annotate(Document("t", date(2021, 10, 3), "The Saudi-led coalition said 40 Houthi fighters were "
+                                                   "killed near Tesmil."))
+    assert "Saudi-led coalition" not in agent_actors(ann.sentences[0], "Yemen")

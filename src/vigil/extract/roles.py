@@ -23,6 +23,10 @@ _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoo
 _CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaim(?:ed|s)\s+(?:responsibility|the\s+attack|the\s+bombing|"
                             r"(?:to\s+have|that\s+(?:it|they)\s+(?:had\s+)?)\s*(?:killed|attacked|shot|downed|destroyed|"
                             r"carried\s+out))", re.I)
+# "the coalition announced that it had killed 95 fighters": who speaks of its own act did it
+_OWN_ACT_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:said|says|announced|stated|confirmed|reported)\s+(?:on\s+\w+\s+)?"
+                            r"(?:that\s+)?(?:it|they)\s+(?:has\s+|have\s+|had\s+)?(?:killed|struck|destroyed|"
+                            r"targeted|shot|downed|attacked|hit|carried\s+out|launched|neutrali[sz]ed|eliminated)\b", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
                                 r"assaults?|bombardment|ambush|incursions?|advances?|infiltration)\b", re.I)
 _COUNT_BEFORE = re.compile(r"\b\d+\s+(?:[a-z-]+\s+)?$")
@@ -80,7 +84,7 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
         if m.category == "state" and m.text == m.canonical and _IN_PLACE_BEFORE.search(before) \
                 and not _AGENT_BEFORE.search(before):
             continue  # "a village in Ukraine"
-        if _CLAIMED_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)) \
+        if _CLAIMED_AFTER.match(after) or _OWN_ACT_AFTER.match(after) or (_ATTACK_NOUN_AFTER.match(after) and not _SOURCE_BEFORE.search(before)) \
                 or (_ENDS_WITH_ATTACK_NOUN.search(m.text) and not _SOURCE_BEFORE.search(before)):
             agents.append(m)  # "al-Shabaab claimed responsibility", "a series of Taliban attacks"
             continue
