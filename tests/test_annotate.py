@@ -217,3 +217,8 @@ def test_a_resident_of_a_place_who_was_killed_is_counted_as_killed():
         == [(1, "killed"), (3, "injured")]
     assert [(c[1], c[3]) for c in counts("It said 14 of the dead were members of one family, adding more.")][0] \
         != (14, "killed")
+
+
+def test_a_relative_named_before_a_count_adds_one_and_an_apposition_keeps_the_verb():
+    assert [(c[1], c[3]) for c in counts("The wife and three children of Omar Tesmili, the head of the local "
+                                         "council, were killed when gunmen stormed his house.")] == [(4, "killed")]

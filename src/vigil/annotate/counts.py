@@ -111,6 +111,8 @@ _AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:ch
                            r"teenager|policeman|soldier|civilian|person|relative)\b", re.I)
 
 
+_ONE_AND_BEFORE = re.compile(r"\b(?:the|his|her|their|a)\s+((?:wife|husband|mother|father|son|daughter|brother|"
+                             r"sister|grandmother|grandfather|child)\s+and\s+)$", re.I)
 _OF_THINGS = re.compile(r"\s+of\s+(?!(?:them|those|the\s+(?:dead|victims|people|wounded))\b)")
 _LEFT_BEFORE = re.compile(r"\b(?:left|leaving)\s+(?:(?:at least|more than|over|about|around|nearly)\s+)?$", re.I)
 _AGE_BEFORE = re.compile(rf"\b(?:{_PERSON_NOUN}|boy|girl|son|daughter|father|mother|brother|sister),\s*$", re.I)
@@ -177,6 +179,10 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
         if more:  # "a child and woman were killed": two
             value += 1
             end = more.end()
+        one_before = _ONE_AND_BEFORE.search(text, max(0, start - 40), start) if noun and not is_article else None
+        if one_before:  # "the wife and three children of X were killed": four
+            value += 1
+            start = one_before.start(1)
         out.append(Count(start + base, end + base, value, qualifier, noun, each=bool(m.group("each")),
                          victims=_victims_of(noun, m.group("mods")), thing=thing))
     return out
@@ -220,6 +226,7 @@ _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|am
                             r"(?:\d+|[a-z]+(?:-[a-z]+)?)\s+of\s+(?:them|whom))\b[^,;–—]*(?:,|[-–—])")
 
 
+_APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her|their)\s+[^,;.]{1,60},(?=\s+(?:were|was|had been|have been)\b)")
 _BARE_COUNT_AT_PLACE = re.compile(r"\s+(?:each\s+)?(?:in|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?[A-Z]")
 _DEATH_NOUN = re.compile(r"\b(?:victims|dead|deaths|death toll|fatalities|killed|died)\b", re.I)
 
@@ -234,6 +241,7 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
         before = sentence[max(0, c.start - base - 170):c.start - base]
         after = _PARENTHETICAL.sub("", _OF_PHRASE.sub("", _AGE_AFTER.sub("", sentence[c.end - base:], count=1),
                                                       count=1), count=1)
+        after = _APPOSITION.sub("", after, count=1)  # "..., the leader of a militia, were killed"
         if _SUPERSEDED_BEFORE.search(before):
             c.role = "superseded"  # "updating an earlier toll of six": the latest figure stands
             continue
