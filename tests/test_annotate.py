@@ -222,3 +222,7 @@ def test_a_resident_of_a_place_who_was_killed_is_counted_as_killed():
 def test_a_relative_named_before_a_count_adds_one_and_an_apposition_keeps_the_verb():
     assert [(c[1], c[3]) for c in counts("The wife and three children of Omar Tesmili, the head of the local "
                                          "council, were killed when gunmen stormed his house.")] == [(4, "killed")]
+
+
+def test_slaughtered_villagers_are_counted_as_killed():
+    assert [(c[1], c[3]) for c in counts("About 160 Fulani villagers were slaughtered at Tesmil.")] == [(160, "killed")]
