@@ -754,3 +754,16 @@ def test_where_the_encounter_took_place_locates_the_reports_one_incident():
 def test_a_province_or_country_in_the_locating_sentence_does_not_move_the_incident():
     rep = run("A bomb killed five people in Tesmil on Monday. The attack took place in Ukraine.")
     assert set(by_place(rep)) == {"Tesmil"}
+
+
+def test_one_strike_told_on_the_report_day_and_at_night_the_day_before_is_one_incident():
+    rep = run("Four soldiers were killed in Israeli air strikes near Varsk on Monday, the army said. "
+              "\"At 2:20 am (2320 GMT Sunday), the enemy carried out an air attack targeting areas near Varsk,\" "
+              "the army said.", published="2023-08-07")
+    assert [(i["location"]["name"], i["killed"]) for i in rep["incidents"]] == [("Varsk", 4)]
+
+
+def test_two_tolls_at_one_place_on_two_days_stay_two_incidents():
+    rep = run("Jets killed four people in Tesmil on Sunday. On Monday jets killed two more in Tesmil.",
+              published="2023-08-08")
+    assert len([i for i in rep["incidents"] if i["location"]["name"] == "Tesmil"]) == 2

@@ -148,6 +148,24 @@ def merge_incidents(incidents: list[Incident]) -> list[Incident]:
     return out
 
 
+def merge_across_midnight(report: Report) -> None:
+    """"Four soldiers were killed in strikes near Varsk on Monday ... the strikes came at 2:20 am (23:20 GMT
+    Sunday)": a place told twice a day apart with one method, once without a toll, is one incident, on
+    the day that carries the toll."""
+    out: list[Incident] = []
+    for inc in report.incidents:
+        same = next((o for o in out if _fold(o.location.name) == _fold(inc.location.name)
+                     and _days_apart(o.date, inc.date) == 1 and o.type == inc.type
+                     and (o.killed is None) != (inc.killed is None)), None)
+        if same is None:
+            out.append(inc)
+            continue
+        if same.killed is None:
+            same.date, same.date_precision = inc.date, inc.date_precision
+        _absorb(same, inc)
+    report.incidents = out
+
+
 def _absorb(into: Incident, other: Incident) -> None:
     if other.killed is not None:
         if into.killed is None:
