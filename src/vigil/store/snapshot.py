@@ -256,29 +256,57 @@ def day_strings(snap: Snapshot, rows: np.ndarray) -> list[str | None]:
     return [t if h else None for t, h in zip(text, snap.has_day[rows].tolist())]
 
 
+_GROUPS = (("by_country", "country_key"), ("by_admin1", "admin1_key"), ("by_perpetrator", "perpetrator_key"),
+           ("by_type", "type"))
+
+
+def _combos(snap: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's combination of country, admin1, perpetrator and type as one small code, and each
+    combination's four codes (made once per snapshot): the four breakdowns are then summed in one
+    pass over the rows and a pass over a few hundred combinations, not four passes over the rows."""
+    if "combos" not in snap._orders:
+        stacked = np.stack([snap.codes[column].astype(np.int64) for _, column in _GROUPS], axis=1) \
+            if len(snap) else np.zeros((0, len(_GROUPS)), dtype=np.int64)
+        members, combo = np.unique(stacked, axis=0, return_inverse=True)
+        snap._orders["combos"] = combo.reshape(-1).astype(np.intp)
+        snap._orders["combo_members"] = members
+    return snap._orders["combos"], snap._orders["combo_members"]
+
+
+def _grouped(code: np.ndarray, weights: list[np.ndarray], length: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    return (np.bincount(code, minlength=length),
+            [np.bincount(code, weights=w, minlength=length) for w in weights])
+
+
 def sums(snap: Snapshot, rows: np.ndarray) -> dict[str, list[tuple[Any, int, int, int, int]]]:
     """Per day and per country, admin1, perpetrator and type: [incidents, killed low, best, high]
     for the given rows (keys as stored; None for NULL)."""
-    out: dict[str, list[tuple[Any, list[int]]]] = {}
-    figures = snap.figures[:, rows]
-    days = snap.day[rows]
-    first = int(days[snap.has_day[rows]].min()) if snap.has_day[rows].any() else 0
-    day_code = np.where(snap.has_day[rows], days - first + 1, 0)
-    groups = {"by_day": (day_code, None)}
-    for name, column in (("by_country", "country_key"), ("by_admin1", "admin1_key"),
-                         ("by_perpetrator", "perpetrator_key"), ("by_type", "type")):
-        groups[name] = (snap.codes[column][rows], list(snap.vocab[column]))
-    for name, (code, vocab) in groups.items():
-        length = int(code.max()) + 1 if len(code) else 1
-        n = np.bincount(code, minlength=length)
-        totals = [np.bincount(code, weights=w, minlength=length) for w in figures]
+    out: dict[str, list[tuple[Any, int, int, int, int]]] = {}
+    whole = len(rows) == len(snap)  # every row, in order: no copies
+    pick = (lambda a: a) if whole else (lambda a: a[rows])
+    figures = [pick(snap.figures[j]) for j in range(3)]  # one row of the 2-D array at a time: contiguous
+    has_day = pick(snap.has_day)
+    days = pick(snap.day)
+    first = int(days[has_day].min()) if has_day.any() else 0
+    day_code = np.where(has_day, days - first + 1, 0)
+    n, totals = _grouped(day_code, figures, int(day_code.max()) + 1 if len(day_code) else 1)
+    present = np.flatnonzero(n)
+    keys = np.datetime_as_string((present + (first - 1)).astype("datetime64[D]"), unit="D").tolist()
+    if len(present) and present[0] == 0:
+        keys[0] = None
+    out["by_day"] = _rows(keys, n, totals, present)
+    combo, members = _combos(snap)
+    n_combo, totals_combo = _grouped(pick(combo), figures, len(members))
+    for j, (name, column) in enumerate(_GROUPS):
+        vocab = list(snap.vocab[column])
+        _, (n, *totals) = _grouped(members[:, j], [n_combo.astype(np.float64), *totals_combo], len(vocab))
+        n = np.rint(n).astype(np.int64)
         present = np.flatnonzero(n)
-        if vocab is None:
-            keys = np.datetime_as_string((present + (first - 1)).astype("datetime64[D]"), unit="D").tolist()
-            if len(present) and present[0] == 0:
-                keys[0] = None
-        else:
-            keys = [vocab[c] for c in present.tolist()]
-        columns = [n[present].tolist()] + [np.rint(t[present]).astype(np.int64).tolist() for t in totals]
-        out[name] = list(zip(keys, *columns))
+        out[name] = _rows([vocab[c] for c in present.tolist()], n, totals, present)
     return out
+
+
+def _rows(keys: list[Any], n: np.ndarray, totals: list[np.ndarray], present: np.ndarray
+          ) -> list[tuple[Any, int, int, int, int]]:
+    columns = [n[present].tolist()] + [np.rint(t[present]).astype(np.int64).tolist() for t in totals]
+    return list(zip(keys, *columns))
