@@ -97,3 +97,20 @@ def test_a_bulk_load_moves_the_data_version_and_is_few_statements_on_postgresql(
         assert len(snapshot.current(s)) == 2_500
         if s.engine.dialect.name == "postgresql":
             assert moved <= 20  # 2,500 incidents and their actors in batches of 1,000 rows
+
+
+def test_stats_of_no_rows_of_every_row_and_of_an_empty_store_equal_sqls(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with open_store(url) as s:
+        for params in ({}, {"since": date(2099, 1, 1)}):
+            s.browse_in_sql = False
+            kept = incident_stats(s, check_browse(s, BrowseFilter(**params)))
+            s.browse_in_sql = True
+            assert kept == incident_stats(s, check_browse(s, BrowseFilter(**params))), params
+        ingest_samples(url)
+        for params in ({}, {"since": date(2099, 1, 1)}, {"until": date(2000, 1, 1)}):
+            s.browse_in_sql = False
+            kept = incident_stats(s, check_browse(s, BrowseFilter(**params)))
+            s.browse_in_sql = True
+            assert kept == incident_stats(s, check_browse(s, BrowseFilter(**params))), params
+        assert kept["total"]["incidents"] == 0 and kept["by_day"] == []
