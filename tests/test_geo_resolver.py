@@ -677,3 +677,14 @@ def test_a_people_named_in_the_plural_admits_their_country_for_a_place_the_hints
     text = "Palestinian police raided the Qzarwindiya camp on Monday."
     report = geocode_report(_report(text, ["Qzarwindiya"], {"Qzarwindiya": {"country": "Lebanon"}}))
     assert report.incidents[0].location.gazetteer_id != "geonames:91000053"
+
+
+def test_a_district_named_beside_a_place_gives_its_province_and_country_when_nothing_else_does():
+    text = "Two shepherds were killed by a mine in Qqzorvat, a hamlet of Harem district, on Sunday."
+    loc = geocode_report(_report(text, ["Qqzorvat"])).incidents[0].location
+    assert loc.geo_precision == "district" and loc.lat is not None
+    assert (loc.admin2, loc.admin1, loc.country) == ("Harem", "Idlib", "Syria")
+    assert loc.geo_status == "not_found" and "Harem" in loc.geo_reason
+    # a country the extractor gave is not overruled by a district name
+    loc = geocode_report(_report(text, ["Qqzorvat"], {"Qqzorvat": {"country": "Iraq"}})).incidents[0].location
+    assert loc.admin2 is None and loc.country == "Iraq"

@@ -156,6 +156,17 @@ def _admin2_index() -> dict[str, list[tuple[str, str, str, int]]]:
 
 
 @lru_cache(maxsize=20_000)
+def district_alone(name: str) -> tuple[str, str, str] | None:
+    """(district, province, country code) of a district named without its province or country ("Orvan
+    district"), when the name, letter for letter, is one district's only in the gazetteer."""
+    words = [w for w in re.sub(r"[’'`]s\b", "", name).split() if w.lower().strip(".,") not in DISTRICT_WORDS]
+    if not words:
+        return None
+    hits = {(h[0], h[1], h[2]) for h in _admin2_index().get(exact_key(" ".join(words)), []) if h[3] == 2}
+    return hits.pop() if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=20_000)
 def admin2_of(name: str | None, admin1: str | None = None, country: str | None = None) -> str | None:
     """The gazetteer's district name for a district mention ('Ar Rastan district' -> 'Al-Rastan',
     'Jabal Saman' -> 'Mount Simeon', 'Mintaqat Markaz Hamah' -> 'Hama'), inside `admin1` when given."""
@@ -229,5 +240,5 @@ def admin1_exact(name: str | None, country: str | None = None) -> str | None:
 
 def clear_caches() -> None:
     for f in (_admin1_index, admin1_of, _admin1_lookup, admin1_cc, country_codes, _admin2_index, admin2_of, _unit_cells,
-              near_unit):
+              near_unit, district_alone):
         f.cache_clear()

@@ -14,7 +14,8 @@ from rapidfuzz import fuzz
 
 from vigil.geo import gazetteer
 from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
-from vigil.geo.admin import admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code, country_codes, km
+from vigil.geo.admin import (admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code,
+                             country_codes, district_alone, km)
 from vigil.geo.query import parse_query
 from vigil.geo.resolver import EXACT, Candidate, choose, decide, near_key, resolve_cached
 from vigil.geo.names import exact_key
@@ -383,6 +384,11 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
         a2 = None  # the extractor's "district" is the province named beside the place ("X town in Hasakeh")
     if a2 is None and not is_province:
         a2 = _context_district(text, _name_span(text, loc), loc.admin1 or ctx_a1, country or soft_country)
+    if a2 is None and not is_province and not (loc.admin1 or ctx_a1 or country):
+        # no province or country beside the place, but a district in its sentence that names both
+        unit = _lone_district(text, _name_span(text, loc))
+        if unit and soft_country in (None, unit[2]):
+            a2, ctx_a1, soft_country = unit
     city = None if a2 or parse_query(loc.name).city else \
         _city_around(loc, text, loc.admin1 or ctx_a1 or loc.context_admin1)
     name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
@@ -416,6 +422,25 @@ def _context_district(text: str, span: tuple[int, int] | None, admin1: str | Non
             a2 = admin2_of(" ".join(words[k:]), admin1, country)
             if a2:
                 found.add(a2)
+                break
+    return found.pop() if len(found) == 1 else None
+
+
+def _lone_district(text: str, span: tuple[int, int] | None) -> tuple[str, str, str] | None:
+    """(district, province, country code) of the one district the place's sentence names ("near Orvan
+    district"), read without a province: only a name that is one district's in the whole gazetteer."""
+    if span is None:
+        return None
+    lo, hi = _sentence_bounds(text, *span)
+    found = set()
+    for m in _DISTRICT_MENTION.finditer(text, lo, hi):
+        if m.start() <= span[0] < m.end():
+            continue  # the place itself
+        words = m.group(1).split()
+        for k in range(len(words)):  # "near Orvan": the shortest tail that is a district
+            unit = district_alone(" ".join(words[k:]))
+            if unit:
+                found.add(unit)
                 break
     return found.pop() if len(found) == 1 else None
 
