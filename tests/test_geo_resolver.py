@@ -688,3 +688,13 @@ def test_a_district_named_beside_a_place_gives_its_province_and_country_when_not
     # a country the extractor gave is not overruled by a district name
     loc = geocode_report(_report(text, ["Qqzorvat"], {"Qqzorvat": {"country": "Iraq"}})).incidents[0].location
     assert loc.admin2 is None and loc.country == "Iraq"
+
+
+def test_namesakes_all_in_one_country_put_a_place_the_report_gives_no_country_in_that_country(tmp_path):
+    # the report spells the name another way (i/y), so no exact spelling votes for the country
+    _import_geonames(tmp_path, [("91000060", "Qqvarynka", "UA", "", "48.00000", "37.00000", "0"),
+                                ("91000061", "Qqvarynka", "UA", "", "51.00000", "26.00000", "0")])
+    text = "Two explosions were heard near Qqvarinka on Monday."
+    loc = geocode_report(_report(text, ["Qqvarinka"])).incidents[0].location
+    assert loc.geo_status == "ambiguous" and loc.gazetteer_id is None
+    assert loc.geo_precision == "country" and loc.country == "Ukraine" and loc.lat is not None

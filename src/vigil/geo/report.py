@@ -17,7 +17,8 @@ from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
 from vigil.geo.admin import (admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code,
                              country_codes, district_alone, km)
 from vigil.geo.query import parse_query
-from vigil.geo.resolver import EXACT, Candidate, choose, decide, near_key, resolve_cached
+from vigil.geo.resolver import (AMBIGUITY_MARGIN, EXACT, THRESHOLD, Candidate, choose, decide, near_key,
+                                resolve_cached)
 from vigil.geo.names import exact_key
 from vigil.model import Location, Report
 
@@ -193,8 +194,24 @@ def geocode_report(report: Report) -> Report:
         _fill(q.loc, c, q.admin1 or q.soft_admin1, country)
         _status(q, c, near_for(i))
         if c is None:
+            _country_of_namesakes(q, near_for(i))
             _admin_fallback(q)
     return report
+
+
+def _country_of_namesakes(q: _LocQuery, near: tuple) -> None:
+    """A place the report gives no country, ambiguous between namesakes that all lie in one country: the
+    incident is in that country (its centre stands for it, as for any place without a pin)."""
+    loc = q.loc
+    if loc.country or q.country or q.soft_country or q.soft_admin1 or loc.admin1:
+        return
+    cands = list(resolve_cached(q.name or loc.name, None, None, None, None, near, 8, q.admin2))
+    if not cands or cands[0].score < THRESHOLD:
+        return
+    group = [c for c in cands if c.score > cands[0].score - AMBIGUITY_MARGIN]
+    ccs = {country_code(c.country) for c in group}
+    if len(group) > 1 and len(ccs) == 1 and None not in ccs:
+        q.soft_country = ccs.pop()
 
 
 def _unit(kind: str, name: str | None, cc: str | None, admin1: str | None = None) -> Place | None:
