@@ -21,13 +21,17 @@ reports = sa.Table(
     sa.Column("text", sa.Text),  # the report as read, so evidence spans can be shown in context
     sa.Column("sample", sa.Boolean),  # a bundled sample report (vigil demo), not real reporting
     sa.Column("withdrawn", sa.Boolean),  # deleted by an analyst (undoable): its claims count nowhere
+    sa.Index("ix_reports_sample", "sample"),  # stats counts the samples without reading every report
 )
 report_bands = sa.Table(
     "report_bands", metadata,
-    sa.Column("band", sa.Integer, primary_key=True),
-    sa.Column("bucket", sa.BigInteger, primary_key=True),
-    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), primary_key=True),
-    sa.Index("ix_report_bands_bucket", "bucket"),
+    sa.Column("band", sa.Integer, nullable=False),
+    sa.Column("bucket", sa.BigInteger, nullable=False),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False),
+    # one B-tree by bucket (the near-copy lookup's key): 25 rows a report go in at random buckets,
+    # and each further index of them cost a page read and write per row once the store is large
+    sa.PrimaryKeyConstraint("bucket", "band", "report_id", name="report_bands_pkey"),
+    sqlite_with_rowid=False,
 )
 near_copies = sa.Table(
     "near_copies", metadata,
@@ -51,7 +55,9 @@ incident_claims = sa.Table(
     sa.Column("lon", sa.Float),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("skeleton_key", sa.String(200), index=True),
-    sa.Index("ix_incident_claims_block", "type", "fuse_date"),
+    # the blocking query's range (type, day) with the place keys it tests: only matching rows are read
+    sa.Index("ix_incident_claims_block", "type", "fuse_date", "incident_id", "gazetteer_id", "name_key",
+             "matched_key", "skeleton_key", "lat", "lon"),
 )
 total_claims = sa.Table(
     "total_claims", metadata,
