@@ -767,3 +767,17 @@ def test_two_tolls_at_one_place_on_two_days_stay_two_incidents():
     rep = run("Jets killed four people in Tesmil on Sunday. On Monday jets killed two more in Tesmil.",
               published="2023-08-08")
     assert len([i for i in rep["incidents"] if i["location"]["name"] == "Tesmil"]) == 2
+
+
+def test_an_act_named_after_its_place_and_a_month_of_massacres_date_the_incident():
+    rep = run("The network documented 25 massacres committed against civilians in September. The biggest was "
+              "the Tesmil massacre, in which at least 70 people were killed in air raids.", published="2014-10-07")
+    place = by_place(rep)["Tesmil"]
+    assert place["killed"] == 70
+    assert place["date"] == "2014-09-01" and place["date_precision"] == "month"
+
+
+def test_stabbed_to_death_counts_the_dead():
+    rep = run("Militants stormed the town of Orvan on September 17 and stabbed 13 civilians to death.",
+              published="2014-10-07")
+    assert by_place(rep)["Orvan"]["killed"] == 13

@@ -192,7 +192,7 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
 _KILLED_AFTER = re.compile(
     r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
     r"(?:killed|dead|deaths|fatalities|died|die|perished|lost their lives|slain|massacred|slaughtered|butchered|executed|shot dead|murdered|"
-    r"beheaded|killed and|were found dead|found dead|bodies)\b", re.I)
+    r"beheaded|killed and|were found dead|found dead|bodies|to death)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
     r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"

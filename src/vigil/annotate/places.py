@@ -46,6 +46,9 @@ _THE_NAME_KIND = re.compile(rf"\bthe\s+({_NAME})\s+(?:district|neighbou?rhood|vi
                             rf"quarter|hamlet)\b")
 
 
+# "the Tesmil massacre, in which 70 were killed": an act named after its place
+_THE_NAME_ACT = re.compile(rf"\bthe\s+({_NAME})\s+(?:massacre|bombing|car bombing|attack|shelling|air\s*strike|"
+                           rf"airstrike|strike|blast|explosion|ambush|raid|killings)\b")
 _KIND_THEN_NAME = re.compile(r"\s+(?:village|town|city|hamlet|camp|neighbou?rhood|district)\s+[A-Z][a-z]")
 _NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
 _KIND_WORDS_GATE = re.compile(r"[a-z] (?:village|town|city|hamlet|camp|neighbou?rhood|district) [A-Z]")
@@ -65,6 +68,10 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
         level = "container" if _NAME_NEXT.match(sentence, m.end()) else "locality"  # "the Golan village Tesmil"
         if _plausible(name):
             found[start] = PlaceMention(start + base, start + len(name) + base, name, level)
+    for m in (_THE_NAME_ACT.finditer(sentence) if "the " in sentence else ()):
+        start, name, _ = _strip_leading_words(m.start(1), m.group(1))
+        if _plausible(name) and start not in found:
+            found[start] = PlaceMention(start + base, start + len(name) + base, name, "locality")
     for m in (_POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ()):
         outer_start, outer, _ = _strip_leading_words(m.start(1), m.group(1))  # "In Varsk's Tesmil": Varsk
         inner = m.group(2)

@@ -41,6 +41,8 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
     d = _sentence_date(s, doc.published)
     if d and d[1] != "year" and s.places and not _weak_sentence(s):
         ctx.date = d  # only a sentence about an attack dates the ones told after it; "this year" is a period
+    elif d and d[1] == "month" and ctx.date is None and not s.places:
+        ctx.date = d  # "25 massacres were documented in September": the month of the acts told after it
     admin = next((p.name for p in s.places if p.level in ("area", "container") and is_admin1(p.name)), None)
     if admin:
         ctx.admin1 = admin
