@@ -332,3 +332,10 @@ def test_who_announces_that_it_killed_is_the_attacker():
     ann = annotate(Document("t", date(2021, 10, 3), "The Saudi-led coalition said 40 Houthi fighters were "
                                                    "killed near Tesmil."))
     assert "Saudi-led coalition" not in agent_actors(ann.sentences[0], "Yemen")
+
+
+def test_an_attack_by_rebels_does_not_make_the_rebels_its_target():
+    from vigil.extract.incidents import _MILITARY_TARGET
+
+    assert not _MILITARY_TARGET.search("At least 19 people were killed in an attack by rebels in Tesmil.")
+    assert _MILITARY_TARGET.search("Nine died in an attack on an army post in Tesmil.")

@@ -321,8 +321,10 @@ def _armed_on_the_ground(perp: str | None) -> bool:
 
 
 # An attack on a military post, unit or vehicle (codebook decision e).
+# "an attack on an army post" (the target), not "an attack by rebels" (the attacker)
 _MILITARY_TARGET = re.compile(r"\b(?:attack(?:ed|s)?|ambush(?:ed)?|raid(?:ed)?|assault(?:ed)?|stormed|operation)\b"
-                              r"[^.;]{0,40}?\b(?:on|against|by)?\s*(?:an?\s+|the\s+)?[^.;]{0,25}?\b(?:soldiers|troops|"
+                              r"(?:(?!\bby\b)[^.;]){0,40}?\b(?:on|against)?\s*(?:an?\s+|the\s+)?"
+                              r"(?:(?!\bby\b)[^.;]){0,25}?\b(?:soldiers|troops|"
                               r"forces|army|police|policemen|checkpoints?|check\s+points?|posts?|base|convoy|patrol|"
                               r"positions?|barracks|brigade|battalion|unit|militants|fighters|insurgents|rebels|jihadists|"
                               r"militiamen|guards|outposts?)\b", re.I)
