@@ -781,3 +781,24 @@ def test_stabbed_to_death_counts_the_dead():
     rep = run("Militants stormed the town of Orvan on September 17 and stabbed 13 civilians to death.",
               published="2014-10-07")
     assert by_place(rep)["Orvan"]["killed"] == 13
+
+
+def test_tolls_over_a_year_and_over_many_counted_incidents_are_totals_not_incidents():
+    rep = run("The army said that at least 200 people were martyred in 300 terrorist incidents over the past year. "
+              "As many as 120 people were martyred in 150 terror activities in Lorvan, while 50 people lost lives "
+              "in 90 incidents in Varsk.")
+    assert rep["incidents"] == []
+    assert {t["killed"] for t in rep["totals"]} >= {200, 120, 50}
+
+
+def test_a_running_total_and_fatal_casualties_are_killed_counts():
+    rep = run("A mine killed two shepherds near Tesmil on Monday. This brings the total number of civilians "
+              "killed this year by mines to 137, including 30 children.")
+    assert by_place(rep)["Tesmil"]["killed"] == 2
+    assert 137 in {t["killed"] for t in rep["totals"]}
+
+
+def test_six_air_raids_on_one_town_are_still_one_incident():
+    rep = run("The biggest was the Tesmil massacre, in which at least 70 people were killed when jets conducted "
+              "six air raids on homes.")
+    assert by_place(rep)["Tesmil"]["killed"] == 70

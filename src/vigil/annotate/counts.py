@@ -191,13 +191,14 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
 # Role of a count: what the sentence says happened to the people counted.
 _KILLED_AFTER = re.compile(
     r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
-    r"(?:killed|dead|deaths|fatalities|died|die|perished|lost their lives|slain|massacred|slaughtered|butchered|executed|shot dead|murdered|"
+    r"(?:killed|dead|deaths|fatalities|died|die|perished|lost their lives|lost lives|martyred|slain|massacred|slaughtered|butchered|executed|shot dead|murdered|"
     r"beheaded|killed and|were found dead|found dead|bodies|to death)\b", re.I)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
 _KILLED_BEFORE = re.compile(
     r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"
     r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
-    r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|\bkilled at least|\bexecut(?:ed|ing)|"
+    r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|"
+    r"\btotal (?:number )?of\b[^.;]{0,40}?\b(?:killed|dead|deaths)\b[^.;]{0,100}?\bto|\bkilled at least|\bexecut(?:ed|ing)|"
     r"\bmassacre of|\bbodies of)\s+$", re.I)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
                              r"about|around|over|nearly)\s+)?$", re.I)
@@ -271,6 +272,8 @@ def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:
             c.role = _killed_or_injured_after(after)
         elif c.noun and re.fullmatch(r"bod(?:y|ies)|corpses?", c.noun, re.I):
             c.role = "killed"
+        elif c.noun and c.noun.lower() == "casualties" and re.search(r"\bfatal\s+$", sentence[:c.end - base - 10]):
+            c.role = "killed"  # "46 fatal casualties"
         elif c.noun is None and _BARE_COUNT_AT_PLACE.match(after) and _DEATH_NOUN.search(sentence):
             c.role = "killed"  # "the victims were distributed as follows: 8 in Kafrnabl, 5 in Heesh"
             if prev_victims:

@@ -127,7 +127,7 @@ _OBSERVED_FIRE = re.compile(r"\b(?:observed|recorded|registered|counted|heard)\b
 # not listed: they never decide the type on their own.
 # Words that show a sentence speaks of violence; a set lookup per word is several times faster than a regex.
 _VIOLENT_WORDS = frozenset("""kill killed killing kills dead died death deaths wounded injured injuring injuries
-strike strikes attack attacks attacked shelling shelled clashes massacre massacres massacred slaughtered butchered hit targeted struck blast bodies
+strike strikes attack attacks attacked shelling shelled clashes massacre massacres massacred slaughtered butchered martyred hit targeted struck blast bodies
 body raid raids victim victims toll slain executed shot fire fired fires missile missiles rocket rockets drone drones
 gunman gunmen raided stormed offensive fighting battle battles assault assaults casualty casualties encounter
 encounters""".split())
@@ -135,7 +135,7 @@ _VIOLENT_STEMS = ("bomb", "explo", "shell", "bombard", "perish", "murder", "ambu
 
 
 _CASUALTY_WORDS = frozenset("""kill killed killing kills dead died dies death deaths wounded wounding injured injuring
-injuries injury hurt casualty casualties bodies body corpses victims victim toll slain executed massacre massacred slaughtered butchered
+injuries injury hurt casualty casualties bodies body corpses victims victim toll slain executed massacre massacred slaughtered butchered martyred
 perished murdered beheaded fatalities lives neutralised neutralized neutralising neutralizing""".split())
 
 

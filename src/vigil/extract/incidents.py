@@ -184,6 +184,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         and (not has_casualties or killed_counts)
     if not has_casualties and _INTENT_GATE.search(s.text) and _INTENT.search(s.text) and not _DONE_ACT.search(s.text):
         return [], []  # "as troops prepare for an offensive on X": an act ahead, not one that happened
+    if not record and killed_counts and _many_acts_without_a_day(s):
+        record = True  # "80 people lost their lives in 206 incidents in Varsk": a tally, not one act
     if record:
         localities = []  # "attacks on X since January", "dozens killed over the past days": a period's record
     places = localities or (areas_as_places(areas, s) if (has_casualties or (area_acts and has_act(s.text)))
@@ -352,7 +354,7 @@ _AGGREGATE = re.compile(r"\b(?:since|so far this|this year|last year|past (?:yea
 
 
 # A period rather than a moment: "attacks on X since January", "every day", "within the last month"
-_PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:past|last) (?:few |several |\w+ )?(?:years|months|weeks)|"
+_PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:over\s+)?the (?:past|last) (?:year|month)|(?:past|last) (?:few |several |\w+ )?(?:years|months|weeks)|"
                      r"within the (?:last|past)|every (?:day|week|month)|on a daily basis|over the past|monthly|during (?:the )?"
                      r"(?:month|year|war|conflict)|in (?:January|February|March|April|May|June|July|August|September|"
                      r"October|November|December)(?! \d)|overall|across the country)\b", re.I)
@@ -410,6 +412,16 @@ _VAGUE_COUNT = re.compile(r"(?:(?:at least|more than|over|about|some)\s+)?(?:doz
 def _vague_count(s: Sentence, c: Count) -> bool:
     """"dozens", "scores": no number (codebook decision g)."""
     return bool(_VAGUE_COUNT.match(s.text, c.start - s.start))
+
+
+def _many_acts_without_a_day(s: Sentence) -> bool:
+    """A toll told over more than three counted acts, with no day named for them."""
+    return any(c.role == "strikes" and c.value > 3 and _INCIDENTS_AFTER.match(s.text, c.end - s.start)
+               for c in s.counts) and not any(d.precision == "day" for d in s.dates)
+
+
+# "in 206 incidents", "in five terror attacks": counted events (not "six air raids" on one place)
+_INCIDENTS_AFTER = re.compile(r"\s+(?:[a-z-]+\s+){0,2}?(?:incidents|attacks|activities|operations|acts|events)\b")
 
 
 def _aggregate(s: Sentence) -> bool:
