@@ -339,3 +339,14 @@ def test_an_attack_by_rebels_does_not_make_the_rebels_its_target():
 
     assert not _MILITARY_TARGET.search("At least 19 people were killed in an attack by rebels in Tesmil.")
     assert _MILITARY_TARGET.search("Nine died in an attack on an army post in Tesmil.")
+
+
+def test_a_truce_due_at_a_small_hour_starts_the_next_day():
+    from datetime import date
+    from vigil.extract import extract
+    from vigil.model import Document
+
+    rep = extract(Document("t", date(2021, 5, 20), "Mediators said on Thursday that a ceasefire agreement had "
+                           "been reached. A ceasefire in Lorvan was due to come into effect at 02:00 local time.")
+                  ).to_dict()
+    assert any(c["effective_from"] == "2021-05-21" for c in rep["ceasefires"])

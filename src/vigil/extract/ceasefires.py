@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from vigil.annotate import Sentence
 from vigil.model import Ceasefire, Document
@@ -57,7 +57,10 @@ _START_RX = re.compile(r"\b(?:as of|from|start(?:s|ed|ing)?(?: on)?|take effect|
 _RANGE_END = re.compile(r"(?:\bto|[-–])\s*(?:(?:\d{1,2}[.:]\d\d|midnight|noon|\d{1,2}\s*[ap]\.?m\.?)\s*"
                         r"(?:hrs?\s+|hours\s+)?(?:on\s+)?)?(?:the\s+)?$", re.I)
 _UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed)? on|lasting until)\b", re.I)
-_FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to)\b", re.I)
+_FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to|"
+                        r"(?:is|was|are|were) due to|to come into)\b", re.I)
+# "due to come into effect at 02:00 local time": a clock time of the truce's start, without a day
+_CLOCK = re.compile(r"\bat\s+(\d{1,2})[:.](\d\d)\b(?!\s*[ap]\.?m)")
 
 
 def extract_ceasefire(s: Sentence, doc: Document, region: str | None, country: str | None = None) -> Ceasefire | None:
@@ -93,6 +96,10 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None, country: s
             cf.effective_from = day.isoformat()
         elif re.search(r"\b(?:today|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)", s.text, re.I):
             cf.effective_from = cf.announced_on or doc.published.isoformat()
+        elif (clock := _CLOCK.search(s.text)) and int(clock.group(1)) < 24:
+            told = date.fromisoformat(cf.announced_on) if cf.announced_on else doc.published
+            ahead = future and int(clock.group(1)) < 6  # the small hours after the day it was agreed
+            cf.effective_from = (told + timedelta(days=1 if ahead else 0)).isoformat()
     if cf.effective_from and cf.effective_until is None:
         cf.effective_until = _end_from_duration(s.text, cf.effective_from)
     if cf.announced_on and cf.effective_until and cf.announced_on > cf.effective_until:
