@@ -802,3 +802,19 @@ def test_six_air_raids_on_one_town_are_still_one_incident():
     rep = run("The biggest was the Tesmil massacre, in which at least 70 people were killed when jets conducted "
               "six air raids on homes.")
     assert by_place(rep)["Tesmil"]["killed"] == 70
+
+
+def test_a_city_told_apart_only_as_the_reference_point_of_the_village_struck_is_no_incident():
+    rep = run("Explosions were heard in the vicinity of Varsk on Wednesday, state media said. Later a radio "
+              "station said that the village of Tesmil, west of Varsk, was targeted by missiles on Wednesday.")
+    assert set(by_place(rep)) == {"Tesmil"}
+
+
+def test_a_village_near_which_strikes_fell_stays_the_place_struck():
+    rep = run("Jets carried out airstrikes near Tesmil village in the Orvan area on Monday.")
+    assert "Tesmil" in by_place(rep)
+
+
+def test_a_river_is_not_the_place_of_an_incident():
+    rep = run("Warplanes killed two people on the eastern banks of the Lorvan River and struck Tesmil on Friday.")
+    assert "Lorvan River" not in by_place(rep)

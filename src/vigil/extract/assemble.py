@@ -148,6 +148,34 @@ def merge_incidents(incidents: list[Incident]) -> list[Incident]:
     return out
 
 
+def drop_reference_points(report: Report) -> None:
+    """"Explosions were heard in the vicinity of Varsk ... the village of Tesmil, west of Varsk, was
+    targeted": a place told without a toll that the report also uses as the reference point of the
+    place struck that day is not an incident of its own."""
+    text = report.doc.text
+    kept = []
+    for inc in report.incidents:
+        key = _fold(inc.location.name)
+        struck = [o for o in report.incidents if o is not inc and inc.killed is None and o.location.geo_precision is None
+                  and _days_apart(o.date, inc.date) <= 1 and _fold(o.location.name) != key
+                  and set(inc.evidence_spans) - set(o.evidence_spans)  # told apart, not in one sentence
+                  and any(_REFERENCE_TO.search(text[a:b]) and _named_as_reference(text[a:b], inc.location.name)
+                          for a, b in o.evidence_spans)]
+        if struck:
+            struck[0].evidence_spans = sorted(set(struck[0].evidence_spans) | set(inc.evidence_spans))
+            continue
+        kept.append(inc)
+    report.incidents = kept
+
+
+_REFERENCE_TO = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|outside)\b"
+                           r"(?:\s+of)?\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?", re.I)
+
+
+def _named_as_reference(sentence: str, name: str) -> bool:
+    return any(sentence.startswith(name, m.end()) for m in _REFERENCE_TO.finditer(sentence))
+
+
 def merge_across_midnight(report: Report) -> None:
     """"Four soldiers were killed in strikes near Varsk on Monday ... the strikes came at 2:20 am (23:20 GMT
     Sunday)": a place told twice a day apart with one method, once without a toll, is one incident, on
