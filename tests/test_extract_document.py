@@ -818,3 +818,17 @@ def test_a_village_near_which_strikes_fell_stays_the_place_struck():
 def test_a_river_is_not_the_place_of_an_incident():
     rep = run("Warplanes killed two people on the eastern banks of the Lorvan River and struck Tesmil on Friday.")
     assert "Lorvan River" not in by_place(rep)
+
+
+def test_a_toll_given_for_a_county_goes_to_the_place_of_the_raid_that_caused_it():
+    rep = run("Five people were killed and two others injured in Orvan East county in Lorvan state following a "
+              "raid on Tesmil cattle camp at around 1am on Thursday. The raiders attacked Tesmil cattle camp in "
+              "Pelin payam of Orvan East.")
+    places = by_place(rep)
+    assert set(places) == {"Tesmil"}
+    assert places["Tesmil"]["killed"] == 5
+
+
+def test_a_province_toll_with_a_place_merely_hit_as_well_stays_a_total():
+    rep = run("Shelling killed 30 people across Lorvan province on Monday; shells also hit Tesmil.")
+    assert by_place(rep).get("Tesmil", {}).get("killed") != 30

@@ -20,7 +20,7 @@ _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villa
 _POSSESSIVE = re.compile(rf"({_NAME})(?:\s+(?:region|province|governorate|oblast|district|state))?['’]s\s+"
                          rf"(?:(?!(?:in|on|at|near|from|to|by|with|and|for|against)\s)[a-z-]+\s+){{0,2}}({_NAME})")
 _AREA_AFTER = re.compile(r"\s+(?:province|governorate|oblast|region|countryside|rural|"
-                         r"prefecture|state|county|territory)\b", re.I)
+                         r"prefecture|state|county|territory|payam|woreda|kebele|boma|sub-?district)\b", re.I)
 _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
                           r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
                           r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
@@ -238,7 +238,7 @@ def _cued(sentence: str, start: int) -> bool:
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
 _OF_CONTAINER = re.compile(
     r"^(?:(?:\s+(?i:refugee|military|army|border|old|new|main))?"
-    r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality)s?)?,?"
+    r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality|payam|woreda|kebele|boma|county|sub-?district)s?)?,?"
     r"(?:\s+and\s+other\s+(?:areas|places|villages|towns|neighbou?rhoods|districts))?"
     r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"

@@ -14,7 +14,7 @@ from vigil.annotate import Annotated, Sentence, annotate
 from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_place, blame_to_unattributed, _drop_areas_detailed_elsewhere,
                                     second_source_lower_toll,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
-                                    province_toll_to_its_place, city_into_its_place, one_attack_one_method, move_to_where_it_took_place, merge_across_midnight, drop_reference_points,
+                                    province_toll_to_its_place, city_into_its_place, one_attack_one_method, move_to_where_it_took_place, merge_across_midnight, drop_reference_points, area_toll_to_the_place_of_its_act,
                                     zero_tolls_said_apart)
 from vigil.extract.ceasefires import declarers_by_pronoun, mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
@@ -78,6 +78,7 @@ def extract_annotated(ann: Annotated) -> Report:
     province_toll_to_its_place(report)
     city_into_its_place(report)
     _give_lead_toll_to_single_place(report)
+    area_toll_to_the_place_of_its_act(report, ann.sentences)
     adjacent_toll_to_place(report, ann.sentences)
     second_source_lower_toll(report, ann.sentences)
     zero_tolls_said_apart(report, ann.sentences)

@@ -176,6 +176,34 @@ def _named_as_reference(sentence: str, name: str) -> bool:
     return any(sentence.startswith(name, m.end()) for m in _REFERENCE_TO.finditer(sentence))
 
 
+# "killed in Orvan county following a raid on Tesmil cattle camp": the act that killed them, and where
+_CAUSING_ACT_ON = re.compile(r"\b(?:following|after|during|in)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:raid|attack|strike|"
+                             r"air\s*strike|assault|ambush|shelling|bombing)\s+(?:on|at|in|against)\s+(?:the\s+)?$", re.I)
+
+
+def area_toll_to_the_place_of_its_act(report: Report, sentences: list) -> None:
+    """"Five people were killed in Orvan county following a raid on Tesmil cattle camp": a toll the
+    sentence gives for a district or region belongs to the one place of the act that caused it."""
+    where = {(s.start, s.end): s for s in sentences}
+    for total in list(report.totals):
+        if total.killed is None or len(total.evidence_spans) != 1:
+            continue
+        s = where.get(tuple(total.evidence_spans[0]))
+        if s is None or len([c for c in s.counts if c.role == "killed"]) != 1:
+            continue
+        own = [i for i in report.incidents if i.evidence_spans and tuple(i.evidence_spans[0]) == s.span]
+        if len(own) != 1 or own[0].killed is not None or own[0].location.span is None:
+            continue
+        inc = own[0]
+        at = inc.location.span[0] - s.start
+        if not _CAUSING_ACT_ON.search(s.text, max(0, at - 60), at):
+            continue
+        inc.killed, inc.killed_qualifier, inc.injured = total.killed, total.killed_qualifier, inc.injured or total.injured
+        if total.victims != "unknown":
+            inc.victims = total.victims
+        report.totals.remove(total)
+
+
 def merge_across_midnight(report: Report) -> None:
     """"Four soldiers were killed in strikes near Varsk on Monday ... the strikes came at 2:20 am (23:20 GMT
     Sunday)": a place told twice a day apart with one method, once without a toll, is one incident, on
