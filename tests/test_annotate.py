@@ -226,3 +226,10 @@ def test_a_relative_named_before_a_count_adds_one_and_an_apposition_keeps_the_ve
 
 def test_slaughtered_villagers_are_counted_as_killed():
     assert [(c[1], c[3]) for c in counts("About 160 Fulani villagers were slaughtered at Tesmil.")] == [(160, "killed")]
+
+
+def test_agents_and_local_militiamen_are_combatants():
+    from vigil.annotate.counts import find_counts
+
+    assert [c.victims for c in find_counts("A bomb killed 1 intelligence agent and 2 Arbakis.")] == \
+        ["combatants", "combatants"]

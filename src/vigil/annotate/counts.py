@@ -42,7 +42,9 @@ _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers
                     "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "
                     "security\\s+forces pro-government\\s+forces government\\s+forces commanders? "
                     "lieutenants? captains? colonels? sergeants? generals? conscripts? "
-                    "(?:security|army|police|military)\\s+(?:personnel|members|officers)").split()
+                    "(?:security|army|police|military)\\s+(?:personnel|members|officers) agents? arbakis? "
+                    "peshmergas? paramilitar(?:y|ies) cadets? sailors? airm[ae]n marines? snipers? "
+                    "mercenar(?:y|ies) combatants?").split()
 _NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
                   "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
 _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
