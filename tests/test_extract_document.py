@@ -832,3 +832,9 @@ def test_a_toll_given_for_a_county_goes_to_the_place_of_the_raid_that_caused_it(
 def test_a_province_toll_with_a_place_merely_hit_as_well_stays_a_total():
     rep = run("Shelling killed 30 people across Lorvan province on Monday; shells also hit Tesmil.")
     assert by_place(rep).get("Tesmil", {}).get("killed") != 30
+
+
+def test_the_blame_in_an_acts_own_sentence_beats_an_attacker_carried_from_before():
+    rep = run("Government jets bombed Orvan on Sunday, killing four. In Tesmil, near Varsk, a car bomb killed 11 "
+              "people, state media reported, blaming “terrorists” for breaching the truce.")
+    assert by_place(rep)["Tesmil"]["perpetrator"] == "terrorists"

@@ -203,8 +203,9 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         kind = "ground_clash"  # its own attack on troops or police (decision e), not the method told before
     else:
         kind = ctx.type or generic_type(s.text) or "other"
-    perp = "; ".join(agent_actors(s, country)) or ctx.perpetrator
-    if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp):
+    blamed = None if agent_actors(s, country) else _blamed_here(s, country)
+    perp = "; ".join(agent_actors(s, country)) or blamed or ctx.perpetrator
+    if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp) and not blamed:
         perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
     if only_mutual_acts(s.text):
         perp = None  # "A clashed with B": both sides fought, neither is the one who did it
@@ -257,6 +258,17 @@ _DEATH_WORD = re.compile(r"\b(?:kill|dead|died|death|wound|injur|casualt|bod(?:y
                          r"hit|struck|targeted|pounded|shelled|bombed|explo|destroy|damag)", re.I)
 _STRUCK_PLACE = re.compile(r"\b(?:hit|struck|targeted|pounded|shelled|bombed|raided|stormed)\s+(?:the\s+)?"
                            r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I)
+
+
+def _blamed_here(s: Sentence, country: str | None) -> str | None:
+    """"A car bomb killed 11, state media reported, blaming 'terrorists'": the sentence's own blame comes
+    before an attacker carried from earlier sentences."""
+    if "blam" not in s.text and "accus" not in s.text and "behind" not in s.text:
+        return None
+    from vigil.extract.roles import blamed_actors
+
+    names, disputed = blamed_actors(s, country, keep_vague=True)
+    return names[0] if len(names) == 1 and not disputed else None
 
 
 def _breakdown_of_earlier_toll(s: Sentence, incidents: list[Incident]) -> bool:

@@ -74,7 +74,8 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
             continue  # "KYIV, March 2 (Reuters) -": where the story was filed
         before = text[max(0, m.start - base - 40):m.start - base]
         after = text[m.end - base:]
-        if m.text != m.canonical and any(p.start == m.start and p.level in ("locality", "area") for p in s.places):
+        if m.text != m.canonical and any(p.start == m.start and p.level in ("locality", "area", "reference")
+                                         for p in s.places):
             continue  # "near the capital Damascus": the city, not its government
         if _FACILITY_AFTER.match(text, m.end - base):
             continue
@@ -190,17 +191,18 @@ def _only_vague(perp: str | None) -> bool:
 
 # Blame said about an attack told elsewhere: "officials blamed X for the attack", "accused X of ...",
 # "blamed the bombing on X", "X was behind the attack", "attributed the strike to X".
-_BLAMED_BEFORE = re.compile(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|held|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$"
+_BLAMED_BEFORE = re.compile(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|held|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\"“‘']?$"
                             r"|\b(?:blamed|pinned)\s+(?:the|this|that|it)\s*(?:\w+\s+){0,2}?on\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$"
                             r"|\battributed\s+(?:the|it)\s*(?:\w+\s+){0,2}?to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
-_BLAMED_AFTER = re.compile(r"^\s+(?:for|of\s+(?:carrying|launching|firing|being|the)|responsible)"
+_BLAMED_AFTER = re.compile(r"^[\"”’']?\s+(?:for|of\s+(?:carrying|launching|firing|being|the)|responsible)"
                            r"|^\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:behind|responsible|to\s+blame)\b", re.I)
 _DISPUTE = re.compile(r"\b(?:blamed each other|traded blame|each side blamed|blamed one another|denied (?:any\s+)?"
                       r"(?:responsibility|involvement)|source of the fire (?:is|was|remains) unknown)\b", re.I)
 
 
-def blamed_actors(s: Sentence, country: str | None = None) -> tuple[list[str], bool]:
-    """Actors the sentence blames for an attack, and whether it says the blame is disputed."""
+def blamed_actors(s: Sentence, country: str | None = None, keep_vague: bool = False) -> tuple[list[str], bool]:
+    """Actors the sentence blames for an attack, and whether it says the blame is disputed. Generic labels
+    ("terrorists") count only with `keep_vague`: the blame of the act's own sentence."""
     text, base = s.text, s.start
     found: list[str] = []
     for m in s.actors:
@@ -212,7 +214,7 @@ def blamed_actors(s: Sentence, country: str | None = None) -> tuple[list[str], b
                               "attributed" in named_before.group().lower())) or _BLAMED_AFTER.match(after) \
                 and re.match(r"^\s+(?:was|were|is|are)", after) or claimed:
             name = _resolved_actor(m.canonical, country)
-            if name and name not in found and not _only_vague(name):
+            if name and name not in found and (keep_vague or not _only_vague(name)):
                 found.append(name)
     return found, bool(_DISPUTE.search(text))
 
