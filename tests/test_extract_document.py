@@ -838,3 +838,9 @@ def test_the_blame_in_an_acts_own_sentence_beats_an_attacker_carried_from_before
     rep = run("Government jets bombed Orvan on Sunday, killing four. In Tesmil, near Varsk, a car bomb killed 11 "
               "people, state media reported, blaming “terrorists” for breaching the truce.")
     assert by_place(rep)["Tesmil"]["perpetrator"] == "terrorists"
+
+
+def test_a_site_named_after_its_town_is_the_place_when_nothing_else_is_named():
+    rep = run("On 2 May 2022, troops fired grenade launchers at enemy positions in the area of Aleppo Airport, "
+              "killing one fighter.")
+    assert "Aleppo Airport" in by_place(rep)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_type, has_act, only_mutual_acts
 from vigil.model import Document, Incident, Location, Total
 from vigil.lexicon import canonical_country
-from vigil.extract.places import _ORG_WORDS, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
+from vigil.extract.places import _ORG_WORDS, _in_gazetteer, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
 from vigil.extract.roles import _only_vague, agent_actors, reporting_sources
 
 
@@ -355,8 +355,14 @@ def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
 
 def areas_as_places(areas: list[PlaceMention], s: Sentence) -> list[PlaceMention]:
     """A province or region stands for the place when nothing finer is named ("in Balkh, militants ...")."""
-    return [a for a in areas if a.level != "container" and not _overlaps(a.start, a.end, s.countries)
-            and not _ORG_WORDS.search(a.name)]
+    regions = [a for a in areas if a.level != "container" and not _overlaps(a.start, a.end, s.countries)
+               and not _ORG_WORDS.search(a.name)]
+    return regions or [a for a in areas if a.level not in ("container", "reference") and _SITE.search(a.name)
+                       and _in_gazetteer(_SITE.sub("", a.name).strip(), None)]
+
+
+# "near Tesmil Airport": with nothing else named, a site named after its town is where it happened
+_SITE = re.compile(r"\s+(?:Airport|Airbase|Air Base|Station|Base|Prison|Bridge|Checkpoint|Crossing)$")
 
 
 _AGGREGATE = re.compile(r"\b(?:since|so far this|this year|last year|past (?:year|month|week)s?|in (?:January|February|"
