@@ -253,12 +253,13 @@ _UNAMBIGUOUS_MONTHS = {1, 2, 7, 9, 10, 11, 12}
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """Date patterns are English words and digits: ASCII matching (re.A) is several times cheaper."""
+    return re.compile(pattern, re.A)
 
 
 def _left(pattern: str) -> re.Pattern[str]:
     """A regex for the words just before a core: must start at a word and end at the core."""
-    return re.compile(rf"(?<![\w-]){pattern}\Z")
+    return re.compile(rf"(?<![\w-]){pattern}\Z", re.A)
 
 
 # --------------------------------------------------------------------- matched hits
@@ -292,7 +293,7 @@ def _whole(hit: _Hit, value: _Value | None) -> Resolved | None:
     return (hit.start, hit.core.end(), value) if value else None
 
 
-_OPENER_BEFORE = re.compile(rf"(?<![\w-]){_OPENER}\s+\Z")
+_OPENER_BEFORE = re.compile(rf"(?<![\w-]){_OPENER}\s+\Z", re.A)
 
 
 def _opener_before(text: str, start: int) -> int | None:
@@ -606,7 +607,7 @@ _RULES: tuple[_Rule, ...] = (
 # ------------------------------------------------------------------- range post-passes
 
 
-_SINCE = re.compile(r"(?<![\w-])(?i:(?:ever\s+)?since)\s+\Z")
+_SINCE = re.compile(r"(?<![\w-])(?i:(?:ever\s+)?since)\s+\Z", re.A)
 _JOIN_ONLY = re.compile(_JOIN)
 _JOINABLE = {"weekday", "month_day", "absolute"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vigil import dates as dates_mod
 from vigil import lexicon
@@ -61,7 +61,14 @@ def is_headline(text: str, start: int, end: int) -> bool:
     return whole_line and not re.search(r"[.!?\"”'’)\]:]\s*$", text[start:end])
 
 
+# Unicode spaces become plain ones, one character for one so that offsets hold: the finders' keyword
+# patterns are compiled ASCII-only (re.A, much faster), where `\s` is an ASCII space.
+_SPACES = {c: " " for c in (0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
+
+
 def annotate(doc: Document) -> Annotated:
+    if not doc.text.isascii() and (plain := doc.text.translate(_SPACES)) != doc.text:
+        doc = replace(doc, text=plain)
     text = doc.text
     spans = split_sentences(text)
     # Whole-text finders run once per report; their mentions are then handed to the sentences.

@@ -48,8 +48,8 @@ _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers
 _NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
                   "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
 _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
-_CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I)
-_COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I)
+_CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I | re.A)
+_COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I | re.A)
 _ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|"
         r"killed|wounded|injured|dead|died|carrying|transporting|containing|including|mostly|with)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
 
@@ -58,10 +58,10 @@ _COUNT_RX = re.compile(
     rf"(?P<num>{_DIGITS}|{_NUMBER_WORDS}|dozens|a dozen|scores|tens|hundreds|{_ARTICLE})\b"
     rf"(?P<each>\s+each)?"
     rf"(?:\s+(?:of\s+(?:the\s+)?)?(?P<mods>(?:{_ADJ}\s+){{0,3}}?)(?P<noun>{_PERSON_NOUN})\b)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.A,
 )
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(?:%|per ?cent|percent|km|kilomet|mile|metre|meter|year|month|week|day|hour|"
-                                r"minute|a\.m|p\.m|am\b|pm\b|GMT|o'clock|st\b|nd\b|rd\b|th\b|:\d)", re.I)
+                                r"minute|a\.m|p\.m|am\b|pm\b|GMT|o'clock|st\b|nd\b|rd\b|th\b|:\d)", re.I | re.A)
 _MONTH_BEFORE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
                            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$")
 
@@ -110,16 +110,16 @@ def _victims_of(noun: str | None, mods: str | None = None) -> str:
 
 
 _AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:child|woman|man|boy|girl|baby|infant|"
-                           r"teenager|policeman|soldier|civilian|person|relative)\b", re.I)
+                           r"teenager|policeman|soldier|civilian|person|relative)\b", re.I | re.A)
 
 
 _ONE_AND_BEFORE = re.compile(r"\b(?:the|his|her|their|a)\s+((?:wife|husband|mother|father|son|daughter|brother|"
-                             r"sister|grandmother|grandfather|child)\s+and\s+)$", re.I)
+                             r"sister|grandmother|grandfather|child)\s+and\s+)$", re.I | re.A)
 _OF_THINGS = re.compile(r"\s+of\s+(?!(?:them|those|the\s+(?:dead|victims|people|wounded))\b)")
-_LEFT_BEFORE = re.compile(r"\b(?:left|leaving)\s+(?:(?:at least|more than|over|about|around|nearly)\s+)?$", re.I)
+_LEFT_BEFORE = re.compile(r"\b(?:left|leaving)\s+(?:(?:at least|more than|over|about|around|nearly)\s+)?$", re.I | re.A)
 _AGE_BEFORE = re.compile(rf"\b(?:{_PERSON_NOUN}|boy|girl|son|daughter|father|mother|brother|sister),\s*$", re.I)
-_SPEAKS_AFTER = re.compile(r",?\s+(?:says|said|told|stated|added|confirmed|reported)\b(?!\s+to\b)", re.I)
-_NO_BEFORE = re.compile(r"\b(?:no|not a single)\s*$", re.I)
+_SPEAKS_AFTER = re.compile(r",?\s+(?:says|said|told|stated|added|confirmed|reported)\b(?!\s+to\b)", re.I | re.A)
+_NO_BEFORE = re.compile(r"\b(?:no|not a single)\s*$", re.I | re.A)
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z-]+)(?:\s+([a-z]+))?")  # the noun, or a modifier and the noun
@@ -194,35 +194,35 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
 _KILLED_AFTER = re.compile(
     r"^[^,;.]{0,100}?\b(?:were|was|have been|had been|has been|are|being|got)?\s*"
     r"(?:killed|dead|deaths|fatalities|died|die|perished|lost their lives|lost lives|martyred|slain|massacred|slaughtered|butchered|executed|shot dead|murdered|"
-    r"beheaded|killed and|were found dead|found dead|bodies|to death)\b", re.I)
-_INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I)
+    r"beheaded|killed and|were found dead|found dead|bodies|to death)\b", re.I | re.A)
+_INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I | re.A)
 _KILLED_BEFORE = re.compile(
     r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"
     r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|"
     r"\btotal (?:number )?of\b[^.;]{0,40}?\b(?:killed|dead|deaths)\b[^.;]{0,100}?\bto|\bkilled at least|\bexecut(?:ed|ing)|"
-    r"\bmassacre of|\bbodies of)\s+$", re.I)
+    r"\bmassacre of|\bbodies of)\s+$", re.I | re.A)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
-                             r"about|around|over|nearly)\s+)?$", re.I)
+                             r"about|around|over|nearly)\s+)?$", re.I | re.A)
 _BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
-                               r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I)
-_VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I)
+                               r"|\bof (?:them|whom))[:\s]+(?:(?:at least|more than|about|around)\s+)?$", re.I | re.A)
+_VICTIMS_INCLUDED = re.compile(r"\b(?:victims|dead|those killed|fatalities)\s+(?:included|were|are)\s+$", re.I | re.A)
 _BREAKDOWN_AFTER = re.compile(r"^\s+of (?:whom|them|the dead|the victims|those killed|the fatalities),?\s+"
-                              r"(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I)
+                              r"(?:(?:were|are|was)\s+)?(children|women|minors|kids)", re.I | re.A)
 _STRIKE_NOUN = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:air ?strikes?|air ?raids?|raids?|strikes?|shells?|rockets?|"
                           r"missiles?|barrel bombs?|attacks?|bombs?|sorties|drones?|explosions?|shootings?|"
-                          r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I)
+                          r"bombings?|blasts?|incidents?|clashes|assaults?|operations?|mortars?|grenades?)\b", re.I | re.A)
 _SUPERSEDED_BEFORE = re.compile(r"(?:earlier|previous|initial|preliminary|first)\s+(?:death\s+)?(?:toll|figure|count|"
                                 r"report)s?\s+(?:of\s+)?(?:at least\s+)?$|\b(?:earlier|initially|first)\s+"
-                                r"(?:said|reported|put the (?:death )?toll at)\s+$", re.I)
-_AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I)
+                                r"(?:said|reported|put the (?:death )?toll at)\s+$", re.I | re.A)
+_AMONG_AFTER = re.compile(r"^\s+(?:were|was|are)\s+(?:also\s+)?among\b", re.I | re.A)
 # "two of the dead, ...", "a resident of Tesmil, ...": not "a resident of Tesmil was killed, ..." (the verb is the count's)
 _OF_PHRASE = re.compile(r"^\s+of\s+(?!whom|them)(?:the\s+)?(?:(?:dead|victims|killed|fatalities)\b[^,;.]{0,50}?|"
                         r"(?:(?!\b(?:was|were|is|are|has|have|had|killed|died)\b)[^,;.]){0,50}?)(?=,)")
 
 
 _KILLED_OR_INJURED = re.compile(r"^[^,;.]{0,60}?\b(?:killed|dead)\s+(?:or|and(?:/or)?|and/or)\s+"
-                                r"(?:injured|wounded|hurt)\b", re.I)
+                                r"(?:injured|wounded|hurt)\b", re.I | re.A)
 _AGE_AFTER = re.compile(r"^,\s*(?:aged\s+)?\d{1,3}(?:-year-old)?\s*,")  # "a man, 59, was killed"
 _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|among whom|of whom|mostly|many of them|"
                             r"most of them|all of them|some of them|one of them|"
@@ -231,7 +231,7 @@ _PARENTHETICAL = re.compile(r"^\s*(?:,|\s[-–—])\s*(?:including|among them|am
 
 _APPOSITION = re.compile(r"^,\s+(?:the|a|an|his|her|their)\s+[^,;.]{1,60},(?=\s+(?:were|was|had been|have been)\b)")
 _BARE_COUNT_AT_PLACE = re.compile(r"\s+(?:each\s+)?(?:in|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?[A-Z]")
-_DEATH_NOUN = re.compile(r"\b(?:victims|dead|deaths|death toll|fatalities|killed|died)\b", re.I)
+_DEATH_NOUN = re.compile(r"\b(?:victims|dead|deaths|death toll|fatalities|killed|died)\b", re.I | re.A)
 
 
 def assign_roles(sentence: str, base: int, counts: list[Count]) -> None:

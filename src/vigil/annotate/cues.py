@@ -52,7 +52,7 @@ _CUE_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[a-z]+")
 # A clause that only sets the scene for the act: "clashed ... amid airstrikes", "backed by artillery".
 _BACKGROUND = re.compile(r"\b(?:amid|amidst|accompanied by|coincid(?:ed|ing) with|backed by|supported by|covered by|"
-                         r"with the (?:support|cover|help) of|under (?:the )?cover of|where|while)\b", re.I)
+                         r"with the (?:support|cover|help) of|under (?:the )?cover of|where|while)\b", re.I | re.A)
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +120,7 @@ def has_act(sentence: str) -> bool:
 
 
 _OBSERVED_FIRE = re.compile(r"\b(?:observed|recorded|registered|counted|heard)\b[^.;]{0,40}?\b(?:explosions|shots|"
-                            r"projectiles|bursts(?: of fire)?|blasts|rounds)\b", re.I)
+                            r"projectiles|bursts(?: of fire)?|blasts|rounds)\b", re.I | re.A)
 
 
 # Words that say an attack happened but not how ("strikes", "raids", "attacks", "the bombardment") are
@@ -177,9 +177,9 @@ _DATE_TRIGGER = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b|"
     r"\b(?i:today|tonight|yesterday|overnight|ago|earlier|later|since|past|last|this|next|previous|"
     r"hours?|days?|weeks?|months?|years?|weekend|night|morning|afternoon|evening|dawn|midnight)\b|"
-    r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}\b")
+    r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}\b", re.A)
 _CEASEFIRE_CUE = re.compile(r"cease-?fire|truce|hostilities|armistice|de-?escalation|pause|halt|suspend|"
-                            r"stand down|humanitarian break|cease firing", re.I)
+                            r"stand down|humanitarian break|cease firing", re.I | re.A)
 
 
 def event_types(sentence: str) -> list[str]:

@@ -20,14 +20,14 @@ _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villa
 _POSSESSIVE = re.compile(rf"({_NAME})(?:\s+(?:region|province|governorate|oblast|district|state))?['’]s\s+"
                          rf"(?:(?!(?:in|on|at|near|from|to|by|with|and|for|against)\s)[a-z-]+\s+){{0,2}}({_NAME})")
 _AREA_AFTER = re.compile(r"\s+(?:province|governorate|oblast|region|countryside|rural|"
-                         r"prefecture|state|county|territory|payam|woreda|kebele|boma|sub-?district)\b", re.I)
+                         r"prefecture|state|county|territory|payam|woreda|kebele|boma|sub-?district)\b", re.I | re.A)
 _AREA_BEFORE = re.compile(r"(?:\brural|countryside of|province of|governorate of|region of|oblast of|"
                           r"\b(?:north|south|east|west|northern|southern|eastern|western|central|"
                           r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|"
-                          r"southeast|southwest))\s+(?:the\s+)?$", re.I)
+                          r"southeast|southwest))\s+(?:the\s+)?$", re.I | re.A)
 _LOCALITY_BEFORE = re.compile(r"(?:(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|villages|towns|"
-                              r"neighbou?rhoods)\s+of\s+(?:the\s+)?|\bcapital,?\s+|\bcapital\s+city,?\s+)$", re.I)
-_LOCALITY_AFTER = re.compile(r"\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I)
+                              r"neighbou?rhoods)\s+of\s+(?:the\s+)?|\bcapital,?\s+|\bcapital\s+city,?\s+)$", re.I | re.A)
+_LOCALITY_AFTER = re.compile(r"\s+(?:village|town|city|hamlet|neighbou?rhood|camp|suburb|district)\b", re.I | re.A)
 
 _NOT_PLACES = _word_file("not_place_names.txt")
 
@@ -121,9 +121,9 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     return places
 
 
-_ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I)
+_ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I | re.A)
 _SECOND_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s+"
-                                r"(?:the\s+)?[A-Z][^,;.]{0,40}?\s+(?:and|to|with)\s+(?:the\s+)?$", re.I)
+                                r"(?:the\s+)?[A-Z][^,;.]{0,40}?\s+(?:and|to|with)\s+(?:the\s+)?$", re.I | re.A)
 
 
 def _mark_road_ends(sentence: str, base: int, places: list[PlaceMention]) -> None:
@@ -144,7 +144,7 @@ _NOT_STRUCK_BEFORE = re.compile(
     r"|\b(?:reporting|reports|speaking|writing|filing|broadcasting)\s+from"
     r"|\b(?:officials?|spokes(?:man|woman|person)|ministry|sources?|authorities|correspondents?|reporters?|"
     r"diplomats?|embassy|headquarters|Pentagon|envoy)\s+in"
-    r"|\bmonth\s+of|\bholy\s+month|\bfestival\s+of)\s+(?:the\s+)?$", re.I)
+    r"|\bmonth\s+of|\bholy\s+month|\bfestival\s+of)\s+(?:the\s+)?$", re.I | re.A)
 
 
 def _mark_places_not_struck(sentence: str, base: int, places: list[PlaceMention]) -> None:
@@ -235,7 +235,7 @@ def _cued(sentence: str, start: int) -> bool:
     return False
 
 
-_PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I)
+_PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I | re.A)
 _OF_CONTAINER = re.compile(
     r"^(?:(?:\s+(?i:refugee|military|army|border|old|new|main))?"
     r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality|payam|woreda|kebele|boma|county|sub-?district)s?)?,?"
@@ -249,11 +249,11 @@ _KIND_OF = re.compile(r"^\s+(?i:district|local government area|lga|county|provin
 _REFERENCE_BEFORE = re.compile(r"(?:\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                                r"north-east|north-west|south-east|south-west)(?:ern)?\s+of|\bnear|\boutside|"
                                r"\bfrom|\btowards?|\bborder with|\bclose to|\bkilomet(?:er|re)s? (?:from|of))\s+"
-                               r"(?:the\s+)?(?:\w+\s+)?$", re.I)
+                               r"(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
 
 
 _DISTRICT_AFTER = re.compile(r"\s+(?:district|province|region|oblast|governorate|county|municipality|"
-                             r"prefecture|state)\b", re.I)
+                             r"prefecture|state)\b", re.I | re.A)
 
 
 def _mark_containers_and_references(sentence: str, base: int, places: list[PlaceMention],
@@ -292,7 +292,7 @@ _GROUP_AFTER = re.compile(r"(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|
                           r"factory|prison|airport|hotel|concert\s+hall|hall|theat(?:re|er)|cafe|restaurant|"
                           r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
                           r"people|side|territory|border|celebrants|regime|administration|allies|supporters|"
-                          r"spokesm[ae]n|office|party|loyalists)\b", re.I)
+                          r"spokesm[ae]n|office|party|loyalists)\b", re.I | re.A)
 
 
 _LAST_WORD_COMPASS = frozenset({"east", "west", "north", "south"})  # "Twic East" keeps its last word
@@ -310,7 +310,7 @@ def _trim_name(name: str) -> str:
 
 
 _AROUND_BEFORE = re.compile(r"\b(?:suburbs|environs|surroundings|countryside|areas? around)\s+of\b[^,;.]{0,45}$",
-                            re.I)
+                            re.I | re.A)
 
 
 def _called_locality(sentence: str, start: int, end: int) -> bool:

@@ -94,7 +94,7 @@ def _add_place_only_mentions(report: Report, mentions: list[Incident]) -> None:
 # "The encounter took place in the Tesmil area": the report's one event, located by a sentence of its own
 _TOOK_PLACE = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|encounter|clash(?:es)?|fighting|raid|ambush|"
                          r"strike|bombing|blast|explosion|shooting|assault|incident)\s+(?:took place|happened|"
-                         r"occurred|was carried out)\s+(?:in|at|on|near)\b", re.I)
+                         r"occurred|was carried out)\s+(?:in|at|on|near)\b", re.I | re.A)
 
 
 def move_to_where_it_took_place(report: Report, sentences: list) -> None:
@@ -125,7 +125,7 @@ def move_to_where_it_took_place(report: Report, sentences: list) -> None:
 _ATTACK_TOLD = re.compile(r"\b(?:were|was)\s+(?:attacked|shelled|bombed|struck|hit|targeted|ambushed|raided)\b|"
                           r"\b(?:attacked|raided|stormed|struck|shelled|bombed|targeted)\s+(?:the\s+)?|"
                           r"\b(?:attack|bombing|blast|explosion|strike|shooting)\s+(?:took place|happened|occurred)\b",
-                          re.I)
+                          re.I | re.A)
 
 
 def _sentence_of(text: str, inc: Incident) -> str:
@@ -169,7 +169,7 @@ def drop_reference_points(report: Report) -> None:
 
 
 _REFERENCE_TO = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|outside)\b"
-                           r"(?:\s+of)?\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?", re.I)
+                           r"(?:\s+of)?\s+(?:the\s+(?:city|town|capital)\s+(?:of\s+)?)?", re.I | re.A)
 
 
 def _named_as_reference(sentence: str, name: str) -> bool:
@@ -178,7 +178,7 @@ def _named_as_reference(sentence: str, name: str) -> bool:
 
 # "killed in Orvan county following a raid on Tesmil cattle camp": the act that killed them, and where
 _CAUSING_ACT_ON = re.compile(r"\b(?:following|after|during|in)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:raid|attack|strike|"
-                             r"air\s*strike|assault|ambush|shelling|bombing)\s+(?:on|at|in|against)\s+(?:the\s+)?$", re.I)
+                             r"air\s*strike|assault|ambush|shelling|bombing)\s+(?:on|at|in|against)\s+(?:the\s+)?$", re.I | re.A)
 
 
 def area_toll_to_the_place_of_its_act(report: Report, sentences: list) -> None:
@@ -404,7 +404,7 @@ def one_attack_one_method(report: Report) -> None:
                     i.victims = "civilians"
 
 
-_VAGUE_WORDS = re.compile(r"\b(?:dozens|scores|tens|hundreds|thousands|several|a few|a handful|many|a number)\b", re.I)
+_VAGUE_WORDS = re.compile(r"\b(?:dozens|scores|tens|hundreds|thousands|several|a few|a handful|many|a number)\b", re.I | re.A)
 
 
 def adjacent_toll_to_place(report: Report, sentences: list) -> None:
@@ -461,11 +461,11 @@ def _second_figure_cues() -> re.Pattern:
     from vigil.annotate import _word_file
 
     words = sorted(_word_file("second_figure_cues.txt"), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I | re.A)
 
 
 _SECOND_FIGURE = _second_figure_cues()
-_ADDED = re.compile(r"\b(?:also|more|another|other|further|additional)\b", re.I)
+_ADDED = re.compile(r"\b(?:also|more|another|other|further|additional)\b", re.I | re.A)
 
 
 def second_source_lower_toll(report: Report, sentences: list) -> None:

@@ -12,9 +12,9 @@ _CEASEFIRE_RX = re.compile(r"\b(?:cease-?fire|truce|cessation of hostilities|(?:
                            r"deal|accord|memorandum|zone)|humanitarian (?:pause|break)|halt to (?:the )?fighting|"
                            r"(?:suspend|halt)(?:s|ed|ing)?\s+(?:(?:its|their|all|military|offensive|combat)\s+)+operations|"
                            r"(?:stop|halt|paus)(?:s|ed|ing|e)?\s+(?:the\s+|its\s+|their\s+)?(?:operation|offensive)|"
-                           r"stand\s+down|cease\s+fir(?:e|ing))s?\b", re.I)
+                           r"stand\s+down|cease\s+fir(?:e|ing))s?\b", re.I | re.A)
 # "recorded 900 ceasefire violations": the truce is only the measure of the violence told
-_VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I)
+_VIOLATIONS_AFTER = re.compile(r"\s*(?:violations?|breaches)\b", re.I | re.A)
 
 
 _TRUCE_KEYS = ("cease", "cessation", "truce", "hostilit", "armistice", "escalation", "humanitarian", "halt", "suspend", "stop",
@@ -48,17 +48,17 @@ def _end_from_later_duration(ceasefires: list[Ceasefire], sentences: list[Senten
 # --------------------------------------------------------------------------- ceasefires
 
 _ANNOUNCE_RX = re.compile(r"\b(?:announc|declar|agree|reach|broker|sign|propos|call(?:ed|s|ing)? for|unveil|decree|"
-                          r"order(?:ed|s)\b)", re.I)
+                          r"order(?:ed|s)\b)", re.I | re.A)
 _JUST_ANNOUNCED_RX = re.compile(r"\b(?:has|have)\s+(?:just\s+)?(?:announc|declar|agreed|reached|brokered|signed|"
-                                r"ordered|unveiled)", re.I)
+                                r"ordered|unveiled)", re.I | re.A)
 _START_RX = re.compile(r"\b(?:as of|from|start(?:s|ed|ing)?(?: on)?|take effect|took effect|takes effect|go(?:es)? into "
                        r"effect|went into effect|came into (?:force|effect)|come into (?:force|effect)|began|begin(?:s)?|"
-                       r"effective|in effect|in force|holding since|since)\b", re.I)
+                       r"effective|in effect|in force|holding since|since)\b", re.I | re.A)
 _RANGE_END = re.compile(r"(?:\bto|[-–])\s*(?:(?:\d{1,2}[.:]\d\d|midnight|noon|\d{1,2}\s*[ap]\.?m\.?)\s*"
-                        r"(?:hrs?\s+|hours\s+)?(?:on\s+)?)?(?:the\s+)?$", re.I)
-_UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed)? on|lasting until)\b", re.I)
+                        r"(?:hrs?\s+|hours\s+)?(?:on\s+)?)?(?:the\s+)?$", re.I | re.A)
+_UNTIL_RX = re.compile(r"\b(?:until|till|through|expir(?:e|es|ed|ing)|end(?:s|ed)? on|lasting until)\b", re.I | re.A)
 _FUTURE_RX = re.compile(r"\b(?:will|would|shall|is to|are to|to take effect|to start|to begin|set to|"
-                        r"(?:is|was|are|were) due to|to come into)\b", re.I)
+                        r"(?:is|was|are|were) due to|to come into)\b", re.I | re.A)
 # "due to come into effect at 02:00 local time": a clock time of the truce's start, without a day
 _CLOCK = re.compile(r"\bat\s+(\d{1,2})[:.](\d\d)\b(?!\s*[ap]\.?m)")
 
@@ -135,11 +135,11 @@ _TRUCE_AREA = re.compile(r"(?i:cease-?fire|truce|cessation of hostilities|armist
 
 
 _CALL_RX = re.compile(r"\b(?:call(?:ed|s|ing)?\s+for|urg(?:ed|es|ing)|appeal(?:ed|s|ing)?\s+for|"
-                      r"demand(?:ed|s|ing)?|plead(?:ed|s|ing)?\s+for|press(?:ed|es|ing)?\s+for)\b", re.I)
+                      r"demand(?:ed|s|ing)?|plead(?:ed|s|ing)?\s+for|press(?:ed|es|ing)?\s+for)\b", re.I | re.A)
 _DONE_RX = re.compile(r"\b(?:agreed|agreement|deal|announc\w*|declar\w*|signed|reached|brokered|took effect|"
                       r"went into effect|came into (?:force|effect)|in effect|in force|began|holding|violat\w*|"
-                      r"broke|collapsed|extend\w*|since|started|resolution|adopted)\b", re.I)
-_UNILATERAL = re.compile(r"\bunilateral(?:ly)?\b", re.I)
+                      r"broke|collapsed|extend\w*|since|started|resolution|adopted)\b", re.I | re.A)
+_UNILATERAL = re.compile(r"\bunilateral(?:ly)?\b", re.I | re.A)
 _PROVINCE_LIST = re.compile(r"\b[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+)*\s+and\s+[A-Z][\w'’-]+\s+(?:provinces|governorates|"
                             r"regions|oblasts|states)\b")
 
@@ -155,7 +155,7 @@ def _plain_area(name: str) -> str:
 
 
 _ENDED_BEFORE = re.compile(r"\b(?:over|ended|collapsed|expired|lapsed|broke\s+down|fell\s+apart|came\s+to\s+an\s+end)"
-                           r"\s+(?:on\s+)?(?:the\s+)?$", re.I)  # "declared over on 19 September": its end
+                           r"\s+(?:on\s+)?(?:the\s+)?$", re.I | re.A)  # "declared over on 19 September": its end
 
 
 def _date_role(text: str, d) -> str:
@@ -185,9 +185,9 @@ def _ceasefire_dates(text: str, published) -> list:
     return [(m, ahead.get((m.start, m.end))) for m in past]
 
 
-_SAY_RX = re.compile(r"\b(?:said|says|announced|declared|told|stated)\b", re.I)
+_SAY_RX = re.compile(r"\b(?:said|says|announced|declared|told|stated)\b", re.I | re.A)
 _DURATION_RX = re.compile(r"\b(\w+)[- ](day|week|month)s?[- ](?:long\s+)?(?:humanitarian\s+)?(?:cease-?fire|truce)|"
-                          r"\bfor\s+(?:a\s+period\s+of\s+)?(\w+)\s+(day|week|month)s\b", re.I)
+                          r"\bfor\s+(?:a\s+period\s+of\s+)?(\w+)\s+(day|week|month)s\b", re.I | re.A)
 
 
 def _end_from_duration(text: str, start: str) -> str | None:
@@ -215,11 +215,11 @@ def _end_from_duration(text: str, start: str) -> str | None:
 
 
 _DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|decree|call(?:ed|s)? (?:for|a|an)\b|"
-                             r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?|end(?:ed|s)?\b|adopt|paus|stand|mediat)", re.I)
+                             r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?|end(?:ed|s)?\b|adopt|paus|stand|mediat)", re.I | re.A)
 _AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
                                     r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
-                                    r"(?:the\s+)?(?:\w+\s+)?$", re.I)
-_AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+                                    r"(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
+_AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
 
 
 # "Russian and Turkish presidents", "the Egyptian mediators": a nationality speaking for its state
@@ -270,7 +270,7 @@ def _owns_actor(text: str, at: int, actor_starts: set[int]) -> bool:
     return bool(m) and bool({at + m.end(), at + (m.start(1) if m.group(1) else m.end())} & actor_starts)
 
 
-_OTHER_CLAUSE = re.compile(r"\b(?:after|before|following|since)\b", re.I)
+_OTHER_CLAUSE = re.compile(r"\b(?:after|before|following|since)\b", re.I | re.A)
 
 
 _UN_BODIES = frozenset({"United Nations", "UN Security Council"})
@@ -338,7 +338,7 @@ def _same_ceasefire(a: Ceasefire, b: Ceasefire) -> bool:
 
 
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:they|the two(?:\s+\w+)?|both(?:\s+sides)?)\s+(?:\w+\s+){0,2}?"
-                              r"(?:say|said|announc|agree|declar|reach|sign)", re.I)
+                              r"(?:say|said|announc|agree|declar|reach|sign)", re.I | re.A)
 
 
 def declarers_by_pronoun(s: Sentence, before: Sentence | None) -> list[str]:

@@ -55,7 +55,7 @@ def _update_context(ctx: Context, s: Sentence, doc: Document, country: str | Non
 _YEAR_OF_EVENT = re.compile(r"\b(?:a|an|the|in)\s+((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}?(?:attack|shooting|bombing|"
                             r"strike|airstrike|massacre|blast|explosion|raid|offensive|assault|siege|uprising)s?\b")
 _DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+(?:earlier|before)|"
-                         r"(?:over|in|during)\s+the\s+(?:past|last)\s+(?:day|24\s+hours))\b(?!\s+yesterday)", re.I)
+                         r"(?:over|in|during)\s+the\s+(?:past|last)\s+(?:day|24\s+hours))\b(?!\s+yesterday)", re.I | re.A)
 
 
 def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
@@ -68,7 +68,7 @@ def _sentence_date(s: Sentence, published) -> tuple[str, str] | None:
 
 # "an official said on Monday": the day of the telling, not of the act
 _SAID_ON_BEFORE = re.compile(r"\b(?:said|says|announced|reported|told\s+\w+|stated|added|confirmed|wrote)\s+"
-                             r"(?:late\s+|early\s+)?(?:on\s+)?(?:\w+\s*\(\s*)?$", re.I)
+                             r"(?:late\s+|early\s+)?(?:on\s+)?(?:\w+\s*\(\s*)?$", re.I | re.A)
 
 
 # "... in Sinjar, which endured years of war in 2014": a year inside a describing clause is background.
@@ -77,7 +77,7 @@ _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where|one of|once|home to
 
 _ACT_BEFORE_DATE = re.compile(r"\b(?:attacks?|strikes?|air\s*strikes?|airstrikes?|shelling|raids?|bombings?|"
                               r"explosions?|blasts?|ambush|assault|clashes|fighting|killed|struck|hit|shelled|"
-                              r"bombed|attacked|stormed)\s+(?:late\s+|early\s+)?(?:on\s+)?(?:the\s+)?$", re.I)
+                              r"bombed|attacked|stormed)\s+(?:late\s+|early\s+)?(?:on\s+)?(?:the\s+)?$", re.I | re.A)
 
 
 def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
@@ -109,7 +109,7 @@ def _work_out_sentence_date(s: Sentence, published) -> tuple[str, str] | None:
 
 
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|of|throughout|inside|into|from|northern|southern|eastern|western|"
-                              r"central|north-?western|north-?eastern|south-?western|south-?eastern|war-torn)\s+$", re.I)
+                              r"central|north-?western|north-?eastern|south-?western|south-?eastern|war-torn)\s+$", re.I | re.A)
 
 
 def report_country(ann: Annotated) -> str | None:
@@ -255,9 +255,9 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
 
 
 _DEATH_WORD = re.compile(r"\b(?:kill|dead|died|death|wound|injur|casualt|bod(?:y|ies)|victims?|"
-                         r"hit|struck|targeted|pounded|shelled|bombed|explo|destroy|damag)", re.I)
+                         r"hit|struck|targeted|pounded|shelled|bombed|explo|destroy|damag)", re.I | re.A)
 _STRUCK_PLACE = re.compile(r"\b(?:hit|struck|targeted|pounded|shelled|bombed|raided|stormed)\s+(?:the\s+)?"
-                           r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I)
+                           r"(?:\w+\s+){0,3}?(?:villages?|towns?|city|cities|neighbou?rhoods?|areas?)\b", re.I | re.A)
 
 
 def _blamed_here(s: Sentence, country: str | None) -> str | None:
@@ -303,8 +303,8 @@ def _is_weak(s: Sentence) -> bool:
                                        or has_act(s.text))
 
 
-_HOOD_BEFORE = re.compile(r"\bneighbou?rhoods?\s+of\s+(?:the\s+)?[^.;:]*$", re.I)
-_HOOD_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|quarter)\b", re.I)
+_HOOD_BEFORE = re.compile(r"\bneighbou?rhoods?\s+of\s+(?:the\s+)?[^.;:]*$", re.I | re.A)
+_HOOD_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|quarter)\b", re.I | re.A)
 
 
 def _feature_named(s: Sentence, p: PlaceMention) -> str | None:
@@ -323,7 +323,7 @@ _NOBODY_KILLED = re.compile(
     r"no\s+(?:injuries|casualties|wounded)\s+(?:or|and|nor)\s+(?:fatalities|deaths|dead)|"
     r"(?:no|neither|nor|zero)\s+(?:(?:reported|known|human|immediate|civilian)\s+)?(?:casualties|deaths|fatalities|"
     r"dead|loss(?:es)?\s+of\s+life)|without\s+(?:any\s+)?(?:casualties|fatalities|deaths)|"
-    r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities))\b", re.I)
+    r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities))\b", re.I | re.A)
 
 
 def _armed_on_the_ground(perp: str | None) -> bool:
@@ -341,7 +341,7 @@ _MILITARY_TARGET = re.compile(r"\b(?:attack(?:ed|s)?|ambush(?:ed)?|raid(?:ed)?|a
                               r"(?:(?!\bby\b)[^.;]){0,25}?\b(?:soldiers|troops|"
                               r"forces|army|police|policemen|checkpoints?|check\s+points?|posts?|base|convoy|patrol|"
                               r"positions?|barracks|brigade|battalion|unit|militants|fighters|insurgents|rebels|jihadists|"
-                              r"militiamen|guards|outposts?)\b", re.I)
+                              r"militiamen|guards|outposts?)\b", re.I | re.A)
 
 
 def _province_of(p: PlaceMention, provinces: list[PlaceMention]) -> str | None:
@@ -368,18 +368,18 @@ _SITE = re.compile(r"\s+(?:Airport|Airbase|Air Base|Station|Base|Prison|Bridge|C
 _AGGREGATE = re.compile(r"\b(?:since|so far this|this year|last year|past (?:year|month|week)s?|in (?:January|February|"
                         r"March|April|May|June|July|August|September|October|November|December)\b|during (?:the )?"
                         r"(?:month|year|war|conflict)|over the past|monthly|documented the death of|total of|"
-                        r"in total|overall|across the country)", re.I)
+                        r"in total|overall|across the country)", re.I | re.A)
 
 
 # A period rather than a moment: "attacks on X since January", "every day", "within the last month"
 _PERIOD = re.compile(r"\b(?:since|so far this|this year|(?:over\s+)?the (?:past|last) (?:year|month)|(?:past|last) (?:few |several |\w+ )?(?:years|months|weeks)|"
                      r"within the (?:last|past)|every (?:day|week|month)|on a daily basis|over the past|monthly|during (?:the )?"
                      r"(?:month|year|war|conflict)|in (?:January|February|March|April|May|June|July|August|September|"
-                     r"October|November|December)(?! \d)|overall|across the country)\b", re.I)
+                     r"October|November|December)(?! \d)|overall|across the country)\b", re.I | re.A)
 
 
 # "the heaviest since planes first struck the city in August": a comparison, not the period of the acts told
-_COMPARISON = re.compile(r"\b(?:\w+est|worst|first|most\s+\w+)\s+(?:\w+\s+){0,3}?since\b[^,;.]*", re.I)
+_COMPARISON = re.compile(r"\b(?:\w+est|worst|first|most\s+\w+)\s+(?:\w+\s+){0,3}?since\b[^,;.]*", re.I | re.A)
 
 
 def period_of_record(text: str) -> bool:
@@ -394,10 +394,10 @@ def period_of_record(text: str) -> bool:
 
 _INTENT = re.compile(r"\b(?:prepar(?:e|es|ed|ing)\s+(?:for|to)|plan(?:s|ned|ning)?\s+to|threaten(?:s|ed|ing)?\s+to|"
                      r"vow(?:s|ed|ing)?\s+to|(?:is|are|was|were)\s+expected\s+to|poised\s+to|gearing\s+up\s+for)\b",
-                     re.I)
-_INTENT_GATE = re.compile(r"prepar|plan|threat|vow|expected|poised|gearing", re.I)
+                     re.I | re.A)
+_INTENT_GATE = re.compile(r"prepar|plan|threat|vow|expected|poised|gearing", re.I | re.A)
 _DONE_ACT = re.compile(r"\b(?:attacked|struck|shelled|hit|bombed|clashed|fired|stormed|raided|killed|destroyed|"
-                       r"exploded|targeted|ambushed|seized|captured)\b", re.I)
+                       r"exploded|targeted|ambushed|seized|captured)\b", re.I | re.A)
 def _target_words() -> tuple[re.Pattern, dict[str, str]]:
     from vigil.lexicon import DATA_DIR
 
@@ -407,7 +407,7 @@ def _target_words() -> tuple[re.Pattern, dict[str, str]]:
     words = "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True))
     rx = re.compile(r"\b(?:hit|hitting|struck|striking|target(?:ed|ing)|opened\s+fire\s+on|fired\s+on|attack(?:ed|ing)?|"
                     r"attacks?\s+on|shell(?:ed|ing)|bomb(?:ed|ing)|storm(?:ed|ing)|raid(?:ed|ing)?|strikes?\s+on|"
-                    r"ambush(?:ed|ing)?)\s+(?:[\w'’-]+\s+){0,4}?(" + words + r")\b", re.I)
+                    r"ambush(?:ed|ing)?)\s+(?:[\w'’-]+\s+){0,4}?(" + words + r")\b", re.I | re.A)
     return rx, kinds
 
 
@@ -424,7 +424,7 @@ def target_victims(text: str) -> str:
 
 
 _VAGUE_COUNT = re.compile(r"(?:(?:at least|more than|over|about|some)\s+)?(?:dozens|scores|tens|hundreds|several|"
-                          r"a few|a dozen|a handful)\b", re.I)
+                          r"a few|a dozen|a handful)\b", re.I | re.A)
 
 
 def _vague_count(s: Sentence, c: Count) -> bool:

@@ -9,37 +9,37 @@ from vigil.extract.places import _overlaps
 # --------------------------------------------------------------------------- roles of actors
 
 _SAID_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:said|says|announced|reported|claimed|stated|told|confirmed|"
-                         r"denied|accused|blamed|documented|added|noted)\b", re.I)
-_SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I)
+                         r"denied|accused|blamed|documented|added|noted)\b", re.I | re.A)
+_SOURCE_BEFORE = re.compile(r"(?:according to|said|told|citing|cited|reported by|quoted|per)\s+(?:the\s+)?$", re.I | re.A)
 _VICTIM_BEFORE = re.compile(r"(?:kill(?:ing|ed|s)?|against|target(?:ing|ed)|wound(?:ing|ed)|injur(?:ing|ed)|on|"
                             r"attack(?:ed|ing|s)?|ambush(?:ed|ing)?|raid(?:ed|ing)?|storm(?:ed|ing)?|"
                             r"\d+|members of|positions of|of)\s+(?:the\s+)?"
-                            r"(?:(?!(?:after|when|as|while|before|because|since|and|but|once|until)\s)\w+\s+)?$", re.I)
+                            r"(?:(?!(?:after|when|as|while|before|because|since|and|but|once|until)\s)\w+\s+)?$", re.I | re.A)
 _ATTACKS_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:kill(?:ed|s)?|shot|shoot|opened fire|attack(?:ed|s)?|stormed|"
                             r"fired|bombed|shelled|struck|strike|ambush(?:ed)?|execut(?:ed|e)|abduct(?:ed)?|raided|"
                             r"clashed|detonated|blew|set off|targeted|massacred|launched|carried out|"
                             r"neutrali[sz]ed|eliminated|overran|captured|seized|took control|dislodged|"
-                            r"repell?ed|repulsed|thwarted|foiled|bombarded|pounded|gunned down|stabbed)\b", re.I)
+                            r"repell?ed|repulsed|thwarted|foiled|bombarded|pounded|gunned down|stabbed)\b", re.I | re.A)
 _CLAIMED_AFTER = re.compile(r"^[^.;]{0,30}?\bclaim(?:ed|s)\s+(?:responsibility|the\s+attack|the\s+bombing|"
                             r"(?:to\s+have|that\s+(?:it|they)\s+(?:had\s+)?)\s*(?:killed|attacked|shot|downed|destroyed|"
-                            r"carried\s+out))", re.I)
+                            r"carried\s+out))", re.I | re.A)
 # "the coalition announced that it had killed 95 fighters": who speaks of its own act did it
 _OWN_ACT_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:said|says|announced|stated|confirmed|reported)\s+(?:on\s+\w+\s+)?"
                             r"(?:that\s+)?(?:it|they)\s+(?:has\s+|have\s+|had\s+)?(?:killed|struck|destroyed|"
-                            r"targeted|shot|downed|attacked|hit|carried\s+out|launched|neutrali[sz]ed|eliminated)\b", re.I)
+                            r"targeted|shot|downed|attacked|hit|carried\s+out|launched|neutrali[sz]ed|eliminated)\b", re.I | re.A)
 _ATTACK_NOUN_AFTER = re.compile(r"^\s+(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|offensive|"
-                                r"assaults?|bombardment|ambush|incursions?|advances?|infiltration)\b", re.I)
+                                r"assaults?|bombardment|ambush|incursions?|advances?|infiltration)\b", re.I | re.A)
 _COUNT_BEFORE = re.compile(r"\b\d+\s+(?:[a-z-]+\s+)?$")
 _HOLDER_BEFORE = re.compile(r"\b(?:controlled|held|run|occupied|besieged|seized|captured|backed|supported|"
-                            r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+                            r"led|dominated|linked|affiliated)\s+by\s+(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
 _AGENT_BEFORE = re.compile(r"(?:\bby|\bfrom|\b(?:attacks?|assaults?|incursions?|offensive|advance|infiltration)\s+of)"
-                           r"\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+                           r"\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I | re.A)
 _ENDS_WITH_ATTACK_NOUN = re.compile(r"\s(?:attacks?|air\s*strikes?|airstrikes?|strikes?|shelling|raids?|bombardment)$",
-                                    re.I)  # the lexicon's "government air strikes"
+                                    re.I | re.A)  # the lexicon's "government air strikes"
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whom?|whose)\b[^,;]*")
 # "repelled an attack by X", "thwarted X incursions": the defenders are named first, the attacker after.
 _REPELLED = re.compile(r"\b(?:repell?ed|repuls(?:ed|ing)|thwart(?:ed|ing)|foil(?:ed|ing)|fended\s+off|beat\s+back|"
-                       r"fought\s+off|pushed\s+back|repel(?:ling|s)?)\b", re.I)
+                       r"fought\s+off|pushed\s+back|repel(?:ling|s)?)\b", re.I | re.A)
 
 
 # A country or nationality that only says where: "Ukraine's Kharkiv region", "the Ukrainian city of Dnipro".
@@ -48,10 +48,10 @@ _NAMES_A_PLACE = re.compile(r"(?:['’]s\s+(?:(?:[a-z-]+\s+){0,2}(?:region|provi
                             r"|\s+(?:[a-z-]+\s+)?(?:city|town|village|region|province|oblast|port|capital|"
                             r"territory|border\s+town)\s+of\b)")
 _IN_PLACE_BEFORE = re.compile(r"\b(?:in|of|across|inside|into|throughout|near|to|border\s+with|bordering)\s+"
-                              r"(?:the\s+)?(?:[a-z-]+\s+)?$", re.I)
+                              r"(?:the\s+)?(?:[a-z-]+\s+)?$", re.I | re.A)
 # "police stations", "army posts": the force's buildings are what was attacked, not who attacked.
 _FACILITY_AFTER = re.compile(r"\s+(?:stations?|posts?|outposts?|headquarters|checkpoints?|bases?|barracks|academy|"
-                             r"compounds?|buildings?|facilit(?:y|ies)|camps?|vehicles?|convoys?)\b", re.I)
+                             r"compounds?|buildings?|facilit(?:y|ies)|camps?|vehicles?|convoys?)\b", re.I | re.A)
 
 
 def agent_actors(s: Sentence, country: str | None = None) -> list[str]:
@@ -137,10 +137,10 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
 
 _WEAPON_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:shelling|shells|artillery|air\s*strikes?|airstrikes?|strikes?|"
                            r"drones?|warplanes?|jets?|missiles?|rockets?|bombardment|raids?|aircraft|helicopters?|"
-                           r"gunboats?|tanks?)\b", re.I)
+                           r"gunboats?|tanks?)\b", re.I | re.A)
 
 
-_PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:were|was|are|is|been|being|got)\s", re.I)
+_PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,3}?(?:were|was|are|is|been|being|got)\s", re.I | re.A)
 
 
 def _attacks_actively(after: str) -> bool:
@@ -166,9 +166,9 @@ def _nationality_with_weapon(s: Sentence) -> list[str]:
 
 _WEAPON_OF_BEFORE = re.compile(r"\b(?:drones?|uavs?|aircraft|jets?|warplanes?|planes?|missiles?|rockets?|helicopters?)"
                                r"\s+(?:[\w-]+\s+)?(?:controlled|operated|flown|launched|fired|piloted)\s+by\s+"
-                               r"(?:the\s+)?(?:\w+\s+)?$", re.I)
-_UNNAMED_BEFORE = re.compile(r"\b(?:unidentified|unknown|unspecified|unnamed)\s+(?:[a-z-]+\s+)?$", re.I)
-_UNNAMED_START = re.compile(r"(?:unidentified|unknown|unspecified|unnamed)\s", re.I)
+                               r"(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
+_UNNAMED_BEFORE = re.compile(r"\b(?:unidentified|unknown|unspecified|unnamed)\s+(?:[a-z-]+\s+)?$", re.I | re.A)
+_UNNAMED_START = re.compile(r"(?:unidentified|unknown|unspecified|unnamed)\s", re.I | re.A)
 _FORCE_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:forces|troops|soldiers|commandos?|army|police|military|"
                           r"gendarmes|gendarmerie)\b")
 
@@ -193,11 +193,11 @@ def _only_vague(perp: str | None) -> bool:
 # "blamed the bombing on X", "X was behind the attack", "attributed the strike to X".
 _BLAMED_BEFORE = re.compile(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|held|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\"“‘']?$"
                             r"|\b(?:blamed|pinned)\s+(?:the|this|that|it)\s*(?:\w+\s+){0,2}?on\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$"
-                            r"|\battributed\s+(?:the|it)\s*(?:\w+\s+){0,2}?to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+                            r"|\battributed\s+(?:the|it)\s*(?:\w+\s+){0,2}?to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I | re.A)
 _BLAMED_AFTER = re.compile(r"^[\"”’']?\s+(?:for|of\s+(?:carrying|launching|firing|being|the)|responsible)"
-                           r"|^\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:behind|responsible|to\s+blame)\b", re.I)
+                           r"|^\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:behind|responsible|to\s+blame)\b", re.I | re.A)
 _DISPUTE = re.compile(r"\b(?:blamed each other|traded blame|each side blamed|blamed one another|denied (?:any\s+)?"
-                      r"(?:responsibility|involvement)|source of the fire (?:is|was|remains) unknown)\b", re.I)
+                      r"(?:responsibility|involvement)|source of the fire (?:is|was|remains) unknown)\b", re.I | re.A)
 
 
 def blamed_actors(s: Sentence, country: str | None = None, keep_vague: bool = False) -> tuple[list[str], bool]:
@@ -250,7 +250,7 @@ _TITLE = (r"(?:spokes(?:man|woman|person)|governor|mayor|chief|head|minister|off
           r"resident|journalist|correspondent|medic|physician|surgeon)")
 _OFFICIAL_BEFORE_NAME = re.compile(rf"\b{_TITLE}\s+(?P<name>{_PERSON})")
 _NAME_THEN_TITLE = re.compile(rf"(?P<name>{_PERSON}),\s+(?:an?\s+|the\s+)?[^,]{{0,60}}?\b{_TITLE}\b[^,]{{0,60}},")
-_SAYS = re.compile(r"\b(?:said|says|told|wrote|stated|reported|added|confirmed|announced)\b|according to", re.I)
+_SAYS = re.compile(r"\b(?:said|says|told|wrote|stated|reported|added|confirmed|announced)\b|according to", re.I | re.A)
 
 
 def named_officials(s: Sentence) -> list[str]:
