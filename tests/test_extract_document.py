@@ -844,3 +844,18 @@ def test_a_site_named_after_its_town_is_the_place_when_nothing_else_is_named():
     rep = run("On 2 May 2022, troops fired grenade launchers at enemy positions in the area of Aleppo Airport, "
               "killing one fighter.")
     assert "Aleppo Airport" in by_place(rep)
+
+
+def test_a_toll_over_several_places_gives_its_status_to_each_of_them():
+    # decision a: what a sentence says of all its dead holds at its places without a toll
+    rep = run("Army troops on Sunday killed eleven Red Front militants and burnt their camps at Orvan and Pelin "
+              "villages of Lorvan district.")
+    places = by_place(rep)
+    assert places["Orvan"]["killed"] is None and places["Orvan"]["victims"] == "combatants"
+    assert places["Pelin"]["victims"] == "combatants"
+
+
+def test_a_sentence_with_tolls_of_several_kinds_gives_no_status_to_its_other_places():
+    rep = run("Shelling killed 14 people in Orvan, among them 6 civilians, and hit Pelin and Varo on Sunday.")
+    places = by_place(rep)
+    assert places.get("Pelin", {"victims": "unknown"})["victims"] == "unknown"

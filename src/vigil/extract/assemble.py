@@ -381,6 +381,21 @@ def city_into_its_place(report: Report) -> None:
         report.incidents.remove(city)
 
 
+def total_status_to_its_places(report: Report) -> None:
+    """"Troops killed eight fighters and destroyed their camps at Orvan and Tesmil": the toll is a total
+    over both places, and what it says of the dead holds at each place without a toll (decision a).
+    Not when the sentence gives other tolls of other or unknown status: then it is not said of all."""
+    for total in report.totals:
+        if total.victims not in ("civilians", "combatants") or not total.evidence_spans:
+            continue
+        said = set(total.evidence_spans)
+        if any(o.victims != total.victims for o in report.totals if said & set(o.evidence_spans)):
+            continue
+        for inc in report.incidents:
+            if inc.killed is None and inc.victims == "unknown" and said & set(inc.evidence_spans):
+                inc.victims = total.victims
+
+
 def one_attack_one_method(report: Report) -> None:
     """"Militia attacked Tesmil, Orvan and Pelin. One resident of Pelin was killed.": the places of one
     attack (one sentence, attacker and day) share what the report says of it: a massacre by gunmen found
