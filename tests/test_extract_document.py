@@ -859,3 +859,22 @@ def test_a_sentence_with_tolls_of_several_kinds_gives_no_status_to_its_other_pla
     rep = run("Shelling killed 14 people in Orvan, among them 6 civilians, and hit Pelin and Varo on Sunday.")
     places = by_place(rep)
     assert places.get("Pelin", {"victims": "unknown"})["victims"] == "unknown"
+
+
+def test_deaths_in_a_clash_between_armed_sides_are_combatants_unless_unknown():
+    rep = run("On 3 May 2022, Red Front fighters clashed with army units in Tesmil, incurring fatalities.")
+    assert by_place(rep)["Tesmil"]["victims"] == "combatants"
+    for said in ("No information about casualties was reported.", "No injuries or fatalities were reported.",
+                 "Casualties remain unknown."):
+        rep = run(f"On 3 May 2022, Red Front fighters clashed with army units in Tesmil. {said}")
+        assert by_place(rep)["Tesmil"]["victims"] == "unknown", said
+    rep = run("On 3 May 2022, Red Front fighters clashed with army units in Tesmil, killing villagers.")
+    assert by_place(rep)["Tesmil"]["victims"] != "combatants"
+
+
+def test_who_was_fired_at_or_abducted_says_who_the_victims_were():
+    rep = run("On 4 May 2022, Blue Brigade forces fired mortar shells and machine guns at populated villages "
+              "in Orvan district. No fatalities were reported.")
+    assert by_place(rep)["Orvan"]["victims"] == "civilians"
+    rep = run("On 5 May 2022, unknown gunmen abducted a journalist in Pelin (Pelin North, Lorvan).")
+    assert by_place(rep)["Pelin"]["victims"] == "civilians"

@@ -396,6 +396,35 @@ def total_status_to_its_places(report: Report) -> None:
                 inc.victims = total.victims
 
 
+_DEATHS_SAID = re.compile(r"\b(?:fatalit(?:y|ies)|casualties|killing|killed|dead|deaths|losses)\b", re.I | re.A)
+_NO_DEATHS_KNOWN = re.compile(
+    r"\bno\s+(?:information|info|details|word|reports?)\s+(?:about|on|of|regarding)\s+(?:any\s+)?(?:the\s+)?"
+    r"(?:casualties|fatalities|deaths|losses)|\b(?:casualties|fatalities|losses)\s+(?:were\s+|are\s+|remain\s+)?"
+    r"(?:unknown|unclear|not\s+known)|\b(?:no|nor|neither|without|zero)\s+(?:\w+\s+){0,2}?(?:casualties|fatalities|deaths|"
+    r"losses|dead)\b", re.I | re.A)
+_UNARMED_WORDS = re.compile(r"\b(?:civilians?|residents?|villagers?|children|women|farmers?|students?|journalists?|"
+                            r"passers-?by|protesters?|displaced|idps?|worshipp?ers|shoppers|families)\b", re.I | re.A)
+
+
+def clash_dead_are_fighters(report: Report, sentences: list) -> None:
+    """"Rebels clashed with army units in Orvan, incurring fatalities": when armed sides fought and the
+    report says people died there without a toll or saying who, the dead are combatants (decision a: the text says
+    who was hit). The act's sentence and the one after it are read; a word for the unarmed, or a note that
+    casualties are unknown, leaves the status unknown."""
+    starts = {s.start: i for i, s in enumerate(sentences)}
+    for inc in report.incidents:
+        if inc.type != "ground_clash" or inc.killed is not None or inc.victims != "unknown" or not inc.evidence_spans:
+            continue
+        idx = sorted(starts[a] for a, _ in inc.evidence_spans if a in starts)
+        if not idx:
+            continue
+        text = " ".join(sentences[i].text for i in idx)
+        if idx[-1] + 1 < len(sentences):
+            text += " " + sentences[idx[-1] + 1].text
+        if _DEATHS_SAID.search(text) and not _NO_DEATHS_KNOWN.search(text) and not _UNARMED_WORDS.search(text):
+            inc.victims = "combatants"
+
+
 def one_attack_one_method(report: Report) -> None:
     """"Militia attacked Tesmil, Orvan and Pelin. One resident of Pelin was killed.": the places of one
     attack (one sentence, attacker and day) share what the report says of it: a massacre by gunmen found
