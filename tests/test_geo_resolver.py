@@ -371,12 +371,14 @@ def test_a_qualified_name_falls_back_to_the_bare_name_inside_the_province():
 
 # Invented villages (GeoNames dump layout) inside Hasakah's Al-Hasakah district, for namesake rules.
 def _import_villages(tmp_path, rows):
+    """Invented places in a GeoNames-style file; a row may end with a population."""
     from vigil.geo.imports import import_file
 
     lines = []
-    for gid, name, alternates, lat, lon in rows:
+    for gid, name, alternates, lat, lon, *population in rows:
         lines.append("\t".join([gid, name, name, alternates, lat, lon, "P", "PPL", "SY", "", "08", "", "", "",
-                                "0", "", "300", "Asia/Damascus", "2024-01-01"]))
+                                str(population[0]) if population else "0", "", "300", "Asia/Damascus",
+                                "2024-01-01"]))
     f = tmp_path / "SY.txt"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     import_file(f)
@@ -698,3 +700,15 @@ def test_namesakes_all_in_one_country_put_a_place_the_report_gives_no_country_in
     loc = geocode_report(_report(text, ["Qqvarinka"])).incidents[0].location
     assert loc.geo_status == "ambiguous" and loc.gazetteer_id is None
     assert loc.geo_precision == "country" and loc.country == "Ukraine" and loc.lat is not None
+
+
+def test_a_town_of_the_province_called_a_neighbourhood_of_its_seat_is_the_town(tmp_path):
+    # A town of 120,000 people 25 km from Al-Hasakah city, and a village as far away: "Hasakah's X
+    # neighbourhood" is the town itself, but a village that far is no quarter of the city (the city's point).
+    _import_villages(tmp_path, [("91000040", "Tall Barzanjiyah", "", "36.70000", "40.90000", 120000),
+                                ("91000041", "Umm Farajiyah", "", "36.30000", "40.60000")])
+    c = best("Tall Barzanjiyah neighbourhood of Al-Hasakah city")
+    assert c is not None and c.gazetteer_id == "geonames:91000040"
+    c = best("Umm Farajiyah neighbourhood of Al-Hasakah city")
+    assert c is not None and c.feature == "area" and _km(c.lat, c.lon, 36.502, 40.748) < 2
+

@@ -377,9 +377,28 @@ def _in_city(ranked: list[Candidate], city_name: str, name: str, a1: str | None,
     inside = [c for c in ranked if km(c.lat, c.lon, city.lat, city.lon) <= CITY_KM]
     if inside and inside[0].score >= THRESHOLD and inside[0].gazetteer_id != city.gazetteer_id:
         return inside
+    if ranked and _town_of_its_own(ranked[0], city):
+        return ranked  # "Y's X neighbourhood" where X is a town of Y's province: Y names the province
     area = replace(city, name=name, matched_name="", gazetteer_id="", feature="area", precision="district",
                    note=f"a quarter the gazetteer lacks, put at its city {city.matched_name}")
     return [area]
+
+
+TOWN_OF_ITS_OWN = 50_000  # people: a place this large is a town, never a quarter of another city
+PROVINCE_TOWN_KM = 60.0
+
+
+def _town_of_its_own(c: Candidate, city: Candidate) -> bool:
+    """A clear reading of the "quarter" that is a sizeable town of the city's province, not a city section.
+
+    Reports call a province by its seat's name ("Jerusalem's X", "X neighbourhood of Homs"); when X itself is
+    a town of 50,000 or more in that province, X is meant, not a quarter of the seat."""
+    if c.score < THRESHOLD or c.feature != "place" or c.population < TOWN_OF_ITS_OWN \
+            or c.gazetteer_id == city.gazetteer_id or c.admin1 != city.admin1:
+        return False
+    if km(c.lat, c.lon, city.lat, city.lon) > PROVINCE_TOWN_KM:
+        return False
+    return not gazetteer.load().place(c.place_id).fcode.startswith("PPLX")  # a section of a city is a quarter
 
 
 SEAT_KM = 30.0  # a sub-district's seat lies within this of the sub-district's centre
