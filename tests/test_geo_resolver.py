@@ -712,3 +712,19 @@ def test_a_town_of_the_province_called_a_neighbourhood_of_its_seat_is_the_town(t
     c = best("Umm Farajiyah neighbourhood of Al-Hasakah city")
     assert c is not None and c.feature == "area" and _km(c.lat, c.lon, 36.502, 40.748) < 2
 
+
+def test_the_one_reading_just_over_the_named_districts_edge_is_taken(tmp_path):
+    # In Al-Qamishli district, a kilometre over the edge of Al-Hasakah district; the report spells it another
+    # way (q/k, -iya/-iyah), so it scores a little under the threshold in the wrong district.
+    _import_villages(tmp_path, [("91000042", "Umm Qarnabiyah", "", "36.83000", "41.26000")])
+    assert resolve("Umm Qarnabiyah", admin1="Hasakah")[0].admin2 == "Al-Qamishli"
+    c = best("Umm Karnabiya village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000042"
+    # far from the named district (Ras al-Ayn) it stays a reason to abstain
+    assert best("Umm Karnabiya village", admin1="Hasakah", admin2="Ras al Ayn district") is None
+
+
+def test_a_short_name_just_over_the_districts_edge_is_not_taken_on_a_variant_spelling(tmp_path):
+    # short folds are shared by unrelated names: "Xuqaya" for "Xuqiyah" (both "xaka") is no reading of it
+    _import_villages(tmp_path, [("91000043", "Xuqaya", "", "36.83000", "41.26000")])
+    assert best("Xuqiyah village", admin1="Hasakah", admin2="Al Hasakah district") is None
