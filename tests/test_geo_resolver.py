@@ -728,3 +728,17 @@ def test_a_short_name_just_over_the_districts_edge_is_not_taken_on_a_variant_spe
     # short folds are shared by unrelated names: "Xuqaya" for "Xuqiyah" (both "xaka") is no reading of it
     _import_villages(tmp_path, [("91000043", "Xuqaya", "", "36.83000", "41.26000")])
     assert best("Xuqiyah village", admin1="Hasakah", admin2="Al Hasakah district") is None
+
+
+def test_without_a_district_the_name_itself_just_over_the_provinces_edge_is_taken(tmp_path):
+    # In Raqqa province, 7 km from a Hasakah village; the only place of that name anywhere.
+    _import_villages(tmp_path, [("91000044", "Zawr Qutnayfah", "", "36.56000", "39.57500")])
+    assert resolve("Zawr Qutnayfah")[0].admin1 == "Raqqa"
+    c = best("Zawr Qutnayfah village", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id == "geonames:91000044"
+    assert best("Zawr Qutnayfah village", admin1="Aleppo") is None  # far from Aleppo province: no reading
+    # a namesake inside the named province is the one meant
+    _import_villages(tmp_path, [("91000044", "Zawr Qutnayfah", "", "36.56000", "39.57500"),
+                                ("91000045", "Zawr Qutnayfa", "", "36.90000", "41.50000")])
+    c = best("Zawr Qutnayfah village", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id == "geonames:91000045"

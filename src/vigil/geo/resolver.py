@@ -356,7 +356,10 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
             and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - PROVINCE_FUZZY_MARGIN):
         # Without a district: a closer spelling, alone at the top inside the named province.
         ranked[0] = replace(ranked[0], score=THRESHOLD)
-    elif a2 and ranked and (edge := _over_the_edge(ranked, query, a2)) is not None:
+    elif a2 and ranked and (edge := _over_the_edge(ranked, query, "admin2", a2, EDGE_FLOOR)) is not None:
+        ranked = [replace(ranked[edge], score=THRESHOLD)] + ranked[:edge] + ranked[edge + 1:]
+    elif a1 and not a2 and ranked and (edge := _over_the_edge(ranked, query, "admin1", a1, PROVINCE_EDGE_FLOOR)) \
+            is not None:
         ranked = [replace(ranked[edge], score=THRESHOLD)] + ranked[:edge] + ranked[edge + 1:]
     if query.city:
         ranked = _in_city(ranked, query.city, name, a1 or soft_a1, cc or soft_cc)
@@ -365,11 +368,12 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
 
 # the lowest score of the name just over the edge when the province was only named near it
 EDGE_FLOOR = THRESHOLD - BORDER_PENALTY - SOFT_HINT_PENALTY - 2.0
+PROVINCE_EDGE_FLOOR = THRESHOLD - HINT_PENALTY - 3.0  # no district named: the name itself only
 EDGE_MARGIN = 8.0  # any other reading near the named district scores at least this much less
 EDGE_MIN_FOLD = 5  # short folds ("sada", "sha") are shared by unrelated names
 
 
-def _over_the_edge(ranked: list[Candidate], query: Query, a2: str) -> int | None:
+def _over_the_edge(ranked: list[Candidate], query: Query, column: str, unit: str, floor: float) -> int | None:
     """Index of the one reading of the name itself (or another transliteration of it) that lies just over
     the named district's edge, when nothing reaches the threshold and no other reading near that district
     comes close.
@@ -378,11 +382,11 @@ def _over_the_edge(ranked: list[Candidate], query: Query, a2: str) -> int | None
     named district (a namesake in another province, a foreign city of a similar spelling) are no rivals."""
     if ranked[0].score >= THRESHOLD:
         return None
-    edge = [i for i, c in enumerate(ranked) if c.feature == "place" and near_unit(c.lat, c.lon, "admin2", a2)]
+    edge = [i for i, c in enumerate(ranked) if c.feature == "place" and near_unit(c.lat, c.lon, column, unit)]
     if not edge:
         return None
     top = ranked[edge[0]]
-    if top.score < EDGE_FLOOR or top.admin2 == a2 \
+    if top.score < floor or getattr(top, column) == unit \
             or any(ranked[i].score > top.score - EDGE_MARGIN for i in edge[1:]):
         return None
     folds = {f for f in (fold_key(a) for a in query.alternatives[:max(query.n_clean, 1)]) if len(f) >= EDGE_MIN_FOLD}
