@@ -878,3 +878,10 @@ def test_who_was_fired_at_or_abducted_says_who_the_victims_were():
     assert by_place(rep)["Orvan"]["victims"] == "civilians"
     rep = run("On 5 May 2022, unknown gunmen abducted a journalist in Pelin (Pelin North, Lorvan).")
     assert by_place(rep)["Pelin"]["victims"] == "civilians"
+
+
+def test_a_clash_of_protesters_with_police_is_not_an_armed_clash():
+    rep = run("On 4 May 2022, clashes erupted between protesters and police in Tesmil. No injuries were reported.")
+    assert by_place(rep)["Tesmil"]["type"] == "other"
+    rep = run("On 4 May 2022, armed residents clashed with gunmen in Orvan, killing two of them.")
+    assert by_place(rep)["Orvan"]["type"] == "ground_clash"

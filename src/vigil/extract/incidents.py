@@ -203,6 +203,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         kind = "ground_clash"  # its own attack on troops or police (decision e), not the method told before
     else:
         kind = ctx.type or generic_type(s.text) or "other"
+    if kind == "ground_clash" and _unarmed_clash(s.text):
+        kind = "other"
     blamed = None if agent_actors(s, country) else _blamed_here(s, country)
     perp = "; ".join(agent_actors(s, country)) or blamed or ctx.perpetrator
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp) and not blamed:
@@ -414,6 +416,24 @@ def _target_words() -> tuple[re.Pattern, dict[str, str]]:
 
 _TARGET_RX, _TARGET_KIND = _target_words()
 _TARGET_GATE = frozenset(w.split()[-1] for w in _TARGET_KIND)
+
+
+def _unarmed_parties() -> re.Pattern:
+    from vigil.annotate.sentences import _word_file
+
+    words = "|".join(re.escape(w) for w in sorted(_word_file("unarmed_parties.txt"), key=len, reverse=True))
+    return re.compile(rf"\bclash(?:es|ed)?\s+(?:\w+\s+){{0,2}}?(?:between|with)\s+(?:\w+\s+){{0,3}}?(?:{words})\b"
+                      rf"|\b(?:{words})\s+(?:\w+\s+){{0,2}}?clashed\b", re.I | re.A)
+
+
+_UNARMED_CLASH = _unarmed_parties()
+_ARMS_USED = re.compile(r"\b(?:gunm[ae]n|gunfire|gunshots?|fighters|militants|militiam[ae]n|armed|rifles?|killed|dead|"
+                        r"killing|shot|shells?|rockets?|mortars?|grenades?|bombs?|explosives?)\b", re.I | re.A)
+
+
+def _unarmed_clash(text: str) -> bool:
+    """"Protesters clashed with police": a scuffle, not an armed battle, unless arms or deaths are told."""
+    return bool(_UNARMED_CLASH.search(text)) and not _ARMS_USED.search(text)
 
 
 def target_victims(text: str) -> str:
