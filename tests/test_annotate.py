@@ -233,3 +233,9 @@ def test_agents_and_local_militiamen_are_combatants():
 
     assert [c.victims for c in find_counts("A bomb killed 1 intelligence agent and 2 Arbakis.")] == \
         ["combatants", "combatants"]
+
+
+def test_a_list_of_places_goes_on_past_each_member_s_aside():
+    names = [p.name for p in find_places("Fighters repelled incursions in Tesmil (Orvan, Lorvan), Pelin (Dorva, "
+                                         "Lorvan) and Varo (Sorra) frontlines.")]
+    assert names == ["Tesmil", "Pelin", "Varo"]

@@ -89,7 +89,10 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     dateline = dateline_end(sentence)
     members: list[int] = []  # the current list of places ("in A, B and C")
     prev_end = None
+    aside_end = -1  # "in Tesmil (Orvan, Lorvan), Pelin (Dorva) and Varo": the list goes on past each aside
     for nm in _NAME_RX.finditer(sentence):
+        if nm.start() < aside_end:
+            continue
         start, name, opened_by_cue = _strip_leading_words(nm.start(), nm.group())
         name = _trim_name(name)
         end = start + len(name)
@@ -111,6 +114,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
                                         called_locality=_called_locality(sentence, start, end))
             members.append(start)
         prev_end = end
+        if members and members[-1] == start and (aside := _ASIDE.match(sentence, end)):
+            prev_end = aside_end = aside.end()
     _close_list(sentence, members, found)
     places = [found[k] for k in sorted(found)
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
@@ -121,6 +126,7 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     return places
 
 
+_ASIDE = re.compile(r"\s*\([^()]{1,80}\)")
 _ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I | re.A)
 _SECOND_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s+"
                                 r"(?:the\s+)?[A-Z][^,;.]{0,40}?\s+(?:and|to|with)\s+(?:the\s+)?$", re.I | re.A)
