@@ -885,3 +885,17 @@ def test_a_clash_of_protesters_with_police_is_not_an_armed_clash():
     assert by_place(rep)["Tesmil"]["type"] == "other"
     rep = run("On 4 May 2022, armed residents clashed with gunmen in Orvan, killing two of them.")
     assert by_place(rep)["Orvan"]["type"] == "ground_clash"
+
+
+def test_an_act_told_right_after_the_sentence_that_names_its_place():
+    rep = run("On 3 May 2022, demonstrators gathered in Orvan (Lorvan state), calling for the governor to resign. "
+              "Soldiers dispersed the crowd with tear gas and severely beat a demonstrator.")
+    assert list(by_place(rep)) == ["Orvan"]
+    inc = by_place(rep)["Orvan"]
+    assert inc["date"] == "2022-05-03" and inc["killed"] is None
+
+
+def test_killing_a_protester_is_a_civilian_toll():
+    rep = run("On 3 May 2022, militants opened fire on a march in Orvan, killing a protester.")
+    inc = by_place(rep)["Orvan"]
+    assert inc["killed"] == 1 and inc["victims"] == "civilians"

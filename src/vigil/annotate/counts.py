@@ -36,7 +36,7 @@ _CIVILIAN_NOUNS = ("civilians? children child kids? women woman girls? boys? inf
                    "family\\s+members? aid\\s+workers? medics? paramedics? rescuers? volunteers? "
                    "(?:elderly|old)\\s+(?:men|man|women|woman|people) minors? workers? labou?rers? herders? "
                    "herdsm[ae]n fisherm[ae]n shepherds? traders? merchants? vendors? drivers? engineers? "
-                   "nurses? civil\\s+servants?").split()
+                   "nurses? civil\\s+servants? protesters? protestors? demonstrators?").split()
 _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers? fighters? militants? rebels? "
                     "insurgents? jihadists? guards? personnel servicem[ae]n recruits? militiam[ae]n "
                     "militia\\s+members? gunm[ae]n terrorists? members\\s+of\\s+(?:the\\s+)?[\\w\\s-]{0,40}?forces "

@@ -10,7 +10,8 @@ is carried over from the sentences before it, the way a reader does.
 """
 from __future__ import annotations
 
-from vigil.annotate import Annotated, Sentence, annotate
+from vigil.annotate import Annotated, Sentence, _shift, annotate, find_places, has_act
+from vigil.dates import find_dates
 from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_place, blame_to_unattributed, _drop_areas_detailed_elsewhere,
                                     second_source_lower_toll,
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
@@ -38,6 +39,38 @@ def _acts_in_regions(ann: Annotated, country: str | None) -> list[Incident]:
         if s.headline or mentions_truce(s.text) or _weak_sentence(s):
             continue
         found.extend(sentence_incidents(s, ctx, country, ann.doc, area_acts=True)[0])
+    return found
+
+
+def _dates_of(s: Sentence, doc: Document) -> list:
+    """The dates of a sentence the annotator passed over as background."""
+    return [_shift(m, s.start) for m in find_dates(s.text, doc.published)]
+
+
+def _acts_beside_their_place(ann: Annotated, country: str | None) -> list[Incident]:
+    """"Demonstrators gathered in Tesmil. Police beat them with batons.": in a report with no other
+    incident, an act whose sentence names no place happened at the one locality the sentence before
+    names. Both sentences are read as one, and both are the evidence."""
+    ctx = Context()
+    found: list[Incident] = []
+    sents = ann.sentences
+    for k, s in enumerate(sents):
+        _update_context(ctx, s, ann.doc, country)
+        if k == 0 or s.headline or s.places or not s.violent or not has_act(s.text) or mentions_truce(s.text):
+            continue
+        prev = sents[k - 1]
+        if prev.headline:
+            continue
+        named = prev.places or find_places(prev.text, prev.start,
+                                           exclude=[c for c in prev.countries if c.text != c.canonical])
+        localities = [p for p in named if p.level == "locality"]
+        if len(localities) != 1:
+            continue
+        joined = Sentence(prev.start, s.end, ann.doc.text[prev.start:s.end], counts=prev.counts + s.counts,
+                          places=localities, types=s.types or prev.types, violent=True,
+                          actors=prev.actors + s.actors, sources=prev.sources + s.sources,
+                          countries=prev.countries + s.countries, dates=(prev.dates or _dates_of(prev, ann.doc)) + s.dates)
+        found.extend(sentence_incidents(joined, ctx, country, ann.doc)[0])
     return found
 
 
@@ -73,6 +106,8 @@ def extract_annotated(ann: Annotated) -> Report:
     _add_place_only_mentions(report, merge_incidents(mentions))
     if not report.incidents:
         report.incidents = merge_incidents(_acts_in_regions(ann, country))
+    if not report.incidents:
+        report.incidents = merge_incidents(_acts_beside_their_place(ann, country))
     merge_across_midnight(report)
     drop_reference_points(report)
     move_to_where_it_took_place(report, ann.sentences)

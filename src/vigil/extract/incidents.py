@@ -409,7 +409,7 @@ def _target_words() -> tuple[re.Pattern, dict[str, str]]:
     words = "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True))
     rx = re.compile(r"\b(?:hit|hitting|struck|striking|target(?:ed|ing)|opened\s+fire\s+on|fired\s+on|attack(?:ed|ing)?|"
                     r"attacks?\s+on|shell(?:ed|ing)|bomb(?:ed|ing)|storm(?:ed|ing)|raid(?:ed|ing)?|strikes?\s+on|"
-                    r"ambush(?:ed|ing)?|abduct(?:ed|ing)|kidnapp?(?:ed|ing)|"
+                    r"ambush(?:ed|ing)?|abduct(?:ed|ing)|kidnapp?(?:ed|ing)|assault(?:ed|ing)|beat(?:en|ing)?|"
                     r"fir(?:ed|ing)\s+[^.;]{0,100}?\s(?:at|on)(?=\s))\s+(?:[\w'’-]+\s+){0,4}?(" + words + r")\b", re.I | re.A)
     return rx, kinds
 
