@@ -899,3 +899,15 @@ def test_killing_a_protester_is_a_civilian_toll():
     rep = run("On 3 May 2022, militants opened fire on a march in Orvan, killing a protester.")
     inc = by_place(rep)["Orvan"]
     assert inc["killed"] == 1 and inc["victims"] == "civilians"
+
+
+def test_an_arrest_with_no_harm_told_is_not_a_violent_incident():
+    rep = run("On 5 May 2022, Blue Brigade fighters raided houses in Tesmil and arrested four men.")
+    assert rep["incidents"] == [] and rep["reports_incident"] is False
+    rep = run("On 5 May 2022, Blue Brigade fighters raided houses in Tesmil, killing two men and arresting four.")
+    assert by_place(rep)["Tesmil"]["killed"] == 2
+
+
+def test_an_operations_room_or_a_club_is_not_a_place():
+    rep = run("On 6 May 2022, the Orvan Operations Room clashed with army units in Pelin, killing three fighters.")
+    assert set(by_place(rep)) == {"Pelin"}

@@ -19,7 +19,7 @@ from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_p
                                     total_status_to_its_places, clash_dead_are_fighters,
                                     zero_tolls_said_apart)
 from vigil.extract.ceasefires import declarers_by_pronoun, mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
-from vigil.extract.incidents import (Context, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
+from vigil.extract.incidents import (Context, arrests_only, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
                                      main_province, report_country, sentence_incidents)
 from vigil.model import Document, Incident, Report
 
@@ -36,7 +36,7 @@ def _acts_in_regions(ann: Annotated, country: str | None) -> list[Incident]:
     found: list[Incident] = []
     for s in ann.sentences:
         _update_context(ctx, s, ann.doc, country)
-        if s.headline or mentions_truce(s.text) or _weak_sentence(s):
+        if s.headline or mentions_truce(s.text) or _weak_sentence(s) or arrests_only(s.text):
             continue
         found.extend(sentence_incidents(s, ctx, country, ann.doc, area_acts=True)[0])
     return found
@@ -56,7 +56,8 @@ def _acts_beside_their_place(ann: Annotated, country: str | None) -> list[Incide
     sents = ann.sentences
     for k, s in enumerate(sents):
         _update_context(ctx, s, ann.doc, country)
-        if k == 0 or s.headline or s.places or not s.violent or not has_act(s.text) or mentions_truce(s.text):
+        if k == 0 or s.headline or s.places or not s.violent or not has_act(s.text) or mentions_truce(s.text) \
+                or arrests_only(s.text):
             continue
         prev = sents[k - 1]
         if prev.headline:
@@ -96,7 +97,7 @@ def extract_annotated(ann: Annotated) -> Report:
                 continue
         if s.headline:
             continue
-        if _breakdown_of_earlier_toll(s, report.incidents):
+        if _breakdown_of_earlier_toll(s, report.incidents) or arrests_only(s.text):
             continue
         weak = _weak_sentence(s)
         incidents, totals = sentence_incidents(s, ctx, country, doc)

@@ -292,6 +292,19 @@ def _breakdown_of_earlier_toll(s: Sentence, incidents: list[Incident]) -> bool:
     return True
 
 
+_ARREST = re.compile(r"\b(?:arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?|detention|apprehend(?:s|ed|ing)?|rounded\s+up|"
+                     r"round-?ups?|searche[ds]|search\s+and\s+arrest)\b", re.I | re.A)
+_HARM = re.compile(r"\b(?:kill\w*|dead|died|deaths?|wound\w*|injur\w*|hurt|shot|shoot\w*|fired|fire|firing|gunfire|"
+                   r"clash\w*|explo\w*|bomb\w*|shell\w*|strikes?|struck|airstrikes?|ied|mines?|beat\w*|tortur\w*|"
+                   r"abduct\w*|kidnap\w*|attack\w*|assault\w*|ambush\w*|stabb\w*|massacre\w*|execut\w*)\b",
+                   re.I | re.A)
+
+
+def arrests_only(text: str) -> bool:
+    """"Troops raided houses in Tesmil and arrested five men": an arrest with no harm told is no violent act."""
+    return bool(_ARREST.search(text)) and not _HARM.search(text)
+
+
 def _weak_sentence(s: Sentence) -> bool:
     """No toll, and no weapon striking something: the sentence may only be locating an attack told elsewhere."""
     if "weak" not in s.memo:
