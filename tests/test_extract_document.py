@@ -911,3 +911,12 @@ def test_an_arrest_with_no_harm_told_is_not_a_violent_incident():
 def test_an_operations_room_or_a_club_is_not_a_place():
     rep = run("On 6 May 2022, the Orvan Operations Room clashed with army units in Pelin, killing three fighters.")
     assert set(by_place(rep)) == {"Pelin"}
+
+
+def test_a_frontline_or_an_aside_does_not_hide_the_area_that_holds_a_place():
+    rep = run("On 28 August 2022, rebels and army units exchanged heavy machine gun fire on the Tesmil frontline "
+              "in Orvan Plain in Lorvan governorate.")
+    assert list(by_place(rep)) == ["Tesmil"]
+    assert by_place(rep)["Tesmil"]["type"] == "ground_clash"  # gunfire both ways is a clash
+    rep = run("Around 4 May 2022, jets carried out airstrikes near Pelin village (local name) in Dorva area.")
+    assert list(by_place(rep)) == ["Pelin"]

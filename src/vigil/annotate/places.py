@@ -244,7 +244,8 @@ def _cued(sentence: str, start: int) -> bool:
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I | re.A)
 _OF_CONTAINER = re.compile(
     r"^(?:(?:\s+(?i:refugee|military|army|border|old|new|main))?"
-    r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality|payam|woreda|kebele|boma|county|sub-?district)s?)?,?"
+    r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality|payam|woreda|kebele|boma|county|sub-?district|front|frontline|axis)s?)?"
+    r"(?:\s*\([^()]{1,60}\))?,?"
     r"(?:\s+and\s+other\s+(?:areas|places|villages|towns|neighbou?rhoods|districts))?"
     r"\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?!and\b|or\b|as\b)[a-z-]+\s+){0,2}(?:(?:area|neighbou?rhood|district|suburbs?|outskirts|countryside|quarter|"

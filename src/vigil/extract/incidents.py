@@ -205,6 +205,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         kind = ctx.type or generic_type(s.text) or "other"
     if kind == "ground_clash" and _unarmed_clash(s.text):
         kind = "other"
+    elif kind == "shooting" and only_mutual_acts(s.text):
+        kind = "ground_clash"  # "the two sides exchanged machine-gun fire": an armed clash, not a shooting
     blamed = None if agent_actors(s, country) else _blamed_here(s, country)
     perp = "; ".join(agent_actors(s, country)) or blamed or ctx.perpetrator
     if ctx.perpetrator and perp != ctx.perpetrator and _only_vague(perp) and not blamed:
