@@ -239,3 +239,10 @@ def test_a_list_of_places_goes_on_past_each_member_s_aside():
     names = [p.name for p in find_places("Fighters repelled incursions in Tesmil (Orvan, Lorvan), Pelin (Dorva, "
                                          "Lorvan) and Varo (Sorra) frontlines.")]
     assert names == ["Tesmil", "Pelin", "Varo"]
+
+
+def test_a_count_noun_may_carry_ordinals_and_acronyms_before_it():
+    counts = find_counts("Gunmen shot dead a regime's 5th Armored Division member and 2 RFC members.")
+    assert [(c.value, c.noun) for c in counts] == [(1, "member"), (2, "members")]
+    counts = find_counts("The toll rose to 34 since Monday after local officials said six were killed.")
+    assert counts[0].value == 34 and counts[0].noun is None

@@ -920,3 +920,10 @@ def test_a_frontline_or_an_aside_does_not_hide_the_area_that_holds_a_place():
     assert by_place(rep)["Tesmil"]["type"] == "ground_clash"  # gunfire both ways is a clash
     rep = run("Around 4 May 2022, jets carried out airstrikes near Pelin village (local name) in Dorva area.")
     assert list(by_place(rep)) == ["Pelin"]
+
+
+def test_an_assassination_is_a_toll_and_an_air_force_branch_is_no_aircraft():
+    rep = run("On 10 May 2022, gunmen on a motorcycle assassinated 2 RFC members near Tesmil.")
+    assert by_place(rep)["Tesmil"]["killed"] == 2
+    rep = run("On 3 May 2022, unidentified gunmen shot dead a member of the Air Force Intelligence in Orvan.")
+    assert by_place(rep)["Orvan"]["type"] == "shooting"

@@ -50,14 +50,15 @@ _NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? memb
 _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)
 _CIVILIAN_RX = re.compile(r"^(?:" + "|".join(_CIVILIAN_NOUNS) + r")$", re.I | re.A)
 _COMBATANT_RX = re.compile(r"^(?:" + "|".join(_COMBATANT_NOUNS) + r")$", re.I | re.A)
-_ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|"
-        r"killed|wounded|injured|dead|died|carrying|transporting|containing|including|mostly|with)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
+_ADJ = (r"(?!(?:whom|them|were|was|are|is|in|at|and|of|on|by|from|to|each|while|who|which|had|have|has|since|after|before|"
+        r"when|as|for|during|amid|but|or|into|than|said|says|according|"
+        r"killed|wounded|injured|dead|died|carrying|transporting|containing|including|mostly|with)\b)(?:[a-z][a-z'-]*[a-z]|\d+-year-old|\d+(?:st|nd|rd|th)|[A-Z][a-z]+(?:-[a-z]+)?)")  # a modifier before the noun
 
 _COUNT_RX = re.compile(
     rf"(?<![\w.,-])(?:(?:{_QUALIFIER_RX})\s+)?"
     rf"(?P<num>{_DIGITS}|{_NUMBER_WORDS}|dozens|a dozen|scores|tens|hundreds|{_ARTICLE})\b"
     rf"(?P<each>\s+each)?"
-    rf"(?:\s+(?:of\s+(?:the\s+)?)?(?P<mods>(?:{_ADJ}\s+){{0,3}}?)(?P<noun>{_PERSON_NOUN})\b)?",
+    rf"(?:\s+(?:of\s+(?:the\s+)?)?(?P<mods>(?:{_ADJ}\s+){{0,4}}?)(?P<noun>{_PERSON_NOUN})\b)?",
     re.IGNORECASE | re.A,
 )
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(?:%|per ?cent|percent|km|kilomet|mile|metre|meter|year|month|week|day|hour|"

@@ -62,6 +62,10 @@ def _cue_gate() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(cues.words) | frozenset(p[0] for p in cues.pairs), tuple(cues.stems)
 
 
+# A capitalised word after a two-word cue makes the pair part of an institution's name.
+_INSTITUTION_AFTER = re.compile(r"\s+(?:Intelligence|Academy|College|Directorate|Headquarters|Command|University)\b")
+
+
 @lru_cache(maxsize=4096)
 def cue_mentions(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Every cue in the sentence: (start, end, type or "-", is an act), in text order (memoised: the
@@ -77,6 +81,8 @@ def cue_mentions(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
     for i, (a, b, w) in enumerate(toks):
         if i + 1 < len(toks):
             pair = cues.pairs.get((w, toks[i + 1][2]))
+            if pair and _INSTITUTION_AFTER.match(sentence, toks[i + 1][1]):
+                continue  # "the Air Force Intelligence": a security branch, not aircraft
             if pair:
                 out.append((a, toks[i + 1][1], *pair))
                 continue
@@ -136,7 +142,8 @@ _VIOLENT_STEMS = ("bomb", "explo", "shell", "bombard", "perish", "murder", "ambu
 
 _CASUALTY_WORDS = frozenset("""kill killed killing kills dead died dies death deaths wounded wounding injured injuring
 injuries injury hurt casualty casualties bodies body corpses victims victim toll slain executed massacre massacred slaughtered butchered martyred
-perished murdered beheaded fatalities lives neutralised neutralized neutralising neutralizing""".split())
+perished murdered beheaded fatalities lives neutralised neutralized neutralising neutralizing
+assassinated assassinating assassination assassinations""".split())
 
 
 def speaks_of_casualties(sentence: str) -> bool:
