@@ -927,3 +927,13 @@ def test_an_assassination_is_a_toll_and_an_air_force_branch_is_no_aircraft():
     assert by_place(rep)["Tesmil"]["killed"] == 2
     rep = run("On 3 May 2022, unidentified gunmen shot dead a member of the Air Force Intelligence in Orvan.")
     assert by_place(rep)["Orvan"]["type"] == "shooting"
+
+
+def test_a_club_or_a_resistance_group_is_not_a_place_and_an_apostrophe_keeps_the_container():
+    rep = run("On 1 June 2022, police clashed with guards in Tesmil city during a match of Orvan football club, "
+              "injuring three civilians.")
+    assert "Orvan" not in by_place(rep)
+    rep = run("On 2 June 2022, Northern Resistance fighters clashed with army units in Pelin, killing two.")
+    assert set(by_place(rep)) == {"Pelin"}
+    rep = run("On 3 June 2022, rebels and army units exchanged fire on the Tesma' frontline in Dorva Plain.")
+    assert set(by_place(rep)) == {"Tesma"}

@@ -243,7 +243,7 @@ def _cued(sentence: str, start: int) -> bool:
 
 _PLURAL_AREA_AFTER = re.compile(r"^\s+(?:states|provinces|governorates|oblasts|regions|districts|counties)\b", re.I | re.A)
 _OF_CONTAINER = re.compile(
-    r"^(?:(?:\s+(?i:refugee|military|army|border|old|new|main))?"
+    r"^['’]?(?:(?:\s+(?i:refugee|military|army|border|old|new|main))?"
     r"\s+(?i:area|neighbou?rhood|district|quarter|camp|village|town|local government area|municipality|payam|woreda|kebele|boma|county|sub-?district|front|frontline|axis)s?)?"
     r"(?:\s*\([^()]{1,60}\))?,?"
     r"(?:\s+and\s+other\s+(?:areas|places|villages|towns|neighbou?rhoods|districts))?"
@@ -299,7 +299,7 @@ _GROUP_AFTER = re.compile(r"(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|
                           r"factory|prison|airport|hotel|concert\s+hall|hall|theat(?:re|er)|cafe|restaurant|"
                           r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
                           r"people|side|territory|border|celebrants|regime|administration|allies|supporters|"
-                          r"spokesm[ae]n|office|party|loyalists)\b", re.I | re.A)
+                          r"spokesm[ae]n|office|party|loyalists|football|club|team)\b", re.I | re.A)
 
 
 _LAST_WORD_COMPASS = frozenset({"east", "west", "north", "south"})  # "Twic East" keeps its last word
