@@ -246,3 +246,12 @@ def test_a_count_noun_may_carry_ordinals_and_acronyms_before_it():
     assert [(c.value, c.noun) for c in counts] == [(1, "member"), (2, "members")]
     counts = find_counts("The toll rose to 34 since Monday after local officials said six were killed.")
     assert counts[0].value == 34 and counts[0].noun is None
+
+
+def test_both_a_bracketed_aside_a_river_and_those_from_a_place():
+    assert [p.name for p in find_places("Houthi forces shelled houses in Salim [Upper Salim] and Varo villages.")] \
+        == ["Salim", "Varo"]
+    assert "Tesmil" in [p.name for p in find_places("Deaths were reported in both Tesmil and Pelin.")]
+    assert "Orvan" not in [p.name for p in find_places("Fighters crossed the Orvan river into Pelin.")]
+    levels = {p.name: p.level for p in find_places("Gunmen from Dorva clashed with those from Varsk in Pelin.")}
+    assert levels.get("Varsk") != "locality"

@@ -126,7 +126,7 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     return places
 
 
-_ASIDE = re.compile(r"\s*\([^()]{1,80}\)")
+_ASIDE = re.compile(r"\s*(?:\([^()]{1,80}\)|\[[^\[\]]{1,80}\])")
 _ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I | re.A)
 _SECOND_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s+"
                                 r"(?:the\s+)?[A-Z][^,;.]{0,40}?\s+(?:and|to|with)\s+(?:the\s+)?$", re.I | re.A)
@@ -145,7 +145,8 @@ _NOT_STRUCK_BEFORE = re.compile(
     r"(?:\b(?:fired|launched|carried out|came|coming|flying|originating|took off|sent|attacks?|strikes?)\s+from"
     r"|\bfrom\s+(?:the\s+)?(?:direction|side|territory|positions?|area)\s+of(?:\s+(?:the\s+)?(?:north|south|east|west)"
     r"(?:ern)?(?:\s+of)?)?"
-    r"|\b(?:man|woman|men|women|boy|girl|resident|residents|native|family|people|person|soldier|fighter)s?\s+from"
+    r"|\b(?:man|woman|men|women|boy|girl|resident|residents|native|family|people|person|soldier|fighter|those|"
+    r"gunm[ae]n|tribesm[ae]n)s?\s+from"
     r"|\b(?:based|stationed|headquartered)\s+in"
     r"|\b(?:reporting|reports|speaking|writing|filing|broadcasting)\s+from"
     r"|\b(?:officials?|spokes(?:man|woman|person)|ministry|sources?|authorities|correspondents?|reporters?|"
@@ -217,7 +218,7 @@ northwestern south-eastern southeastern south-western southwestern northeast nor
 besieged nearby neighbouring neighboring rebel-held opposition-held government-held regime-held militant-held
 houthi-held kurdish-held kurdish-controlled embattled restive flashpoint strategic frontline front-line occupied
 southernmost northernmost coastal capital port town city village hamlet district neighbourhood neighborhood
-province governorate region oblast area suburb camp countryside country side the""".split())
+province governorate region oblast area suburb camp countryside country side the both""".split())
 _TOKEN = re.compile(r"\S+")
 
 
@@ -299,7 +300,7 @@ _GROUP_AFTER = re.compile(r"(?:['’]s)?\s+(?:family|families|clan|tribe|tribes|
                           r"factory|prison|airport|hotel|concert\s+hall|hall|theat(?:re|er)|cafe|restaurant|"
                           r"militants|rebels|soldiers|troops|officials?|authorities|government|army|police|"
                           r"people|side|territory|border|celebrants|regime|administration|allies|supporters|"
-                          r"spokesm[ae]n|office|party|loyalists|football|club|team)\b", re.I | re.A)
+                          r"spokesm[ae]n|office|party|loyalists|football|club|team|river)\b", re.I | re.A)
 
 
 _LAST_WORD_COMPASS = frozenset({"east", "west", "north", "south"})  # "Twic East" keeps its last word
