@@ -937,3 +937,9 @@ def test_a_club_or_a_resistance_group_is_not_a_place_and_an_apostrophe_keeps_the
     assert set(by_place(rep)) == {"Pelin"}
     rep = run("On 3 June 2022, rebels and army units exchanged fire on the Tesma' frontline in Dorva Plain.")
     assert set(by_place(rep)) == {"Tesma"}
+
+
+def test_killed_with_blades_or_blows_is_a_toll_of_an_other_method():
+    rep = run("Rebels hacked to death 19 villagers in an overnight raid on Tesmil, local officials said on Friday.")
+    inc = by_place(rep)["Tesmil"]
+    assert inc["killed"] == 19 and inc["victims"] == "civilians" and inc["type"] == "other"

@@ -202,7 +202,8 @@ _KILLED_BEFORE = re.compile(
     r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|"
     r"\btotal (?:number )?of\b[^.;]{0,40}?\b(?:killed|dead|deaths)\b[^.;]{0,100}?\bto|\bkilled at least|\bexecut(?:ed|ing)|"
-    r"\bmassacre of|\bbodies of)\s+$", re.I | re.A)
+    r"\bmassacre of|\bbodies of|\b(?:hack(?:ed|ing)|stabb(?:ed|ing)|beat(?:en|ing)?|burn(?:ed|t|ing)|bludgeon(?:ed|ing)|"
+    r"club(?:bed|bing)|ston(?:ed|ing)|hang(?:ed|ing))\s+to\s+death)\s+$", re.I | re.A)
 _INJURED_BEFORE = re.compile(r"(?:\bwound(?:ing|ed|s)?|\binjur(?:ing|ed|es)|\bhurt(?:ing)?)\s+(?:(?:at least|more than|"
                              r"about|around|over|nearly)\s+)?$", re.I | re.A)
 _BREAKDOWN_BEFORE = re.compile(r"(?:\binclud(?:ing|ed)|\bamong (?:them|whom|the dead|those killed|the victims)"
