@@ -255,3 +255,14 @@ def test_both_a_bracketed_aside_a_river_and_those_from_a_place():
     assert "Orvan" not in [p.name for p in find_places("Fighters crossed the Orvan river into Pelin.")]
     levels = {p.name: p.level for p in find_places("Gunmen from Dorva clashed with those from Varsk in Pelin.")}
     assert levels.get("Varsk") != "locality"
+
+
+def test_who_did_the_killing_is_no_toll_and_shooting_dead_is_one():
+    text = "An Orvan Front sniper killed two soldiers near Tesmil."
+    counts = find_counts(text)
+    assign_roles(text, 0, counts)
+    assert [(c.value, c.role) for c in counts] == [(1, "other"), (2, "killed")]
+    text = "Gunmen stormed Tesmil, shooting dead 31 residents."
+    counts = find_counts(text)
+    assign_roles(text, 0, counts)
+    assert [(c.value, c.role) for c in counts] == [(31, "killed")]

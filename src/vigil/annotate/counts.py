@@ -198,7 +198,7 @@ _KILLED_AFTER = re.compile(
     r"beheaded|killed and|were found dead|found dead|bodies|to death)\b", re.I | re.A)
 _INJURED_AFTER = re.compile(r"^[^,;.]{0,40}?\b(?:wounded|injured|hurt|maimed|injuries|wounds)\b", re.I | re.A)
 _KILLED_BEFORE = re.compile(
-    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshot and killed|\bgunned down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"
+    r"(?:\bkill(?:ing|ed|s)?|\bshot dead|\bshooting dead|\bshot and killed|\bshooting and killing|\bgunned down|\bgunning down|\bbeheaded|\bassassinat(?:ed|ing|es)|\bclaim(?:ing|ed|s)? the lives of|"
     r"\bclaim(?:ing|ed|s)?|\bneutrali[sz](?:ed|ing|es|e)|\bdeaths? of|\bkilling of|\bleft|\bleaving|\btoll\b[^.;]{0,150}?"
     r"(?:to|at|of|reached|hit|stood at|rose to|climbed to)|\bdeath toll (?:to|at)|"
     r"\btotal (?:number )?of\b[^.;]{0,40}?\b(?:killed|dead|deaths)\b[^.;]{0,100}?\bto|\bkilled at least|\bexecut(?:ed|ing)|"
@@ -311,7 +311,17 @@ def _join_summed_counts(sentence: str, base: int, counts: list[Count]) -> None:
         i += 1
 
 
+# "an Islamic State sniper killed two soldiers": the counted did the killing; their victims follow the verb.
+_AGENT_AFTER = re.compile(
+    r"^\s+(?!(?:were|was|are|is|have|has|had|been|being|got)\b)(?:[a-z-]+\s+){0,2}?"
+    r"(?:killed|shot\s+dead|gunned\s+down|murdered|executed|beheaded|massacred)\s+(?:at\s+least\s+|more\s+than\s+)?"
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|several|the|his|her|their)\b",
+    re.I | re.A)
+
+
 def _killed_or_injured_after(after: str) -> str | None:
+    if _AGENT_AFTER.match(after):
+        return None
     k = _KILLED_AFTER.match(after)
     i = _INJURED_AFTER.match(after)
     if k and i:
