@@ -943,3 +943,13 @@ def test_killed_with_blades_or_blows_is_a_toll_of_an_other_method():
     rep = run("Rebels hacked to death 19 villagers in an overnight raid on Tesmil, local officials said on Friday.")
     inc = by_place(rep)["Tesmil"]
     assert inc["killed"] == 19 and inc["victims"] == "civilians" and inc["type"] == "other"
+
+
+def test_a_group_killed_as_well_in_the_next_sentence_joins_the_toll():
+    rep = run("Militants attacked a police post in Orvan on Sunday, killing six policemen. "
+              "Two attackers were also killed in the firefight.")
+    inc = by_place(rep)["Orvan"]
+    assert inc["killed"] == 8 and inc["victims"] == "combatants"
+    assert rep["totals"] == []
+    rep = run("Gunmen attacked Pelin market on Sunday, killing five civilians. Three soldiers were also killed.")
+    assert by_place(rep)["Pelin"]["killed"] == 8 and by_place(rep)["Pelin"]["victims"] == "mixed"

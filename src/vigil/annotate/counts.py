@@ -44,7 +44,7 @@ _COMBATANT_NOUNS = ("soldiers? troops? policem[ae]n police\\s+officers? officers
                     "lieutenants? captains? colonels? sergeants? generals? conscripts? "
                     "(?:security|army|police|military)\\s+(?:personnel|members|officers) agents? arbakis? "
                     "peshmergas? paramilitar(?:y|ies) cadets? sailors? airm[ae]n marines? snipers? "
-                    "mercenar(?:y|ies) combatants?").split()
+                    "mercenar(?:y|ies) combatants? attackers? assailants? raiders? bombers? kidnappers? abductors?").split()
 _NEUTRAL_NOUNS = ("people persons? individuals? others bodies body corpses? members? men man victims? officials? "
                   "casualties lives [A-Z][a-z]+is [A-Z][a-z]+ans [A-Z][a-z]+ians").split()
 _PERSON_NOUN = "|".join(_CIVILIAN_NOUNS + _COMBATANT_NOUNS + _NEUTRAL_NOUNS)

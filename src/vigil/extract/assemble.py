@@ -425,6 +425,34 @@ def clash_dead_are_fighters(report: Report, sentences: list) -> None:
             inc.victims = "combatants"
 
 
+_ALSO_KILLED = re.compile(r"\balso\s+(?:been\s+)?(?:killed|died|perished|dead)\b|\b(?:killed|died|dead)\s+as\s+well\b",
+                          re.I | re.A)
+
+
+def also_killed_joins_the_toll(report: Report, sentences: list) -> None:
+    """"Six policemen were killed in Orvan. Two attackers were also killed.": a toll the next sentence
+    adds, with no place of its own, is part of the same incident's toll (a group sum); the victims are
+    mixed when one group is civilian and the other combatant (decision b)."""
+    index = {s.span: i for i, s in enumerate(sentences)}
+    for total in list(report.totals):
+        if total.killed is None or len(total.evidence_spans) != 1:
+            continue
+        k = index.get(tuple(total.evidence_spans[0]))
+        if not k or sentences[k].places or not _ALSO_KILLED.search(sentences[k].text):
+            continue
+        before = sentences[k - 1].span
+        own = [i for i in report.incidents if i.evidence_spans and tuple(i.evidence_spans[0]) == before]
+        if len(own) != 1 or own[0].killed is None:
+            continue
+        inc = own[0]
+        inc.killed += total.killed
+        pair = {inc.victims, total.victims}
+        inc.victims = (inc.victims if len(pair) == 1 else "mixed" if pair == {"civilians", "combatants"}
+                       else "unknown")
+        inc.evidence_spans = sorted(set(inc.evidence_spans) | set(total.evidence_spans))
+        report.totals.remove(total)
+
+
 def one_attack_one_method(report: Report) -> None:
     """"Militia attacked Tesmil, Orvan and Pelin. One resident of Pelin was killed.": the places of one
     attack (one sentence, attacker and day) share what the report says of it: a massacre by gunmen found
