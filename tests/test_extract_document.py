@@ -954,3 +954,10 @@ def test_a_group_killed_as_well_in_the_next_sentence_joins_the_toll():
     assert rep["totals"] == []
     rep = run("Gunmen attacked Pelin market on Sunday, killing five civilians. Three soldiers were also killed.")
     assert by_place(rep)["Pelin"]["killed"] == 8 and by_place(rep)["Pelin"]["victims"] == "mixed"
+
+
+def test_a_toll_at_an_unnamed_site_near_a_town_is_the_town_s_incident():
+    rep = run("Militia forces shelled a displacement camp near Tesmil on Sunday, killing 12 displaced people.")
+    inc = by_place(rep)["Tesmil"]
+    assert inc["killed"] == 12 and inc["victims"] == "civilians"
+    assert rep["totals"] == []

@@ -107,7 +107,12 @@ def _victims_of(noun: str | None, mods: str | None = None) -> str:
         return "civilians"
     if _COMBATANT_RX.match(n):
         return "combatants"
+    if mods and re.fullmatch(r"people|persons|men|women|others|individuals", n, re.I) and _CIVILIAN_MODS.search(mods):
+        return "civilians"  # "12 displaced people", "three unarmed men"
     return "unknown"
+
+
+_CIVILIAN_MODS = re.compile(r"\b(?:displaced|unarmed|innocent|civilian|elderly|homeless|fleeing)\b", re.I | re.A)
 
 
 _AND_ONE_MORE = re.compile(r"\s+and\s+(?:an?\s+|another\s+)?(?:[a-z-]+\s+)?(?:child|woman|man|boy|girl|baby|infant|"

@@ -17,6 +17,7 @@ from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_p
                                     _give_lead_toll_to_single_place, drop_nameless_perpetrators, merge_incidents,
                                     province_toll_to_its_place, city_into_its_place, one_attack_one_method, move_to_where_it_took_place, merge_across_midnight, drop_reference_points, area_toll_to_the_place_of_its_act,
                                     total_status_to_its_places, clash_dead_are_fighters, also_killed_joins_the_toll,
+                                    toll_said_for_its_only_place,
                                     zero_tolls_said_apart)
 from vigil.extract.ceasefires import declarers_by_pronoun, mentions_truce, _end_from_later_duration, extract_ceasefire, merge_ceasefires
 from vigil.extract.incidents import (Context, arrests_only, _breakdown_of_earlier_toll, _update_context, _weak_sentence,
@@ -121,6 +122,7 @@ def extract_annotated(ann: Annotated) -> Report:
     zero_tolls_said_apart(report, ann.sentences)
     drop_nameless_perpetrators(report)
     blame_to_unattributed(report, ann.sentences, country)
+    toll_said_for_its_only_place(report)
     also_killed_joins_the_toll(report, ann.sentences)
     total_status_to_its_places(report)
     clash_dead_are_fighters(report, ann.sentences)

@@ -425,6 +425,23 @@ def clash_dead_are_fighters(report: Report, sentences: list) -> None:
             inc.victims = "combatants"
 
 
+def toll_said_for_its_only_place(report: Report) -> None:
+    """"Shells hit a camp near Tesmil, killing 12": when the act's own site has no name, the toll kept
+    as a total over the place the sentence names is that place's incident's toll."""
+    for total in list(report.totals):
+        if total.killed is None or len(total.evidence_spans) != 1 or not total.area:
+            continue
+        own = [i for i in report.incidents if i.evidence_spans and tuple(i.evidence_spans[0]) == tuple(total.evidence_spans[0])]
+        if len(own) != 1 or own[0].killed is not None or _fold(own[0].location.name) != _fold(total.area):
+            continue
+        inc = own[0]
+        inc.killed, inc.killed_qualifier = total.killed, total.killed_qualifier
+        inc.injured = inc.injured if inc.injured is not None else total.injured
+        if total.victims != "unknown":
+            inc.victims = total.victims
+        report.totals.remove(total)
+
+
 _ALSO_KILLED = re.compile(r"\balso\s+(?:been\s+)?(?:killed|died|perished|dead)\b|\b(?:killed|died|dead)\s+as\s+well\b",
                           re.I | re.A)
 
