@@ -961,3 +961,12 @@ def test_a_toll_at_an_unnamed_site_near_a_town_is_the_town_s_incident():
     inc = by_place(rep)["Tesmil"]
     assert inc["killed"] == 12 and inc["victims"] == "civilians"
     assert rep["totals"] == []
+
+
+def test_the_capital_of_a_dateline_is_the_dateline_s_city():
+    rep = run("ORVANGRAD, May 4 (Wire) - A car bomb exploded outside a hotel in the Lorvanian capital on Monday, "
+              "killing at least eight people, police said.")
+    inc = by_place(rep)["Orvangrad"]
+    assert inc["killed"] == 8 and inc["type"] == "bombing"
+    rep = run("ORVANGRAD, May 4 (Wire) - A car bomb killed five people in Tesmil, north of the capital, police said.")
+    assert set(by_place(rep)) == {"Tesmil"}

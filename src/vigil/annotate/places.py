@@ -117,6 +117,12 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
         if members and members[-1] == start and (aside := _ASIDE.match(sentence, end)):
             prev_end = aside_end = aside.end()
     _close_list(sentence, members, found)
+    if dateline and _CAPITAL_REF.search(sentence, dateline) and not any(
+            m.level == "locality" and not sentence[m.end - base:].lstrip().startswith("capital") for m in found.values()):
+        city = _DATELINE_CITY.match(sentence)  # "KABUL, May 2 (Reuters) - ... in the Afghan capital": Kabul
+        name = city and (city.group().title() if city.group().isupper() else city.group())
+        if name and _plausible(name):
+            found[0] = PlaceMention(base, base + city.end(), name, "locality", called_locality=True)
     places = [found[k] for k in sorted(found)
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
     _mark_containers_and_references(sentence, base, places, counts or [])
@@ -126,6 +132,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
     return places
 
 
+_CAPITAL_REF = re.compile(r"\b(?:in|on|at|of|near|outside|across|struck|hit|hitting|attacked|shelled|bombed|targeted|targeting|pounded)\s+the\s+(?:[A-Z][a-z]+\s+)?capital\b(?!\s+(?:of\s+)?[A-Z])")
+_DATELINE_CITY = re.compile(r"[A-Z][A-Za-z'’.-]*(?:\s[A-Z][A-Za-z'’.-]*){0,2}(?=\s*[,(\-–—])")
 _ASIDE = re.compile(r"\s*(?:\([^()]{1,80}\)|\[[^\[\]]{1,80}\])")
 _ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I | re.A)
 _SECOND_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s+"
