@@ -122,6 +122,8 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
         city = _DATELINE_CITY.match(sentence)  # "KABUL, May 2 (Reuters) - ... in the Afghan capital": Kabul
         name = city and (city.group().title() if city.group().isupper() else city.group())
         if name and _plausible(name):
+            for k in [k for k, m in found.items() if sentence[m.end - base:].lstrip().startswith("capital")]:
+                del found[k]  # "the Lorvanian capital": who owns the capital, not a place
             found[0] = PlaceMention(base, base + city.end(), name, "locality", called_locality=True)
     places = [found[k] for k in sorted(found)
               if not any(x.start < found[k].end and found[k].start < x.end for x in exclude or ())]
