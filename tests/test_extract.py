@@ -350,3 +350,15 @@ def test_a_truce_due_at_a_small_hour_starts_the_next_day():
                            "been reached. A ceasefire in Lorvan was due to come into effect at 02:00 local time.")
                   ).to_dict()
     assert any(c["effective_from"] == "2021-05-21" for c in rep["ceasefires"])
+
+
+def test_a_truce_signed_on_a_day_starts_later_and_a_truce_in_hours_ends_in_days():
+    rep = extract(Document("t", date(2024, 3, 5), "Orvania and Lorvania signed a truce in Doha on Monday that "
+                                                  "will take effect on March 10, mediators said.")).to_dict()
+    cf = rep["ceasefires"][0]
+    assert (cf["announced_on"], cf["effective_from"]) == ("2024-03-04", "2024-03-10")
+    rep = extract(Document("t", date(2024, 3, 5), "Both sides agreed on Sunday to a 72-hour ceasefire starting at "
+                                                  "midnight, mediators said.")).to_dict()
+    cf = rep["ceasefires"][0]
+    assert (cf["announced_on"], cf["effective_from"], cf["effective_until"]) == ("2024-03-03", "2024-03-04",
+                                                                                 "2024-03-07")

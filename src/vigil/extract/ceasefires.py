@@ -92,7 +92,8 @@ def extract_ceasefire(s: Sentence, doc: Document, region: str | None, country: s
     if cf.effective_from is None and _START_RX.search(s.text):
         if re.search(r"\b(?:at|from|since)\s+midnight\b|\btonight\b", s.text, re.I):
             coming = future or re.search(r"tonight", s.text, re.I) or just_agreed
-            day = doc.published + timedelta(days=1 if coming else 0)  # "agreed ... from midnight": tonight's
+            told = date.fromisoformat(cf.announced_on) if cf.announced_on else doc.published
+            day = told + timedelta(days=1 if coming else 0)  # "agreed (on Sunday) ... from midnight": that night's
             cf.effective_from = day.isoformat()
         elif re.search(r"\b(?:today|\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?)", s.text, re.I):
             cf.effective_from = cf.announced_on or doc.published.isoformat()
@@ -168,7 +169,9 @@ def _date_role(text: str, d) -> str:
     if _START_RX.search(before[-30:]) or _START_RX.search(after[:15]) or re.search(r"midnight|dawn|noon|\d\s*[ap]\.?m",
                                                                                    d.text):
         return "from"
-    if _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]) or _SAY_RX.search(before[-12:]):
+    clause = re.split(r"[,;:]", before)[-1][-45:]  # "signed a truce in Doha on Monday": the signing's day
+    if _ANNOUNCE_RX.search(after) or _ANNOUNCE_RX.search(before[-25:]) or _SAY_RX.search(before[-12:]) \
+            or (_ANNOUNCE_RX.search(clause) and not _START_RX.search(clause)):
         return "announced"
     return "from" if _START_RX.search(text) else "announced"
 
@@ -186,8 +189,8 @@ def _ceasefire_dates(text: str, published) -> list:
 
 
 _SAY_RX = re.compile(r"\b(?:said|says|announced|declared|told|stated)\b", re.I | re.A)
-_DURATION_RX = re.compile(r"\b(\w+)[- ](day|week|month)s?[- ](?:long\s+)?(?:humanitarian\s+)?(?:cease-?fire|truce)|"
-                          r"\bfor\s+(?:a\s+period\s+of\s+)?(\w+)\s+(day|week|month)s\b", re.I | re.A)
+_DURATION_RX = re.compile(r"\b(\w+)[- ](hour|day|week|month)s?[- ](?:long\s+)?(?:humanitarian\s+)?(?:cease-?fire|truce)|"
+                          r"\bfor\s+(?:a\s+period\s+of\s+)?(\w+)\s+(hour|day|week|month)s\b", re.I | re.A)
 
 
 def _end_from_duration(text: str, start: str) -> str | None:
@@ -211,6 +214,8 @@ def _end_from_duration(text: str, start: str) -> str | None:
             return d0.replace(year=d0.year + y, month=mth + 1).isoformat()
         except ValueError:
             return None
+    if unit == "hour":  # "a 72-hour truce": whole days only; a truce shorter than a day ends the day it began
+        return (d0 + timedelta(days=n // 24)).isoformat() if n % 24 == 0 else None
     return (d0 + timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
 
 
