@@ -970,3 +970,16 @@ def test_the_capital_of_a_dateline_is_the_dateline_s_city():
     assert inc["killed"] == 8 and inc["type"] == "bombing"
     rep = run("ORVANGRAD, May 4 (Wire) - A car bomb killed five people in Tesmil, north of the capital, police said.")
     assert set(by_place(rep)) == {"Tesmil"}
+
+
+def test_an_attack_between_two_places_is_at_the_first_and_a_kin_joins_the_count():
+    rep = run("On 12 March 2023, armed men attacked a convoy between Tesmil and Orvan. 4 soldiers were killed.")
+    assert set(by_place(rep)) == {"Tesmil"} and by_place(rep)["Tesmil"]["killed"] == 4
+    rep = run("On 8 June 2021, a landmine exploded near Pelin, killing a shepherd and his son.")
+    assert by_place(rep)["Pelin"]["killed"] == 2
+
+
+def test_separatist_fighters_are_ukraine_s_separatists_only_in_ukraine():
+    rep = run("On 2 February 2023, separatist fighters kidnapped 5 teachers in Tesmil (Varo, North-West).")
+    inc = by_place(rep)["Tesmil"]
+    assert inc["perpetrator"] != "Russian-backed separatists" and inc["victims"] == "civilians"

@@ -137,13 +137,14 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
 _CAPITAL_REF = re.compile(r"\b(?:in|on|at|of|near|outside|across|struck|hit|hitting|attacked|shelled|bombed|targeted|targeting|pounded)\s+the\s+(?:[A-Z][a-z]+\s+)?capital\b(?!\s+(?:of\s+)?[A-Z])")
 _DATELINE_CITY = re.compile(r"[A-Z][A-Za-z'’.-]*(?:\s[A-Z][A-Za-z'’.-]*){0,2}(?=\s*[,(\-–—])")
 _ASIDE = re.compile(r"\s*(?:\([^()]{1,80}\)|\[[^\[\]]{1,80}\])")
-_ROAD_BETWEEN = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s", re.I | re.A)
-_SECOND_END_BEFORE = re.compile(r"\b(?:road|highway|route|motorway)\s+(?:connecting|linking|between|from)\s+"
+_ROAD_BETWEEN = re.compile(r"\b(?:(?:road|highway|route|motorway)\s+(?:connecting|linking|from)|between)\s", re.I | re.A)
+_SECOND_END_BEFORE = re.compile(r"\b(?:(?:road|highway|route|motorway)\s+(?:connecting|linking|from)|between)\s+"
                                 r"(?:the\s+)?[A-Z][^,;.]{0,40}?\s+(?:and|to|with)\s+(?:the\s+)?$", re.I | re.A)
 
 
 def _mark_road_ends(sentence: str, base: int, places: list[PlaceMention]) -> None:
-    """"on the road linking A and B": the act is placed at A, the first end; B only names the road."""
+    """"on the road linking A and B", "an ambush between A and B": the act is placed at A, the first end;
+    B only names the stretch."""
     for p in places:
         if _SECOND_END_BEFORE.search(sentence, max(0, p.start - base - 80), p.start - base):
             p.level = "reference"
