@@ -983,3 +983,10 @@ def test_separatist_fighters_are_ukraine_s_separatists_only_in_ukraine():
     rep = run("On 2 February 2023, separatist fighters kidnapped 5 teachers in Tesmil (Varo, North-West).")
     inc = by_place(rep)["Tesmil"]
     assert inc["perpetrator"] != "Russian-backed separatists" and inc["victims"] == "civilians"
+
+
+def test_another_source_s_figure_is_not_the_toll_of_the_next_place():
+    rep = run("Jets struck Tesmil on Monday, killing at least 17 civilians, rescuers said. A monitor put the toll at 19.\n\n"
+              "Hours later, shelling hit the nearby village of Pelin, wounding six people. No deaths were reported there.")
+    places = by_place(rep)
+    assert places["Tesmil"]["killed"] == 17 and places["Pelin"]["killed"] == 0

@@ -496,6 +496,10 @@ def one_attack_one_method(report: Report) -> None:
 _VAGUE_WORDS = re.compile(r"\b(?:dozens|scores|tens|hundreds|thousands|several|a few|a handful|many|a number)\b", re.I | re.A)
 
 
+_RESTATED_TOLL = re.compile(r"\b(?:put|puts|putting|gave|gives|placed|places|set|sets)\s+the\s+(?:death\s+)?toll\s+at\b|"
+                            r"\b(?:another|other|a\s+second)\s+sources?\b", re.I | re.A)
+
+
 def adjacent_toll_to_place(report: Report, sentences: list) -> None:
     """A toll told in a sentence that names no place of its own goes to the one place named next to it:
     "A cafe in Tesmil was shelled on Friday. Two people were killed." and "One person was killed in
@@ -523,6 +527,9 @@ def adjacent_toll_to_place(report: Report, sentences: list) -> None:
                                                                        for sp in i.evidence_spans))
                for i in located):
             continue  # the sentence placed its own toll, or chose to leave its places without one
+        if k and _RESTATED_TOLL.search(s.text) and any(
+                i.killed is not None and where.get(tuple(sp)) == k - 1 for i in located for sp in i.evidence_spans):
+            continue  # "A monitor put the toll at 19.": another figure for the toll just told, not a new place's
         reach = 2 if k <= 1 else 1
         back = next((j for j in range(k - 1, max(-1, k - 4), -1) if sentences[j].places), None)
         near = [i for i in located if i.killed is None and id(i) not in taken
