@@ -362,3 +362,8 @@ def test_a_truce_signed_on_a_day_starts_later_and_a_truce_in_hours_ends_in_days(
     cf = rep["ceasefires"][0]
     assert (cf["announced_on"], cf["effective_from"], cf["effective_until"]) == ("2024-03-03", "2024-03-04",
                                                                                  "2024-03-07")
+
+
+def test_a_party_named_second_in_a_truce_between_two_sides_declared_it():
+    rep = extract(Document("t", date(2024, 3, 8), "A ceasefire between the army and the ELN collapsed last week."))
+    assert "ELN" in rep.to_dict()["ceasefires"][0]["declared_by"]

@@ -117,7 +117,8 @@ _CIVILIAN_MODS = re.compile(r"\b(?:displaced|unarmed|innocent|civilian|elderly|h
 
 _AND_ONE_MORE = re.compile(r"\s+and\s+(?:(?:an?|another|his|her|their)\s+)?(?:[a-z-]+\s+)?(?:child|woman|man|boy|girl|baby|infant|"
                            r"teenager|policeman|soldier|civilian|person|relative|son|daughter|wife|husband|brother|sister|"
-                           r"father|mother|nephew|niece|grandson|granddaughter)\b", re.I | re.A)
+                           r"father|mother|nephew|niece|grandson|granddaughter|driver|bodyguard|guard|companion|colleague|aide|assistant)\b",
+                           re.I | re.A)
 
 
 _ONE_AND_BEFORE = re.compile(r"\b(?:the|his|her|their|a)\s+((?:wife|husband|mother|father|son|daughter|brother|"

@@ -221,9 +221,10 @@ def _end_from_duration(text: str, start: str) -> str | None:
 
 _DECLARER_AFTER = re.compile(r"^[^.;]{0,60}?(?<![-\w])(?:announc|declar|agree|reach|broker|sign|propos|unveil|decree|call(?:ed|s)? (?:for|a|an)\b|"
                              r"accept|order|said|says|halt|suspend|offer|back(?:ed|s)?|end(?:ed|s)?\b|adopt|paus|stand|mediat)", re.I | re.A)
-_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
+_AGENT_OF_TRUCE_BEFORE = re.compile(r"(?:(?:\bby|\bbetween|\bwith|\bfrom|\b(?:leaders?|presidents?|governments?|heads?|"
                                     r"representatives?|delegations?|(?:foreign\s+)?ministers?)\s+of)\s+"
-                                    r"(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
+                                    r"(?:the\s+)?(?:\w+\s+)?"
+                                    r"|\bbetween\s+[^.;,]{1,50}?\s+and\s+(?:the\s+)?)$", re.I | re.A)
 _AREA_BEFORE = re.compile(r"\b(?:in|across|for|throughout|of|on)\s+(?:the\s+)?(?:\w+\s+)?$", re.I | re.A)
 
 
@@ -249,7 +250,7 @@ def ceasefire_declarers(s: Sentence) -> list[str]:
     un_bodies = [m for m in s.sources if m.canonical in _UN_BODIES]  # "the UN envoy announced ..."
     truce = _CEASEFIRE_RX.search(s.text)
     for m in sorted(list(s.actors) + countries + un_bodies, key=lambda m: m.start):
-        before = s.text[max(0, m.start - s.start - 30):m.start - s.start]
+        before = s.text[max(0, m.start - s.start - 60):m.start - s.start]
         if truce and m.end - s.start < truce.start() and _OTHER_CLAUSE.search(s.text, m.end - s.start, truce.start()):
             continue  # "X said it was starting an offensive after the truce ended": X did not declare it
         after = s.text[m.end - s.start:]
