@@ -990,3 +990,10 @@ def test_another_source_s_figure_is_not_the_toll_of_the_next_place():
               "Hours later, shelling hit the nearby village of Pelin, wounding six people. No deaths were reported there.")
     places = by_place(rep)
     assert places["Tesmil"]["killed"] == 17 and places["Pelin"]["killed"] == 0
+
+
+def test_a_state_s_forces_that_bombed_a_place_struck_from_the_air():
+    rep = run("Myanmar's junta bombed a camp for displaced people in Tesmil on Monday, killing at least 28.")
+    assert by_place(rep)["Tesmil"]["type"] == "airstrike"
+    rep = run("Militants bombed a market in Orvan on Monday, killing five.")
+    assert by_place(rep)["Orvan"]["type"] == "bombing"

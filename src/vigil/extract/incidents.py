@@ -213,6 +213,9 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
     if only_mutual_acts(s.text):
         perp = None  # "A clashed with B": both sides fought, neither is the one who did it
+    if kind == "bombing" and perp and _BOMBED_VERB.search(s.text) and not _BOMB_DEVICE.search(s.text) and any(
+            m.canonical in perp.split("; ") and m.category in ("state", "state_forces", "coalition") for m in s.actors):
+        kind = "airstrike"  # "the junta bombed a camp": a state's forces bomb from the air, not with a planted device
     sources = reporting_sources(s, country) or list(ctx.sources)
     provinces = [a for a in areas if is_admin1(a.name)]
     incidents = []
@@ -431,6 +434,11 @@ def _target_words() -> tuple[re.Pattern, dict[str, str]]:
 
 _TARGET_RX, _TARGET_KIND = _target_words()
 _TARGET_GATE = frozenset(w.split()[-1] for w in _TARGET_KIND)
+
+
+_BOMBED_VERB = re.compile(r"\bbomb(?:ed|ing|s)\b", re.I | re.A)
+_BOMB_DEVICE = re.compile(r"\b(?:car|truck|suicide|roadside|barrel|cluster|planted|ieds?|explosive|devices?|mines?|landmines?|"
+                          r"grenades?|bomber|booby|vest|bombs?)\b", re.I | re.A)
 
 
 def _unarmed_parties() -> re.Pattern:
