@@ -144,6 +144,8 @@ def find_counts(text: str, base: int = 0) -> list[Count]:
     """Counts of people (and of strikes) in one sentence, offsets shifted by `base`."""
     out: list[Count] = []
     for m in _COUNT_RX.finditer(text):
+        if out and m.start() < out[-1].end - base:
+            continue  # "a nurse and a driver": the second is already in the first count
         num = m.group("num")
         noun = m.group("noun")
         at = m.start("num")
