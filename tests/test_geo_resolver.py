@@ -742,3 +742,36 @@ def test_without_a_district_the_name_itself_just_over_the_provinces_edge_is_take
                                 ("91000045", "Zawr Qutnayfa", "", "36.90000", "41.50000")])
     c = best("Zawr Qutnayfah village", admin1="Hasakah")
     assert c is not None and c.gazetteer_id == "geonames:91000045"
+
+
+def _import_nigerian_towns(tmp_path, rows):
+    """Invented Nigerian towns (GeoNames-style rows; the province comes from the nearest shipped place)."""
+    from vigil.geo.imports import import_file
+
+    f = tmp_path / "NG.txt"
+    f.write_text("".join("\t".join([gid, name, name, "", lat, lon, "P", "PPL", "NG", "", "", "", "", "", "25000", "",
+                                    "600", "Africa/Lagos", "2024-01-01"]) + "\n"
+                         for gid, name, lat, lon in rows), encoding="utf-8")
+    import_file(f)
+
+
+def test_a_place_not_found_stands_at_the_town_its_district_is_named_after(tmp_path):
+    # Nigeria's districts (LGAs) are not in the gazetteer; "Zangon Kurmawa North LGA" is named after a town of
+    # Kaduna state, whose name is read as a province only in a report about Nigeria.
+    _import_nigerian_towns(tmp_path, [("92000001", "Zangon Kurmawa", "10.55000", "7.40000")])
+    text = "On 2 May, gunmen killed two farmers in Kpakpandi (Zangon Kurmawa North LGA, Kaduna)."
+    loc = geocode_report(_report(text, ["Kpakpandi"], {"Kpakpandi": {"country": "Nigeria"}})).incidents[0].location
+    assert loc.geo_status == "not_found" and loc.geo_precision == "district" and loc.gazetteer_id is None
+    assert _km(loc.lat, loc.lon, 10.55, 7.40) < 1 and loc.admin1 == "Kaduna"
+    assert "Zangon Kurmawa" in loc.geo_reason
+    # a district named after no town of the province: the province's centre
+    text = "On 2 May, gunmen killed two farmers in Kpakpandi (Gbazzaru LGA, Kaduna)."
+    loc = geocode_report(_report(text, ["Kpakpandi"], {"Kpakpandi": {"country": "Nigeria"}})).incidents[0].location
+    assert loc.geo_precision == "province" and loc.admin1 == "Kaduna"
+
+
+def test_where_the_gazetteer_lists_districts_an_unknown_one_is_not_read_as_a_town(tmp_path):
+    _import_villages(tmp_path, [("91000046", "Tall Marzuqah", "", "36.40000", "40.70000")])
+    text = "Shelling hit Qqzzavy village (Tall Marzuqah North district, Hasakah) on Monday."
+    loc = geocode_report(_report(text, ["Qqzzavy"])).incidents[0].location
+    assert loc.geo_precision in ("province", "district") and _km(loc.lat, loc.lon, 36.4, 40.7) > 1

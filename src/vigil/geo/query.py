@@ -29,6 +29,11 @@ def _words() -> dict[str, tuple[str, ...]]:
     return {g: tuple(ws) for g, ws in out.items()}
 
 
+def geo_words(group: str) -> tuple[str, ...]:
+    """One word list of data/geo_words.tsv (lower case), empty for an unknown group."""
+    return _words().get(group, ())
+
+
 # Words that look like capitalised places but are not (notes §2.4: Turkey->Turay, Tuesday->At Tuways).
 STOPWORDS = frozenset(exact_key(w) for w in _words()["not_a_place"])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -16,7 +17,7 @@ from vigil.geo import gazetteer
 from vigil.geo.gazetteer import VILLAGE_GAZETTEER_COUNTRIES, Place
 from vigil.geo.admin import (admin1_cc, admin1_country, admin1_exact, admin1_of, admin2_of, country_code,
                              country_codes, district_alone, km)
-from vigil.geo.query import parse_query
+from vigil.geo.query import geo_words, parse_query
 from vigil.geo.resolver import (AMBIGUITY_MARGIN, EXACT, THRESHOLD, Candidate, choose, decide, near_key,
                                 resolve_cached)
 from vigil.geo.names import exact_key
@@ -54,6 +55,14 @@ def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
                 out.append((start, start + len(phrase), a1, admin1_cc(a1)))
                 break
     return out
+
+
+def _with_country_provinces(mentions: list[tuple[int, int, str, str]], text: str,
+                            cc: str) -> list[tuple[int, int, str, str]]:
+    """Add the provinces of the report's country that are read as provinces only inside it ("Delta",
+    "Rivers", "Kogi": words or towns elsewhere, Nigerian states in a report about Nigeria)."""
+    extra = [m for m in _mentions(text, cc) if not any(m[0] < e and s < m[1] for s, e, _, _ in mentions)]
+    return sorted(mentions + extra) if extra else mentions
 
 
 def _report_country(report: Report, mentions: list[tuple[int, int, str, str]]) -> str | None:
@@ -149,6 +158,7 @@ class _LocQuery:
     soft_country: str | None  # from the nearby province or the report as a whole
     admin2: str | None = None  # a district the extractor gave (a city there is not a district hint)
     name: str = ""  # what is resolved: the report's name, or "X neighbourhood of Y city" when the text says so
+    district_name: str | None = None  # a district the text names that the gazetteer lacks as a unit ("Akure North LGA")
 
 
 def geocode_report(report: Report) -> Report:
@@ -165,6 +175,8 @@ def geocode_report(report: Report) -> Report:
     text = report.doc.text or ""
     mentions = _mentions(text, None)
     report_cc = _report_country(report, mentions)
+    if report_cc:
+        mentions = _with_country_provinces(mentions, text, report_cc)
     for inc in report.incidents:
         if inc.location and not inc.location.name and inc.location.lat is None:
             _canonical_hints(inc.location)
@@ -241,6 +253,16 @@ def _admin_fallback(q: _LocQuery) -> None:
     a1 = admin1_of(loc.admin1, cc) if loc.admin1 else None
     a1 = a1 or (admin1_of(q.soft_admin1, cc) if q.soft_admin1 else None)
     cc = cc or (admin1_cc(a1) if a1 else None) or None
+    town = _district_town(q.district_name, a1, cc) \
+        if q.district_name and a1 and cc and not q.admin2 and not _knows_districts(cc) else None
+    if town is not None:
+        loc.lat, loc.lon = round(town.lat, 5), round(town.lon, 5)
+        loc.geo_precision = "district"
+        loc.admin1 = loc.admin1 or town.admin1
+        loc.country = loc.country or town.country
+        why = loc.geo_reason or "the place is not in the gazetteer"
+        loc.geo_reason = f"{why}; put at the town its district is named after ({town.matched_name})"
+        return
     for kind, name, precision in (("admin2", q.admin2, "district"), ("admin1", a1, "province"),
                                   ("country", gazetteer.country_name(cc) if cc else None, "country")):
         unit = _unit(kind, name, cc, a1 if kind == "admin2" else None)
@@ -254,6 +276,31 @@ def _admin_fallback(q: _LocQuery) -> None:
         why = loc.geo_reason or "the place is not in the gazetteer"
         loc.geo_reason = f"{why}; put at the centre of its {precision} ({unit.name})"
         return
+
+
+@lru_cache(maxsize=256)
+def _knows_districts(cc: str) -> bool:
+    """The gazetteer lists the country's districts: a district name it cannot match is not read as a town."""
+    g = gazetteer.load()
+    return any(g.con.execute(f"SELECT 1 FROM {schema}.places WHERE cc = ? AND kind = 'admin2' LIMIT 1",
+                             (cc,)).fetchone() for schema in g.schemas)
+
+
+def _district_town(district: str, admin1: str, cc: str | None) -> Candidate | None:
+    """The town a district is named after, in the district's province, where the gazetteer lists no districts:
+    "Akure North LGA" -> Akure, "A/B LGA" -> A or B (district words and compass qualifiers dropped,
+    each part of "A/B" tried). None when no part is clearly a town of that province."""
+    country = gazetteer.country_name(cc) if cc else None
+    for part in district.split("/"):
+        words = [w for w in part.split() if w.lower().strip(".,") not in DISTRICT_UNIT_WORDS]
+        while len(words) > 1 and words[-1].lower() in DISTRICT_QUALIFIERS:
+            words = words[:-1]
+        if not words:
+            continue
+        c = choose(list(resolve_cached(" ".join(words), admin1, None, country, None, (), 8)))
+        if c is not None and c.feature == "place" and c.admin1 == admin1 and c.score >= THRESHOLD:
+            return c
+    return None
 
 
 def _countries_named(text: str) -> set[str]:
@@ -406,16 +453,32 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
         unit = _lone_district(text, _name_span(text, loc))
         if unit and soft_country in (None, unit[2]):
             a2, ctx_a1, soft_country = unit
+    district_name = None if a2 or is_province else \
+        _district_named(text, _name_span(text, loc), loc, loc.admin1 or ctx_a1, country or soft_country)
     city = None if a2 or parse_query(loc.name).city else \
         _city_around(loc, text, loc.admin1 or ctx_a1 or loc.context_admin1)
     name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
-    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name)
+    return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name, district_name)
+
+
+def _district_named(text: str, span: tuple[int, int] | None, loc: Location, admin1: str | None,
+                    country: str | None) -> str | None:
+    """The district the text or the extractor gives a place, as written, when the gazetteer has no such unit:
+    "X (Akure North LGA, Ondo)" (district, province in brackets after the name), or the extractor's admin2."""
+    if not admin1:
+        return None
+    m = _PAREN_DISTRICT.match(text, span[1]) if span else None
+    if m and admin1_of(m.group(2), country) == admin1_of(admin1, country):
+        return m.group(1)
+    return loc.admin2 or None
 
 
 _DISTRICT_MENTION = re.compile(r"((?:[A-Z][\w'’`\-]*\s+){0,3}[A-Z][\w'’`\-]*)\s+"
                                r"(?:district|subdistrict|sub-district)\b")
 
 
+DISTRICT_UNIT_WORDS = frozenset(geo_words("district_unit"))  # "Akure North LGA", "Harem district"
+DISTRICT_QUALIFIERS = frozenset(geo_words("district_qualifier"))  # "Akure North": named after a town
 _PAREN_DISTRICT = re.compile(r"\s*\(\s*([A-Z][^,()]{2,40}?)\s*,\s*([A-Z][^,()]{2,40}?)\s*\)")
 
 
@@ -538,3 +601,6 @@ def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
     return [choose(list(resolve_cached(q.name or q.loc.name, q.admin1, q.soft_admin1, q.country, q.soft_country,
                                          near_for(i), 8, q.admin2)), register=not near_for(i))
             for i, q in enumerate(queries)]
+
+
+gazetteer.on_reset(_knows_districts.cache_clear)

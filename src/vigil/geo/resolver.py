@@ -425,7 +425,7 @@ PROVINCE_TOWN_KM = 60.0
 def _town_of_its_own(c: Candidate, city: Candidate) -> bool:
     """A clear reading of the "quarter" that is a sizeable town of the city's province, not a city section.
 
-    Reports call a province by its seat's name ("Jerusalem's X", "X neighbourhood of Homs"); when X itself is
+    Reports call a province by its seat's name ("Hama's X", "X neighbourhood of Homs"); when X itself is
     a town of 50,000 or more in that province, X is meant, not a quarter of the seat."""
     if c.score < THRESHOLD or c.feature != "place" or c.population < TOWN_OF_ITS_OWN \
             or c.gazetteer_id == city.gazetteer_id or c.admin1 != city.admin1:
