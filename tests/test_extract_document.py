@@ -997,3 +997,17 @@ def test_a_state_s_forces_that_bombed_a_place_struck_from_the_air():
     assert by_place(rep)["Tesmil"]["type"] == "airstrike"
     rep = run("Militants bombed a market in Orvan on Monday, killing five.")
     assert by_place(rep)["Orvan"]["type"] == "bombing"
+
+
+def test_a_terrorist_attack_names_no_attacker():
+    rep = run("On the evening of Thursday, the village of Tesmil suffered a cowardly terrorist attack that killed "
+              "12 farmers, the governor said.")
+    assert by_place(rep)["Tesmil"]["perpetrator"] is None
+
+
+def test_a_lead_toll_brings_its_method_and_its_victims_to_the_place_named_later():
+    rep = run("Armed attackers killed at least 33 people when they opened fire on farmers in the north, the governor "
+              "said on Saturday. The government seeks to combat militant attacks across the country. \"On Thursday "
+              "evening, the village of Tesmil suffered a cowardly attack,\" the governor said.")
+    inc = by_place(rep)["Tesmil"]
+    assert (inc["killed"], inc["type"], inc["victims"]) == (33, "shooting", "civilians")

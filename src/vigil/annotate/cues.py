@@ -62,6 +62,7 @@ def _cue_gate() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(cues.words) | frozenset(p[0] for p in cues.pairs), tuple(cues.stems)
 
 
+_VERB_AFTER_TO = frozenset({"combat", "battle", "clash", "fight"})
 # A capitalised word after a two-word cue makes the pair part of an institution's name.
 _INSTITUTION_AFTER = re.compile(r"\s+(?:Intelligence|Academy|College|Directorate|Headquarters|Command|University)\b")
 
@@ -87,6 +88,8 @@ def cue_mentions(sentence: str) -> tuple[tuple[int, int, str, bool], ...]:
                 out.append((a, toks[i + 1][1], *pair))
                 continue
         hit = cues.words.get(w)
+        if hit and w in _VERB_AFTER_TO and i and toks[i - 1][2] == "to":
+            continue  # "seeks to combat militant attacks": a purpose, not a battle
         if hit:
             out.append((a, b, *hit))
     for m in cues.stem_rx.finditer(lower):

@@ -256,7 +256,8 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
             continue
         totals.append(Total(killed=None if vague else c.value, killed_qualifier=None if vague else c.qualifier,
                             strikes=strikes,
-                            victims=c.victims, area=area or None, period_start=date, period_end=date,
+                            victims=c.victims if c.victims != "unknown" else s.memo.setdefault("target", target_victims(s.text)),
+                            area=area or None, period_start=date, period_end=date,
                             sources=sources, evidence_spans=[s.span]))
     return incidents, totals
 

@@ -79,6 +79,8 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
             continue  # "near the capital Damascus": the city, not its government
         if _FACILITY_AFTER.match(text, m.end - base):
             continue
+        if m.text.lower() == "terrorist" and _ATTACK_NOUN_AFTER.match(after):
+            continue  # "a barbaric terrorist attack": how the attack is called, not who made it
         if m.category == "state" and _NAMES_A_PLACE.match(text, m.end - base) \
                 and not _ATTACK_NOUN_AFTER.match(after):
             continue  # "Ukraine's Kharkiv region", "the Ukrainian city of Dnipro": where, not who
