@@ -1011,3 +1011,11 @@ def test_a_lead_toll_brings_its_method_and_its_victims_to_the_place_named_later(
               "evening, the village of Tesmil suffered a cowardly attack,\" the governor said.")
     inc = by_place(rep)["Tesmil"]
     assert (inc["killed"], inc["type"], inc["victims"]) == (33, "shooting", "civilians")
+
+
+def test_bullet_lines_are_text_and_their_lead_name_is_the_place():
+    rep = run("Overnight attacks across the south\n\n- Tesmil: two civilians killed by drone strikes\n"
+              "- Orvan: a school damaged by shelling, no casualties\n")
+    places = by_place(rep)
+    assert places["Tesmil"]["killed"] == 2 and places["Tesmil"]["type"] == "drone_strike"
+    assert places["Orvan"]["killed"] == 0

@@ -58,7 +58,12 @@ def is_headline(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     whole_line = text[line_start:start].strip() == "" and text[end:line_end].strip() == ""
+    if _BULLET.match(text, start):
+        return False  # "- Tesmil: two killed": a bullet line is text like any other (decision f)
     return whole_line and not re.search(r"[.!?\"”'’)\]:]\s*$", text[start:end])
+
+
+_BULLET = re.compile(r"[-•*–—▪●]\s")
 
 
 # Unicode spaces become plain ones, one character for one so that offsets hold: the finders' keyword

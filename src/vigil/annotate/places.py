@@ -87,6 +87,9 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
             found[m.start(2)] = PlaceMention(m.start(2) + base, m.start(2) + len(inner) + base, inner, "locality",
                                              called_locality=True)
     dateline = dateline_end(sentence)
+    lead = _BULLET_PLACE.match(sentence)  # "- Tesmil: two civilians killed": the line's place
+    if lead and _plausible(lead.group(1)):
+        found[lead.start(1)] = PlaceMention(lead.start(1) + base, lead.end(1) + base, lead.group(1), "locality")
     members: list[int] = []  # the current list of places ("in A, B and C")
     prev_end = None
     aside_end = -1  # "in Tesmil (Orvan, Lorvan), Pelin (Dorva) and Varo": the list goes on past each aside
@@ -136,6 +139,7 @@ def find_places(sentence: str, base: int = 0, exclude: list | None = None,
 
 _CAPITAL_REF = re.compile(r"\b(?:in|on|at|of|near|outside|across|struck|hit|hitting|attacked|shelled|bombed|targeted|targeting|pounded)\s+the\s+(?:[A-Z][a-z]+\s+)?capital\b(?!\s+(?:of\s+)?[A-Z])")
 _DATELINE_CITY = re.compile(r"[A-Z][A-Za-z'’.-]*(?:\s[A-Z][A-Za-z'’.-]*){0,2}(?=\s*[,(\-–—])")
+_BULLET_PLACE = re.compile(rf"[-•*–—▪●]\s+({_NAME})\s*:")
 _ASIDE = re.compile(r"\s*(?:\([^()]{1,80}\)|\[[^\[\]]{1,80}\])")
 _ROAD_BETWEEN = re.compile(r"\b(?:(?:road|highway|route|motorway)\s+(?:connecting|linking|from)|between)\s", re.I | re.A)
 _SECOND_END_BEFORE = re.compile(r"\b(?:(?:road|highway|route|motorway)\s+(?:connecting|linking|from)|between)\s+"
