@@ -4,12 +4,15 @@
         [--workers 2] [--every 10000] [--target 1000000] [--seed 1]
 
 N generates a corpus with bench/make_corpus.py first (its time is printed apart); a folder holding
-a make_corpus `reports.jsonl` is used as it is. The run is `vigil ingest` itself: the same reader,
-engine (`vigil.engine.open_engine`) and `vigil.store.ingest_reports`, into a fresh SQLite file or,
-with --db, a scratch schema of that PostgreSQL database (dropped at the end). Every --every
+a make_corpus `reports.jsonl` is used as it is. The run is `vigil ingest` itself: the same reader and
+engine (serial: documents streamed from the file; dask: `vigil.partitions.run_on_partitions` on a
+local cluster, the workers reading their own partitions of the file and writing their own results)
+and `vigil.store.ingest_reports`, into a fresh SQLite file or, with --db, a scratch schema of that
+PostgreSQL database (dropped at the end). No document is held in memory beyond the partitions in
+flight. Every --every
 reports it prints the wall time of that stretch, the CPU this process spent on it (storing and
-fusing, plus the Dask client with --engine dask), the resident memory of this process and its
-Dask workers together, and the load average. At the end, a least-squares line through the
+fusing, plus the Dask client with --engine dask), the CPU of its child processes (Dask workers and
+nannies), the resident memory of this process and its Dask workers together, and the load average. At the end, a least-squares line through the
 checkpoints (time and memory against reports stored) is extrapolated to --target reports.
 """
 from __future__ import annotations
@@ -20,15 +23,31 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from vigil.engine import Failed, open_engine  # noqa: E402
+from vigil.engine import Failed, dask_client, open_engine  # noqa: E402
 from vigil.model import Document  # noqa: E402
+from vigil.partitions import Message, ingest_record, run_on_partitions  # noqa: E402
 from vigil.read import read_paths  # noqa: E402
 from vigil.store import ingest_reports, open_store, stats  # noqa: E402
+
+
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) of this process's live children: the Dask nannies and workers."""
+    import psutil
+
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 
 def tree_rss_mb() -> float:
@@ -62,6 +81,7 @@ class Checkpoints:
         self.done = 0
         self.t0 = self.last_t = time.perf_counter()
         self.last_cpu = time.process_time()
+        self.last_children = children_cpu_s()
         self.rows: list[dict] = []
         self.peak_mb = tree_rss_mb()
 
@@ -78,16 +98,19 @@ class Checkpoints:
         if n <= 0:
             return
         rss = tree_rss_mb()
+        children = children_cpu_s()
         self.peak_mb = max(self.peak_mb, rss)
         row = {"stored": self.done, "elapsed_s": round(now - self.t0, 1), "stretch_s": round(now - self.last_t, 2),
                "reports_per_s": round(n / (now - self.last_t), 1),
                "main_cpu_ms_per_report": round(1000 * (cpu - self.last_cpu) / n, 2),
+               "workers_cpu_ms_per_report": round(1000 * (children - self.last_children) / n, 2),
                "rss_mb": round(rss), "load1": round(os.getloadavg()[0], 2)}
         self.rows.append(row)
-        self.last_t, self.last_cpu = now, cpu
+        self.last_t, self.last_cpu, self.last_children = now, cpu, children
         print(f"{row['stored']:>9,} stored  {row['elapsed_s']:>8.1f} s  this stretch {row['reports_per_s']:>6.1f} "
-              f"reports/s  main-process CPU {row['main_cpu_ms_per_report']:>5.2f} ms/report  "
-              f"memory {row['rss_mb']:>6,} MB  load {row['load1']:.2f}", file=self.out, flush=True)
+              f"reports/s  CPU ms/report: main {row['main_cpu_ms_per_report']:>5.2f}, workers "
+              f"{row['workers_cpu_ms_per_report']:>5.2f}  memory {row['rss_mb']:>6,} MB (peak {self.peak_mb:,.0f})  "
+              f"load {row['load1']:.2f}  {time.strftime('%H:%M:%S', time.gmtime())} UTC", file=self.out, flush=True)
 
 
 def extrapolate(rows: list[dict], target: int) -> dict:
@@ -105,17 +128,30 @@ def extrapolate(rows: list[dict], target: int) -> dict:
             if first["main_cpu_ms_per_report"] else None}
 
 
-def _report_dicts(docs: list[Document], run, failed: list):
-    """As `vigil ingest` builds them: the extracted dict with the text and where it came from."""
-    for doc, d in zip(docs, run(docs)):
-        if isinstance(d, Failed):
-            failed.append(doc.doc_id)
+def _serial_reports(path: Path, failed: list):
+    """As `vigil ingest` builds them with the serial engine: each document read, extracted and given its
+    text and origin, one at a time."""
+    run = None
+    with open_engine("serial") as run:
+        for doc in read_paths([path]):
+            if not isinstance(doc, Document):
+                continue
+            [d] = list(run([doc]))
+            if isinstance(d, Failed):
+                failed.append(doc.doc_id)
+                continue
+            yield ingest_record(doc, d)
+
+
+def _partitioned_reports(client, path: Path, failed: list):
+    """As `vigil ingest --engine dask` builds them on a local cluster: the workers read and write their
+    own partitions; this process reads the results back in input order."""
+    for item in run_on_partitions(client, [path], for_ingest=True):
+        if isinstance(item, Message):
+            if item.failure:
+                failed.append(item.text)
             continue
-        d["text"] = doc.text
-        d["source_path"] = doc.path or doc.doc_id
-        if doc.url and not d.get("url"):
-            d["url"] = doc.url
-        yield d
+        yield json.loads(item)
 
 
 def main() -> None:
@@ -139,9 +175,10 @@ def main() -> None:
             folder = Path(tmp) / "corpus"
         else:
             folder = Path(args.corpus)
-        t0 = time.perf_counter()
-        docs = [d for d in read_paths([folder / "reports.jsonl"]) if isinstance(d, Document)]
-        print(f"read {len(docs):,} reports in {time.perf_counter() - t0:.1f} s; engine {args.engine}"
+        source = folder / "reports.jsonl"
+        with open(source, "rb") as f:
+            n_docs = sum(1 for line in f if line.strip())
+        print(f"{n_docs:,} reports in {source}; engine {args.engine}"
               f"{f', {args.workers} workers' if args.workers else ''}; {os.cpu_count()} cores, "
               f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
         if args.db:
@@ -152,9 +189,14 @@ def main() -> None:
             url, cleanup = f"sqlite:///{Path(tmp) / 'bench.db'}", (lambda: None)
         failed: list[str] = []
         try:
-            with open_store(url) as store, open_engine(args.engine, None, args.workers) as run:
-                marks = Checkpoints(min(args.every, max(1, len(docs))))
-                summary = ingest_reports(store, _report_dicts(docs, run, failed), on_done=marks.tick)
+            with open_store(url) as store, ExitStack() as stack:
+                if args.engine == "dask":
+                    client = stack.enter_context(dask_client(None, args.workers))
+                    reports = _partitioned_reports(client, source, failed)
+                else:
+                    reports = _serial_reports(source, failed)
+                marks = Checkpoints(min(args.every, max(1, n_docs)))
+                summary = ingest_reports(store, reports, on_done=marks.tick)
                 marks.mark()
                 counts = stats(store)
         finally:
@@ -162,8 +204,8 @@ def main() -> None:
     backend = "PostgreSQL" if args.db else "SQLite"
     print(summary.line())
     total = marks.rows[-1]["elapsed_s"]
-    result = {"backend": backend, "engine": args.engine, "workers": args.workers, "reports": len(docs),
-              "seconds": total, "reports_per_s": round(len(docs) / total, 1), "failed_extraction": len(failed),
+    result = {"backend": backend, "engine": args.engine, "workers": args.workers, "reports": n_docs,
+              "seconds": total, "reports_per_s": round(n_docs / total, 1), "failed_extraction": len(failed),
               "incidents": counts["incidents"], "peak_memory_mb": round(marks.peak_mb),
               "load_end": round(os.getloadavg()[0], 2)}
     if len(marks.rows) >= 2:

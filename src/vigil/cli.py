@@ -92,6 +92,9 @@ def extract(
 
     if format not in ("jsonl", "json"):
         raise typer.BadParameter("format must be jsonl or json", param_hint="--format")
+    if engine == "dask" and not scheduler:
+        _extract_partitioned(paths, format, output, workers)
+        return
     docs, failed = _read_documents(paths)
     records = []
     with _engine(engine, scheduler, workers, docs) as run:
@@ -113,6 +116,59 @@ def extract(
         if output:
             out.close()
     if failed:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _partitioned(paths: list[str], workers: Optional[int], for_ingest: bool):
+    """(lines, messages) of `vigil.partitions.run_on_partitions` on a local Dask cluster: the workers
+    read their own partitions of `paths` and write their own results; the cluster is stopped on exit."""
+    from vigil.engine import EngineError, dask_client
+    from vigil.partitions import run_on_partitions
+
+    if workers is not None and workers < 1:
+        _fail("--workers must be at least 1")
+    _gazetteer_ready()  # built once here, not by every worker at once
+    stack = ExitStack()
+    try:
+        client = stack.enter_context(dask_client(None, workers))
+    except EngineError as e:
+        _fail(str(e))
+    with stack:
+        yield run_on_partitions(client, paths, for_ingest=for_ingest)
+
+
+def _echo_messages(items, counter: list[int]):
+    """The report lines of a partitioned run; its messages go to stderr (failures counted in `counter`)."""
+    from vigil.partitions import Message
+
+    for item in items:
+        if isinstance(item, Message):
+            typer.echo(item.text, err=True)
+            if item.failure:
+                counter[0] += item.count
+        else:
+            yield item
+
+
+def _extract_partitioned(paths: list[str], format: str, output: Optional[Path], workers: Optional[int]) -> None:
+    """`vigil extract --engine dask` on a local cluster: each worker reads its partitions of the input and
+    writes their JSON lines, which are copied to the output in input order (the serial engine's bytes)."""
+    failed = [0]
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        with _partitioned(paths, workers, for_ingest=False) as items:
+            lines = _echo_messages(items, failed)
+            if format == "json":
+                json.dump([json.loads(line) for line in lines], out, ensure_ascii=False, indent=2)
+                out.write("\n")
+            else:
+                for line in lines:
+                    out.write(line + "\n")
+    finally:
+        if output:
+            out.close()
+    if failed[0]:
         raise typer.Exit(1)
 
 
@@ -352,9 +408,17 @@ def ingest(
     """Read, extract and store reports; fuse incidents, merge ceasefires, flag violations.
     The summary says what this run added, how many incidents lack coordinates and which names.
     With --engine dask, extraction runs on Dask workers; storing and fusing stay here."""
-    docs, read_failed = _read_documents(paths)
-    with _engine(engine, scheduler, workers, docs) as run:
-        summary = _ingest_documents(docs, db, run=run)
+    if engine == "dask" and not scheduler:  # a local cluster: workers read and write their own partitions
+        read_failed = [0]
+        with _partitioned(paths, workers, for_ingest=True) as items:
+            summary = _ingest_stream((json.loads(line) for line in _echo_messages(items, read_failed)), db)
+        read_failed = read_failed[0]
+        n_docs = summary.read + read_failed
+    else:
+        docs, read_failed = _read_documents(paths)
+        with _engine(engine, scheduler, workers, docs) as run:
+            summary = _ingest_documents(docs, db, run=run)
+        n_docs = len(docs)
     summary.read += read_failed
     summary.failed += read_failed
     typer.echo(summary.line(), err=True)
@@ -363,7 +427,7 @@ def ingest(
                    f"`vigil demo`) beside yours; `vigil delete-report DOC_ID` withdraws one, or keep "
                    f"your work in a database of its own (--db)", err=True)
     if summary.interrupted:
-        typer.echo(f"interrupted: {summary.new + summary.duplicate} of {len(docs)} stored; run again to finish "
+        typer.echo(f"interrupted: {summary.new + summary.duplicate} of {n_docs} stored; run again to finish "
                    "(stored reports are skipped as duplicates)", err=True)
         raise typer.Exit(130)
     if summary.failed:
@@ -386,11 +450,7 @@ def _gazetteer_ready() -> None:
 def _ingest_documents(docs: list, db: Optional[str], sample: bool = False, run=None):
     """Extract (with `run`, the engine; serial by default), geocode and store documents, with a progress
     bar on long runs; returns the store's summary."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from vigil.engine import Failed, process_documents
-    from vigil.store import ingest_reports
 
     failed_processing = []
     if docs:
@@ -411,19 +471,29 @@ def _ingest_documents(docs: list, db: Optional[str], sample: bool = False, run=N
                 d["sample"] = True
             yield d
 
+    summary = _ingest_stream(report_dicts(), db, len(docs))
+    summary.read += len(failed_processing)
+    summary.failed += len(failed_processing)
+    return summary
+
+
+def _ingest_stream(reports, db: Optional[str], total: Optional[int] = None):
+    """Store and fuse report dicts (with their text) as they come, with a progress bar on long runs at a
+    terminal; returns the store's summary."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from vigil.store import ingest_reports
+
     def on_error(name: str, e: Exception) -> None:
         typer.echo(f"vigil: {name}: not stored ({type(e).__name__}: {e})", err=True)
 
     console = Console(stderr=True)
     with _open_store(db, create=True) as store, Progress(
             TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console,
-            transient=True, disable=len(docs) < 50 or not console.is_terminal) as progress:
-        task = progress.add_task("ingest", total=len(docs))
-        summary = ingest_reports(store, report_dicts(), on_error=on_error,
-                                 on_done=lambda: progress.advance(task))
-    summary.read += len(failed_processing)
-    summary.failed += len(failed_processing)
-    return summary
+            transient=True, disable=(total is not None and total < 50) or not console.is_terminal) as progress:
+        task = progress.add_task("ingest", total=total)
+        return ingest_reports(store, reports, on_error=on_error, on_done=lambda: progress.advance(task))
 
 
 def _parse_day_option(value: Optional[str], name: str):

@@ -103,8 +103,9 @@ def _advice(path: Path) -> str | None:
     return _ADVICE.get(suffix, "not a report file Vigil reads (.txt, .jsonl, .html)")
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
-    """Every report under `paths`, in a stable order; failures and notes are yielded, not raised."""
+def list_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, dict[str, str]] | ReadError]:
+    """The report files under `paths` in `read_paths`'s order, each with its folder's URL listing
+    (file name or doc_id -> URL), without reading them; skipped and missing paths as `ReadError`s."""
     for path in paths:
         p = Path(path)
         if p.is_dir():
@@ -119,19 +120,34 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
                     continue
                 if f.parent not in listings:
                     listings[f.parent] = _url_listing(f.parent / URL_LISTING)
-                urls = listings[f.parent]
-                for item in read_file(f):
-                    if isinstance(item, Document) and not item.url and (f.name in urls or item.doc_id in urls):
-                        item = replace(item, url=urls.get(f.name) or urls[item.doc_id])
-                    yield item
+                yield f, listings[f.parent]
         elif p.exists():
             advice = _advice(p)
             if advice and p.suffix.lower() in (*_ADVICE, *_IMAGES):
                 yield ReadNote(str(p), f"skipped: {advice}", skipped=True)
             else:
-                yield from read_file(p)
+                yield p, {}
         else:
             yield ReadError(str(p), "no such file or directory")
+
+
+def with_urls(items: Iterable[Document | ReadError], name: str,
+              urls: dict[str, str]) -> Iterator[Document | ReadError]:
+    """`items` read from the file called `name`, each report given its URL from the folder's listing."""
+    for item in items:
+        if urls and isinstance(item, Document) and not item.url and (name in urls or item.doc_id in urls):
+            item = replace(item, url=urls.get(name) or urls[item.doc_id])
+        yield item
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[Document | ReadError]:
+    """Every report under `paths`, in a stable order; failures and notes are yielded, not raised."""
+    for listed in list_inputs(paths):
+        if isinstance(listed, ReadError):
+            yield listed
+        else:
+            f, urls = listed
+            yield from with_urls(read_file(f), f.name, urls)
 
 
 def read_file(path: Path) -> Iterator[Document | ReadError]:
@@ -273,8 +289,10 @@ def _parse_header_date(text: str) -> date | None:
     return parsed.date() if parsed else None
 
 
-def parse_jsonl(raw: str, path: str) -> Iterator[Document | ReadError]:
-    for n, line in enumerate(raw.splitlines(), 1):
+def parse_jsonl(raw: str, path: str, first_line: int = 1) -> Iterator[Document | ReadError]:
+    """One report per line; a bad line is a `ReadError` naming `path:line` (`raw` may be a slice of a
+    file that starts at line `first_line`)."""
+    for n, line in enumerate(raw.splitlines(), first_line):
         if not line.strip():
             continue
         where = f"{path}:{n}"
