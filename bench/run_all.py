@@ -26,7 +26,8 @@ PY = sys.executable
 
 
 def _engine_figure(r: dict[str, Any]) -> str:
-    return ", ".join(f"{e['engine']} {e['per_s']:.0f}/s ({e['speed_up']:.2f}x)" for e in r["engines"])
+    return ", ".join(f"{e['workers']} worker(s) {e['median_speed_up']:.2f}x the serial engine (median of "
+                     f"alternating rounds; CPU bound {e['cpu_bound_speed_up']:.2f}x)" for e in r["summary"])
 
 
 def _growth_figure(r: dict[str, Any]) -> str:
@@ -62,7 +63,8 @@ def stages(full: bool, pg: str | None) -> list[tuple[str, list[str], Callable[[d
     out = [
         ("extraction, 1 core", [PY, str(BENCH / "bench_extract.py"), "--reports", "1000" if full else "300"],
          lambda r: f"{r['per_s']:.0f} reports/s (extract only {r['extract_per_s']:.0f}/s)"),
-        ("Dask speed-up", [PY, str(BENCH / "bench_engine.py"), "--varied", "--reports", "1000" if full else "300"],
+        ("Dask speed-up", [PY, str(BENCH / "bench_engine.py"), "--varied", "--reports", "1000" if full else "300",
+                           "--workers", "1", "2", "--rounds", "3" if full else "2"],
          _engine_figure),
         ("ingest, SQLite", [PY, str(BENCH / "bench_ingest.py"), "2000"],
          lambda r: f"{r['per_cpu_s']:.0f} reports/CPU-s ({r['per_s_wall']:.0f}/s wall)"),
