@@ -9,8 +9,8 @@ this process only lists the input and copies the partition files to the output i
 (`vigil.engine.map_on_client`, the engine used with --scheduler). Both outputs are checked equal.
 
 After an untimed first pass over 100 reports (first use of every process's caches), the runs
-alternate, serial then Dask then serial ..., for --rounds rounds, each round on a fresh corpus (no engine profits from having seen the documents before), so slow spells of a shared machine
-hit both. Cluster start and the once-per-worker warm-up (lexicon automaton, gazetteer index) are
+alternate, serial then Dask then serial ..., for --rounds rounds, each round on a fresh corpus (no
+engine profits from having seen the documents before), so slow spells of a shared machine hit both. Cluster start and the once-per-worker warm-up (lexicon automaton, gazetteer index) are
 excluded and printed apart; the serial engine is warmed first as well. CPU seconds are counted for
 the whole process tree: this process (serial engine; with Dask the client, the scheduler and the
 nannies) and the worker processes, so that overhead can be told from load: the load average is
