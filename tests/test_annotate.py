@@ -266,3 +266,8 @@ def test_who_did_the_killing_is_no_toll_and_shooting_dead_is_one():
     counts = find_counts(text)
     assign_roles(text, 0, counts)
     assert [(c.value, c.role) for c in counts] == [(31, "killed")]
+
+
+def test_tank_fire_is_shelling():
+    from vigil.annotate import event_types
+    assert event_types("Tank fire killed two men near Orvan.")[0] == "shelling"
