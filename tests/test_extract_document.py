@@ -1019,3 +1019,8 @@ def test_bullet_lines_are_text_and_their_lead_name_is_the_place():
     places = by_place(rep)
     assert places["Tesmil"]["killed"] == 2 and places["Tesmil"]["type"] == "drone_strike"
     assert places["Orvan"]["killed"] == 0
+
+
+def test_an_act_that_caused_no_injuries_killed_no_one():
+    rep = run("Two rockets struck an empty field near Tesmil on Sunday, causing no injuries, the army said.")
+    assert by_place(rep)["Tesmil"]["killed"] == 0

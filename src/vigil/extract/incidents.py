@@ -344,7 +344,8 @@ _NOBODY_KILLED = re.compile(
     r"no\s+(?:injuries|casualties|wounded)\s+(?:or|and|nor)\s+(?:fatalities|deaths|dead)|"
     r"(?:no|neither|nor|zero)\s+(?:(?:reported|known|human|immediate|civilian)\s+)?(?:casualties|deaths|fatalities|"
     r"dead|loss(?:es)?\s+of\s+life)|without\s+(?:any\s+)?(?:casualties|fatalities|deaths)|"
-    r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities))\b", re.I | re.A)
+    r"(?:did|does)\s+not\s+(?:result\s+in|cause)\s+(?:any\s+)?(?:casualties|deaths|fatalities)|"
+    r"(?:causing|caused|leaving|left|with|without)\s+(?:no|any)\s+(?:injuries|injured|wounded)|no\s+one\s+(?:was\s+)?hurt)\b", re.I | re.A)
 
 
 def _armed_on_the_ground(perp: str | None) -> bool:
