@@ -42,6 +42,9 @@ from vigil.partitions import Message, run_on_partitions  # noqa: E402
 from vigil.pipeline import process  # noqa: E402
 from vigil.read import read_paths  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_corpus_ingest import children_cpu_s  # noqa: E402
+
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "vigil" / "samples" / "docs"
 
 
@@ -63,16 +66,7 @@ def write_jsonl(docs: list[Document], path: Path) -> None:
 
 def tree_cpu_s() -> float:
     """CPU seconds (user + system) of this process and its live children (the Dask workers)."""
-    import psutil
-
-    total = time.process_time()
-    for p in psutil.Process().children(recursive=True):
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+    return time.process_time() + children_cpu_s()
 
 
 def run_serial(src: Path, out: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from vigil.annotate.counts import _CIVILIAN_NOUNS
 from vigil.model import Incident, Location, Report, Total
 from vigil.extract.places import _fold, _in_gazetteer, is_admin1
 from vigil.extract.roles import _only_vague
@@ -402,8 +403,8 @@ _NO_DEATHS_KNOWN = re.compile(
     r"(?:casualties|fatalities|deaths|losses)|\b(?:casualties|fatalities|losses)\s+(?:were\s+|are\s+|remain\s+)?"
     r"(?:unknown|unclear|not\s+known)|\b(?:no|nor|neither|without|zero)\s+(?:\w+\s+){0,2}?(?:casualties|fatalities|deaths|"
     r"losses|dead)\b", re.I | re.A)
-_UNARMED_WORDS = re.compile(r"\b(?:civilians?|residents?|villagers?|children|women|farmers?|students?|journalists?|"
-                            r"passers-?by|protesters?|displaced|idps?|worshipp?ers|shoppers|families)\b", re.I | re.A)
+# The nouns that count civilians (annotate.counts), and a few words for the unarmed that count no one.
+_UNARMED_WORDS = re.compile(r"\b(?:" + "|".join(_CIVILIAN_NOUNS) + r"|passers-?by|displaced|idps?)\b", re.I | re.A)
 
 
 def clash_dead_are_fighters(report: Report, sentences: list) -> None:
