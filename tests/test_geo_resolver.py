@@ -775,3 +775,38 @@ def test_where_the_gazetteer_lists_districts_an_unknown_one_is_not_read_as_a_tow
     text = "Shelling hit Qqzzavy village (Tall Marzuqah North district, Hasakah) on Monday."
     loc = geocode_report(_report(text, ["Qqzzavy"])).incidents[0].location
     assert loc.geo_precision in ("province", "district") and _km(loc.lat, loc.lon, 36.4, 40.7) > 1
+
+
+def test_a_spelling_without_the_first_syllables_vowel_is_the_village_of_the_named_district(tmp_path):
+    # OCHA writes "Hzarniyeh" where reports write "Hazarniyah"; a namesake of the full spelling lies in another
+    # district of the province.
+    _import_villages(tmp_path, [("91000070", "Hzarniyeh", "", "36.55000", "40.70000"),
+                                ("91000071", "Hazarniyah", "", "37.10000", "41.90000")])
+    c = best("Hazarniyah village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000070"
+    # with the province alone, the village under the report's very spelling is meant
+    c = best("Hazarniyah village", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id == "geonames:91000071"
+
+
+def test_the_first_vowel_is_dropped_only_inside_the_named_province(tmp_path):
+    _import_villages(tmp_path, [("91000072", "Qbeirfat", "", "36.55000", "40.70000")])
+    c = best("Qubayrfat village", admin1="Hasakah")
+    assert c is not None and c.gazetteer_id == "geonames:91000072"
+    assert best("Qubayrfat village", admin1="Aleppo") is None
+    assert best("Qubayrfat village", country="Syria") is None
+
+
+def test_a_cluster_that_begins_a_name_keeps_its_vowel(tmp_path):
+    # "Tlazfah" is not "Tall Zfah": only a single consonant's vowel is dropped, on both sides
+    _import_villages(tmp_path, [("91000073", "Tall Zfah", "", "36.55000", "40.70000")])
+    assert best("Tlazfah village", admin1="Hasakah") is None
+
+
+def test_a_loose_spelling_in_the_named_district_does_not_block_the_name_just_over_its_edge(tmp_path):
+    # The name itself lies a few km over the named district's edge; inside the district, only a loose
+    # spelling of it, which scores under the threshold.
+    _import_villages(tmp_path, [("91000074", "Marzamayn", "", "36.83000", "41.26000"),
+                                ("91000075", "Marzabina", "", "36.60000", "40.80000")])
+    c = best("Marzameen village", admin1="Hasakah", admin2="Al Hasakah district")
+    assert c is not None and c.gazetteer_id == "geonames:91000074"

@@ -229,6 +229,45 @@ def _fuzzy_lookup_in(g, alternative: str, admin1: str | None, cc: str | None) ->
     return tuple(found.values())
 
 
+ELIDED = VARIANT - 2.0  # a match once the first syllable's vowel is dropped on both sides: ELIDED..+4
+_FIRST_VOWEL = re.compile(r"^([sdkz]h|[^a])a(?=[^a])")  # one consonant (or sh, kh, zh) before it
+
+
+def _elide(fold: str) -> str:
+    """A fold key without its first syllable's vowel: 'hadada' and 'hdada' both give 'hdada'.
+
+    OCHA's Levantine spellings drop the short vowel of a name's first syllable ("Hdadiyeh", "Mreiyeh",
+    "Qbeibat") where GeoNames and reports keep it ("Hadadiyah", "Muraiyah", "Qubaybat")."""
+    return _FIRST_VOWEL.sub(r"\1", fold, count=1)
+
+
+def _elided_lookup(alternative: str, cc: str, admin1: str, admin2: str | None) -> tuple[tuple[Place, float], ...]:
+    """Places of the named district (else province) whose name matches once the first vowel is elided.
+
+    Only inside a named unit: there one or two villages share such a key; across a country dozens do."""
+    ek, fk = exact_key(alternative), fold_key(alternative)
+    if len(fk) < 4 or fk.startswith("ar:") or not_a_place_word(ek):
+        return ()
+    g = gazetteer.load()
+    found: dict[int, tuple[Place, float]] = {}
+    for pid, light, fold in _elided_index(g, cc, admin1).get(_elide(fk), ()):
+        p = g.place(pid)
+        if fold != fk and p.kind == "place" and (admin2 is None or p.admin2 == admin2):
+            _keep_best(found, p, ELIDED + 0.04 * fuzz.ratio(ek, light))
+    return tuple(found.values())
+
+
+@lru_cache(maxsize=64)
+def _elided_index(g, cc: str, admin1: str) -> dict[str, list[tuple[int, str, str]]]:
+    """Elided fold key -> (place id, light key, fold key) inside a province; memoised per loaded gazetteer."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    folds, lights, ids = g.block(cc, admin1)
+    for fold, light, pid in zip(folds, lights, ids):
+        if len(fold) >= 3:
+            out.setdefault(_elide(fold), []).append((pid, light, fold))
+    return out
+
+
 _VOWELS = str.maketrans("", "", "aeiouyw")
 
 
@@ -341,6 +380,12 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
                 for p, base in _near_lookup(alt, near):
                     score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
                     scored.append((score, p, False))
+    if block_a1 and block_cc and not query.landmark and not any(
+            sc >= THRESHOLD and (p.admin2 == a2 if a2 else p.admin1 == block_a1) for sc, p, _ in scored):
+        for i, alt in enumerate(query.alternatives[:query.n_clean]):
+            for p, base in _elided_lookup(alt, block_cc, block_a1, a2):
+                score = _context_score(p, base - 0.5 * i, query, a1, soft_a1, cc, soft_cc, near, a2)
+                scored.append((score, p, False))
     top = max((sc for sc, _, _ in scored), default=0.0)
     # Readings this far below the best decide nothing (the margins are a few points): not built at all.
     ranked = _dedupe(_prefer_seats([_candidate(name, p, sc, own) for sc, p, own in scored if sc >= top - PRUNE],
@@ -386,11 +431,18 @@ def _over_the_edge(ranked: list[Candidate], query: Query, column: str, unit: str
     if not edge:
         return None
     top = ranked[edge[0]]
-    if top.score < floor or getattr(top, column) == unit \
-            or any(ranked[i].score > top.score - EDGE_MARGIN for i in edge[1:]):
+    if top.score < floor or getattr(top, column) == unit:
         return None
     folds = {f for f in (fold_key(a) for a in query.alternatives[:max(query.n_clean, 1)]) if len(f) >= EDGE_MIN_FOLD}
-    if not any(fold_key(k) in folds for k in gazetteer.load().name_keys(top.place_id)):
+    g = gazetteer.load()
+
+    def bears(c: Candidate) -> bool:
+        return any(fold_key(k) in folds for k in g.name_keys(c.place_id))
+
+    # Near a named district, a rival is another reading of the name itself: a loose spelling there ("Araminah"
+    # for "Marimeen") scored under the threshold and decides nothing. A province's border is too long for that.
+    if not bears(top) or any(ranked[i].score > top.score - EDGE_MARGIN and (column == "admin1" or bears(ranked[i]))
+                             for i in edge[1:]):
         return None
     return edge[0]
 
@@ -686,7 +738,7 @@ def clear_answers() -> None:
 
 def clear_caches() -> None:
     clear_answers()
-    for f in (known_place, country_of_place, _fuzzy_lookup_in):
+    for f in (known_place, country_of_place, _fuzzy_lookup_in, _elided_index):
         f.cache_clear()
     admin.clear_caches()
 
