@@ -392,7 +392,10 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
                                    query))
     if ranked and ranked[0].feature == "admin3" and query.want == "place":
         ranked[0] = _seat_of(ranked[0])
-    if a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
+    if a2 and ranked and (edge := _over_the_edge(ranked, query, "admin2", a2, EDGE_FLOOR)) is not None:
+        # the name itself just over the named district's edge, before a looser spelling inside it
+        ranked = [replace(ranked[edge], score=THRESHOLD)] + ranked[:edge] + ranked[edge + 1:]
+    elif a2 and ranked and DISTRICT_FUZZY <= ranked[0].score < THRESHOLD and ranked[0].admin2 == a2 \
             and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - DISTRICT_FUZZY_MARGIN):
         # A close spelling that is clearly the best inside the named district counts as found.
         ranked[0] = replace(ranked[0], score=THRESHOLD)
@@ -401,8 +404,6 @@ def resolve_cached(name: str, admin1: str | None, soft_admin1: str | None, count
             and (len(ranked) == 1 or ranked[1].score <= ranked[0].score - PROVINCE_FUZZY_MARGIN):
         # Without a district: a closer spelling, alone at the top inside the named province.
         ranked[0] = replace(ranked[0], score=THRESHOLD)
-    elif a2 and ranked and (edge := _over_the_edge(ranked, query, "admin2", a2, EDGE_FLOOR)) is not None:
-        ranked = [replace(ranked[edge], score=THRESHOLD)] + ranked[:edge] + ranked[edge + 1:]
     elif a1 and not a2 and ranked and (edge := _over_the_edge(ranked, query, "admin1", a1, PROVINCE_EDGE_FLOOR)) \
             is not None:
         ranked = [replace(ranked[edge], score=THRESHOLD)] + ranked[:edge] + ranked[edge + 1:]
@@ -427,22 +428,22 @@ def _over_the_edge(ranked: list[Candidate], query: Query, column: str, unit: str
     named district (a namesake in another province, a foreign city of a similar spelling) are no rivals."""
     if ranked[0].score >= THRESHOLD:
         return None
-    edge = [i for i, c in enumerate(ranked) if c.feature == "place" and near_unit(c.lat, c.lon, column, unit)]
-    if not edge:
-        return None
-    top = ranked[edge[0]]
-    if top.score < floor or getattr(top, column) == unit:
-        return None
     folds = {f for f in (fold_key(a) for a in query.alternatives[:max(query.n_clean, 1)]) if len(f) >= EDGE_MIN_FOLD}
     g = gazetteer.load()
 
     def bears(c: Candidate) -> bool:
         return any(fold_key(k) in folds for k in g.name_keys(c.place_id))
 
-    # Near a named district, a rival is another reading of the name itself: a loose spelling there ("Araminah"
-    # for "Marimeen") scored under the threshold and decides nothing. A province's border is too long for that.
-    if not bears(top) or any(ranked[i].score > top.score - EDGE_MARGIN and (column == "admin1" or bears(ranked[i]))
-                             for i in edge[1:]):
+    edge = [i for i, c in enumerate(ranked) if c.feature == "place" and near_unit(c.lat, c.lon, column, unit)]
+    if column == "admin2":
+        # Near a named district, only readings of the name itself count: a loose spelling there ("Araminah" for
+        # "Marimeen") scored under the threshold and decides nothing. A province's border is too long for that.
+        edge = [i for i in edge if bears(ranked[i])]
+    if not edge:
+        return None
+    top = ranked[edge[0]]
+    if top.score < floor or getattr(top, column) == unit or not bears(top) \
+            or any(ranked[i].score > top.score - EDGE_MARGIN for i in edge[1:]):
         return None
     return edge[0]
 
