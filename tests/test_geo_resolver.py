@@ -810,3 +810,24 @@ def test_a_loose_spelling_in_the_named_district_does_not_block_the_name_just_ove
                                 ("91000075", "Marzabina", "", "36.60000", "40.80000")])
     c = best("Marzameen village", admin1="Hasakah", admin2="Al Hasakah district")
     assert c is not None and c.gazetteer_id == "geonames:91000074"
+
+
+def test_a_province_in_brackets_rules_out_a_namesake_in_a_far_province_of_its_country(tmp_path):
+    # The gazetteer knows the name only as a town of Benue; the note puts the place in Kaduna state.
+    _import_nigerian_towns(tmp_path, [("92000010", "Qqorumbu", "7.40000", "9.20000")])
+    text = "On 3 May, gunmen killed two farmers in Qqorumbu (Zzakun LGA, Kaduna)."
+    loc = geocode_report(_report(text, ["Qqorumbu"], {"Qqorumbu": {"country": "Nigeria"}})).incidents[0].location
+    assert loc.gazetteer_id is None and loc.geo_status != "located"
+    assert loc.admin1 == "Kaduna" and loc.geo_precision == "province"
+    # without the brackets, the known town stands
+    text = "On 3 May, gunmen killed two farmers in Qqorumbu."
+    loc = geocode_report(_report(text, ["Qqorumbu"], {"Qqorumbu": {"country": "Nigeria"}})).incidents[0].location
+    assert loc.gazetteer_id == "geonames:92000010"
+
+
+def test_a_town_just_outside_the_province_in_brackets_is_still_taken(tmp_path):
+    # A town of Yobe some 50 km from the Borno border, which the note files under Borno.
+    _import_nigerian_towns(tmp_path, [("92000011", "Qqunzadi", "11.27000", "12.00000")])
+    text = "On 3 May, an explosive device hit a patrol near Qqunzadi (Gzuba LGA, Borno)."
+    loc = geocode_report(_report(text, ["Qqunzadi"], {"Qqunzadi": {"country": "Nigeria"}})).incidents[0].location
+    assert loc.gazetteer_id == "geonames:92000011"

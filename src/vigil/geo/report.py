@@ -363,10 +363,37 @@ def _without_hints(q: _LocQuery, report_cc: str | None, mention_ccs: set[str], n
     c = choose(list(resolve_cached(q.name or q.loc.name, None, None, None, None, near, 8, None)), register=not near)
     if c is None or c.feature == "area":
         return None
-    a1 = admin1_of(q.admin1) if q.admin1 else None
+    a1 = admin1_of(q.admin1, country_code(q.country)) if q.admin1 else None
+    if a1 and c.feature == "place" and c.admin1 != a1 and country_code(c.country) == admin1_cc(a1) \
+            and c.population < CITY_POPULATION and not _near_province(c.lat, c.lon, a1, admin1_cc(a1)):
+        # a province of the same country far from the named one: a city overrules the hint ("Damascus" under
+        # Aleppo), a village or small town there is a namesake of a place the gazetteer lacks. Next to the
+        # named province, the source may have the border wrong.
+        return None
     ok = {x for x in (report_cc, country_code(q.country), country_code(q.soft_country), a1 and admin1_cc(a1)) if x}
     ok |= mention_ccs
     return c if country_code(c.country) in ok else None
+
+
+PROVINCE_EDGE_KM = 50.0
+
+
+def _near_province(lat: float, lon: float, admin1: str, cc: str) -> bool:
+    """True when a point lies within PROVINCE_EDGE_KM of the province's extent (the circle around the mean of
+    its places that holds them all); True too when the gazetteer has no places of it to tell."""
+    extent = _province_extent(admin1, cc)
+    return extent is None or km(lat, lon, extent[0], extent[1]) <= extent[2] + PROVINCE_EDGE_KM
+
+
+@lru_cache(maxsize=256)
+def _province_extent(admin1: str, cc: str) -> tuple[float, float, float] | None:
+    """(lat, lon, radius in km) of a province's places, or None when it has none."""
+    g = gazetteer.load()
+    pts = [(p.lat, p.lon) for p in (g.place(i) for i in set(g.block(cc, admin1)[2])) if p.kind == "place"]
+    if not pts:
+        return None
+    lat, lon = sum(a for a, _ in pts) / len(pts), sum(b for _, b in pts) / len(pts)
+    return lat, lon, max(km(lat, lon, a, b) for a, b in pts)
 
 
 def _status(q: _LocQuery, c: Candidate | None, near: tuple) -> None:
@@ -458,7 +485,17 @@ def _hints_for(loc: Location, text: str, mentions: list[tuple[int, int, str, str
     city = None if a2 or parse_query(loc.name).city else \
         _city_around(loc, text, loc.admin1 or ctx_a1 or loc.context_admin1)
     name = f"{loc.name} neighbourhood of {city} city" if city else loc.name
+    if ctx_a1 and _bracket_province(text, _name_span(text, loc), country or soft_country) == ctx_a1:
+        # "X (Chikun LGA, Kaduna)": the note's own admin path, as firm as an extractor's province
+        return _LocQuery(loc, ctx_a1, None, country or gazetteer.country_name(admin1_cc(ctx_a1)), soft_country,
+                         a2, name, district_name)
     return _LocQuery(loc, loc.admin1, ctx_a1, country, soft_country, a2, name, district_name)
+
+
+def _bracket_province(text: str, span: tuple[int, int] | None, country: str | None) -> str | None:
+    """The province of ACLED-style brackets right after the name, "X (District, Province)", or None."""
+    m = _PAREN_DISTRICT.match(text, span[1]) if span else None
+    return admin1_of(m.group(2), country) if m else None
 
 
 def _district_named(text: str, span: tuple[int, int] | None, loc: Location, admin1: str | None,
@@ -604,3 +641,4 @@ def _choose_all(queries: list[_LocQuery], near_for) -> list[Candidate | None]:
 
 
 gazetteer.on_reset(_knows_districts.cache_clear)
+gazetteer.on_reset(_province_extent.cache_clear)
