@@ -190,6 +190,25 @@ def test_explosions_counted_by_monitors_are_shelling():
     assert by_place(rep)["Velka"]["type"] == "shelling"
 
 
+def test_the_side_that_raided_first_is_the_perpetrator_of_a_clash():
+    rep = run("On 6 May 2022, the SDF raided a checkpoint in Varsel and clashed with government forces.")
+    assert by_place(rep)["Varsel"]["perpetrator"] == "SDF"
+    rep = run("On 6 May 2022, Taliban fighters stormed a post in Dorvan district, and clashes with the police followed.")
+    assert by_place(rep)["Dorvan"]["perpetrator"] == "Taliban"
+
+
+def test_the_side_that_clashed_and_killed_is_the_perpetrator():
+    rep = run("On 6 May 2022, the Nigerian army clashed with Boko Haram at Gumsa and killed four fighters.")
+    inc = by_place(rep)["Gumsa"]
+    assert inc["perpetrator"] == "Nigerian Army" and inc["killed"] == 4
+
+
+def test_a_clash_in_which_soldiers_were_killed_names_no_initiator():
+    rep = run("On 6 May 2022, three soldiers were killed when Taliban fighters clashed with Afghan security "
+              "forces in Dorvan district.")
+    assert by_place(rep)["Dorvan"]["perpetrator"] is None
+
+
 def test_a_clash_with_one_named_side_has_no_perpetrator():
     rep = run("On 6 May 2022, Taliban fighters clashed with local guards in Dorvan district.")
     assert by_place(rep)["Dorvan"]["perpetrator"] is None

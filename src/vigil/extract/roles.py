@@ -137,6 +137,38 @@ def _agent_actors(s: Sentence, country: str | None) -> list[str]:
     return sorted(out, key=lambda a: 0 if re.search(r"government|army|forces", a, re.I) else 1)
 
 
+def _initiative_verbs() -> str:
+    from vigil.annotate.sentences import _word_file
+
+    words = sorted(_word_file("initiative_verbs.txt"), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+
+
+_INITIATIVE = _initiative_verbs()
+# "the rebels raided a post ...": the actor, a few words at most, then the verb (not "were attacked")
+_TAKES_INITIATIVE_AFTER = re.compile(rf"^\W{{0,3}}(?:(?!(?:were|was|are|is|been|being|and|with|by)\b)\w+\s+){{0,3}}?"
+                                     rf"(?:{_INITIATIVE})\b", re.I | re.A)
+# "troops clashed with the militants at Orsk and killed two of them": the subject also did the one-sided act
+_CLASHED_THEN_ACTED_AFTER = re.compile(rf"^\W{{0,3}}(?:\w+\s+){{0,3}}?(?:clashed|fought|battled|engaged)\b[^.;]*?"
+                                       rf"\band\s+(?:later\s+|then\s+|subsequently\s+|eventually\s+)?"
+                                       rf"(?:{_INITIATIVE})\b", re.I | re.A)
+
+
+def clash_initiator(s: Sentence, country: str | None = None) -> str | None:
+    """Who took the initiative in a clash both sides fought, when the sentence says it; else None.
+
+    "A clashed with B" names no perpetrator, but "A raided the post and clashed with B" and "A clashed
+    with B and killed three" do: the side of the one-sided act."""
+    text, base = s.text, s.start
+    for m in s.actors:
+        if m.category in ("weapon_hint", "unknown") or any(c.start <= m.start and m.end <= c.end for c in s.counts):
+            continue  # "two militants were killed": the counted are not the side that acted
+        after = text[m.end - base:]
+        if _TAKES_INITIATIVE_AFTER.match(after) or _CLASHED_THEN_ACTED_AFTER.match(after):
+            return _resolved_actor(m.canonical, country)
+    return None
+
+
 _WEAPON_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:shelling|shells|artillery|air\s*strikes?|airstrikes?|strikes?|"
                            r"drones?|warplanes?|jets?|missiles?|rockets?|bombardment|raids?|aircraft|helicopters?|"
                            r"gunboats?|tanks?)\b", re.I | re.A)
