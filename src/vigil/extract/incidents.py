@@ -139,22 +139,27 @@ def report_country(ann: Annotated) -> str | None:
                 c = country_of_place(p.name)
                 if c:  # a province is strong evidence; one village may have a namesake abroad
                     counts[c] += (3 if is_admin1(p.name) else 1) * lead
-    for unit, country in _UNIT_COUNTRY:
-        n = len(unit.findall(ann.doc.text))
-        if n:
-            counts[country] += 3 * min(n, 3)  # "Chikun LGA": only Nigeria has local government areas
+    text = ann.doc.text
+    units: Counter = Counter()
+    for m in _UNIT_WORDS.finditer(text):
+        if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            units[_UNIT_COUNTRY[m.group()]] += 1  # a whole word: "Chikun LGA", not "...xLGA"
+    for country, n in units.items():
+        counts[country] += 3 * min(n, 3)  # "Chikun LGA": only Nigeria has local government areas
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _unit_countries() -> list[tuple[re.Pattern, str]]:
+def _unit_countries() -> dict[str, str]:
     from vigil.lexicon import DATA_DIR
 
     rows = [line.split("\t") for line in (DATA_DIR / "admin_unit_countries.tsv").read_text(encoding="utf-8")
             .splitlines() if line.strip() and not line.startswith("#")]
-    return [(re.compile(r"\b" + re.escape(unit.strip()) + r"\b"), country.strip()) for unit, country in rows]
+    return {unit.strip(): country.strip() for unit, country in rows}
 
 
 _UNIT_COUNTRY = _unit_countries()
+# One scan of the report for all unit words; it starts with a literal, so the scan skips ahead fast.
+_UNIT_WORDS = re.compile("(?:" + "|".join(map(re.escape, sorted(_UNIT_COUNTRY, key=len, reverse=True))) + r")\b")
 
 
 def main_province(ann: Annotated) -> str | None:
