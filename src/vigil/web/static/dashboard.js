@@ -35,14 +35,19 @@ function filterParams({ dates = true } = {}) {
   return p;
 }
 
-const inflight = new Map(); // GET path -> promise of its answer, shared by callers asking at the same time
+// GET path -> promise of its answer, shared by every caller until the view changes: the list and the
+// timeline both want the same stats on first load, whichever asks second (and however late) reuses the
+// first answer. Filters, paging to new URLs and any write start afresh (`forget`); a failure is not kept.
+const answers = new Map();
+
+function forget() { answers.clear(); }
 
 function api(path, options) {
-  if (options) return request(path, options);
-  if (!inflight.has(path)) {
-    inflight.set(path, request(path).finally(() => inflight.delete(path)));
+  if (options) return request(path, options).finally(forget);
+  if (!answers.has(path)) {
+    answers.set(path, request(path).catch((e) => { answers.delete(path); throw e; }));
   }
-  return inflight.get(path);
+  return answers.get(path);
 }
 
 async function request(path, options = {}) {
@@ -497,6 +502,7 @@ async function refreshData() {
 }
 
 async function apply() {
+  forget();
   state.offset = 0;
   state.fitNext = true;
   writeUrl();
