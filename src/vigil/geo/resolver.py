@@ -236,8 +236,8 @@ _FIRST_VOWEL = re.compile(r"^([sdkz]h|[^a])a(?=[^a])")  # one consonant (or sh, 
 def _elide(fold: str) -> str:
     """A fold key without its first syllable's vowel: 'hadada' and 'hdada' both give 'hdada'.
 
-    OCHA's Levantine spellings drop the short vowel of a name's first syllable ("Hdadiyeh", "Mreiyeh",
-    "Qbeibat") where GeoNames and reports keep it ("Hadadiyah", "Muraiyah", "Qubaybat")."""
+    OCHA's Levantine spellings drop the short vowel of a name's first syllable ("Hzarniyeh", "Qbeirfat")
+    where GeoNames and reports keep it ("Hazarniyah", "Qubayrfat")."""
     return _FIRST_VOWEL.sub(r"\1", fold, count=1)
 
 
@@ -436,8 +436,8 @@ def _over_the_edge(ranked: list[Candidate], query: Query, column: str, unit: str
 
     edge = [i for i, c in enumerate(ranked) if c.feature == "place" and near_unit(c.lat, c.lon, column, unit)]
     if column == "admin2":
-        # Near a named district, only readings of the name itself count: a loose spelling there ("Araminah" for
-        # "Marimeen") scored under the threshold and decides nothing. A province's border is too long for that.
+        # Near a named district, only readings of the name itself count: a loose spelling there ("Marzabina" for
+        # "Marzameen") scored under the threshold and decides nothing. A province's border is too long for that.
         edge = [i for i in edge if bears(ranked[i])]
     if not edge:
         return None
