@@ -191,7 +191,7 @@ def _ingest_batch(conn: Connection, batch: list[dict[str, Any]]) -> list[str]:
         p.id = rid
     touched_incidents: set[str] = set()
     near: set[int] = set()
-    candidates = store_bands(conn, [(p.id, p.minhash) for p in fresh if p.minhash is not None])
+    candidates = store_bands(conn, [(p.id, p.minhash, p.published) for p in fresh if p.minhash is not None])
     for p in fresh:  # in arrival order: a report is compared with the reports stored before it
         if candidates.get(p.id):
             is_near, regroup = _link_near_copies(conn, p.id, p.hash, p.published, p.minhash, candidates[p.id])

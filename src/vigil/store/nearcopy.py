@@ -78,32 +78,45 @@ def _jaccard(mh, blob: bytes) -> float:
 
 
 class _Q:
-    bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id)
-                       .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True))))
-    bands_by_bucket_array = sa.text("SELECT band, bucket, report_id FROM report_bands "
-                                    "WHERE bucket = ANY(CAST(:buckets AS bigint[]))")
+    # Reports sharing a bucket, published within the batch's window: a templated corpus puts a share of
+    # everything stored in the same buckets, so without the window the candidates (and the query that
+    # reads their signatures) grew with the store.
+    bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id,
+                                 reports.c.published)
+                       .select_from(report_bands.join(reports, reports.c.id == report_bands.c.report_id))
+                       .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True)),
+                              reports.c.published.between(sa.bindparam("lo"), sa.bindparam("hi"))))
+    bands_by_bucket_array = sa.text("SELECT b.band, b.bucket, b.report_id, r.published FROM report_bands b "
+                                    "JOIN reports r ON r.id = b.report_id "
+                                    "WHERE b.bucket = ANY(CAST(:buckets AS bigint[])) AND r.published BETWEEN :lo AND :hi"
+                                    ).bindparams(sa.bindparam("lo", type_=sa.Date), sa.bindparam("hi", type_=sa.Date))
 
 
-def store_bands(conn: Connection, signed: list[tuple[int, object]]) -> dict[int, set[int]]:
-    """Persist the LSH band buckets of reports (id, MinHash) in one multi-row insert, and return for each
-    the reports stored before it (smaller id) that share a band bucket: its near-copy candidates."""
-    buckets = {rid: _band_buckets(mh) for rid, mh in signed}
+def store_bands(conn: Connection, signed: list[tuple[int, object, date]]) -> dict[int, set[int]]:
+    """Persist the LSH band buckets of reports (id, MinHash, published) in one multi-row insert, and return
+    for each the reports stored before it (smaller id), published within `NEAR_COPY_DAYS` of it, that share
+    a band bucket: its near-copy candidates."""
+    buckets = {rid: _band_buckets(mh) for rid, mh, _ in signed}
+    published = {rid: day for rid, _, day in signed}
     rows = [{"band": b, "bucket": k, "report_id": rid} for rid, bs in buckets.items() for b, k in bs]
     if not rows:
         return {}
     insert_rows(conn, report_bands, rows)
-    sharing: dict[tuple[int, int], set[int]] = {}
+    window = timedelta(days=NEAR_COPY_DAYS)
+    span = {"lo": min(published.values()) - window, "hi": max(published.values()) + window}
+    sharing: dict[tuple[int, int], list[tuple[int, date]]] = {}
     wanted = sorted({k for bs in buckets.values() for _, k in bs})
     if conn.dialect.name == "postgresql":  # one array parameter: no IN list of thousands to render and parse
-        parts = [{"buckets": wanted}]
+        parts = [{"buckets": wanted, **span}]
         query = _Q.bands_by_bucket_array
     else:
-        parts = [{"buckets": wanted[i:i + 500]} for i in range(0, len(wanted), 500)]
+        parts = [{"buckets": wanted[i:i + 500], **span} for i in range(0, len(wanted), 500)]
         query = _Q.bands_by_bucket
     for part in parts:
         for r in conn.execute(query, part):
-            sharing.setdefault((r.band, r.bucket), set()).add(r.report_id)
-    return {rid: {o for b in bs for o in sharing.get(b, ()) if o < rid} for rid, bs in buckets.items()}
+            sharing.setdefault((r.band, r.bucket), []).append((r.report_id, r.published))
+    return {rid: {o for b in bs for o, day in sharing.get(b, ())
+                  if o < rid and abs(day - published[rid]) <= window} for rid, bs in buckets.items()}
 
 
 def _link_near_copies(conn: Connection, report_id: int, h: str, published: date, mh,
