@@ -106,6 +106,15 @@ def test_a_syndicated_copy_is_linked_and_not_an_independent_source(tmp_path, db_
     assert reprint["copy_of"] == "outlet-a"
 
 
+def test_a_reprint_months_later_is_not_a_near_copy_candidate(store):
+    a = kafr_taal_outlets()[0]
+    summary = ingest_reports(store, [a, _reprint_of(a, "within", "2020-02-15"), _reprint_of(a, "months-later", "2020-05-01")])
+    assert summary.near_copy == 1  # the reprint within 30 days of the original; the late one stands on its own
+    kt = by_place(query_incidents(store))["Kafr Ta`al"]
+    copies = {x["doc_id"]: x.get("copy_of") for x in kt["sources"]}
+    assert copies["within"] == "outlet-a" and copies["months-later"] is None
+
+
 def test_different_reports_of_one_strike_are_not_near_copies(store):
     summary = ingest_reports(store, kafr_taal_outlets())
     assert summary.near_copy == 0
