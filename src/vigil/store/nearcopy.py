@@ -78,17 +78,15 @@ def _jaccard(mh, blob: bytes) -> float:
 
 
 class _Q:
-    # Reports sharing a bucket, published within the batch's window: a templated corpus puts a share of
-    # everything stored in the same buckets, so without the window the candidates (and the query that
-    # reads their signatures) grew with the store.
+    # Reports sharing a bucket, published within the batch's window, read off the band key alone: a
+    # templated corpus puts a share of everything stored in the same buckets, so without the window in
+    # the key the rows read (and the lookups of their reports' days) grew with the store.
     bands_by_bucket = (sa.select(report_bands.c.band, report_bands.c.bucket, report_bands.c.report_id,
-                                 reports.c.published)
-                       .select_from(report_bands.join(reports, reports.c.id == report_bands.c.report_id))
+                                 report_bands.c.published)
                        .where(report_bands.c.bucket.in_(sa.bindparam("buckets", expanding=True)),
-                              reports.c.published.between(sa.bindparam("lo"), sa.bindparam("hi"))))
-    bands_by_bucket_array = sa.text("SELECT b.band, b.bucket, b.report_id, r.published FROM report_bands b "
-                                    "JOIN reports r ON r.id = b.report_id "
-                                    "WHERE b.bucket = ANY(CAST(:buckets AS bigint[])) AND r.published BETWEEN :lo AND :hi"
+                              report_bands.c.published.between(sa.bindparam("lo"), sa.bindparam("hi"))))
+    bands_by_bucket_array = sa.text("SELECT band, bucket, report_id, published FROM report_bands "
+                                    "WHERE bucket = ANY(CAST(:buckets AS bigint[])) AND published BETWEEN :lo AND :hi"
                                     ).bindparams(sa.bindparam("lo", type_=sa.Date), sa.bindparam("hi", type_=sa.Date))
 
 
@@ -98,7 +96,8 @@ def store_bands(conn: Connection, signed: list[tuple[int, object, date]]) -> dic
     a band bucket: its near-copy candidates."""
     buckets = {rid: _band_buckets(mh) for rid, mh, _ in signed}
     published = {rid: day for rid, _, day in signed}
-    rows = [{"band": b, "bucket": k, "report_id": rid} for rid, bs in buckets.items() for b, k in bs]
+    rows = [{"band": b, "bucket": k, "report_id": rid, "published": published[rid]}
+            for rid, bs in buckets.items() for b, k in bs]
     if not rows:
         return {}
     insert_rows(conn, report_bands, rows)

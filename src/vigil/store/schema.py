@@ -28,9 +28,10 @@ report_bands = sa.Table(
     sa.Column("band", sa.Integer, nullable=False),
     sa.Column("bucket", sa.BigInteger, nullable=False),
     sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id"), nullable=False),
-    # one B-tree by bucket (the near-copy lookup's key): 25 rows a report go in at random buckets,
-    # and each further index of them cost a page read and write per row once the store is large
-    sa.PrimaryKeyConstraint("bucket", "band", "report_id", name="report_bands_pkey"),
+    sa.Column("published", sa.Date, nullable=False),  # the report's day: the lookup reads only the copy window
+    # one B-tree by (bucket, day), the near-copy lookup's key: 25 rows a report go in at random
+    # buckets, and each further index of them cost a page read and write per row once the store is large
+    sa.PrimaryKeyConstraint("bucket", "published", "band", "report_id", name="report_bands_pkey"),
     sqlite_with_rowid=False,
 )
 near_copies = sa.Table(
