@@ -98,7 +98,7 @@ class _Writer:
     COLUMNS = {
         "reports": ["id", "content_hash", "doc_id", "url", "published", "reports_incident", "copy_group", "minhash",
                     "ingested_at", "payload", "text", "sample"],
-        "report_bands": ["band", "bucket", "report_id"],
+        "report_bands": ["band", "bucket", "report_id", "published"],
         "incident_claims": ["id", "claim_key", "report_id", "idx", "incident_id", "type", "fuse_date", "gazetteer_id",
                             "name_key", "matched_key", "lat", "lon", "payload", "skeleton_key"],
         "incidents": ["id", "date", "type", "country_key", "admin1_key", "perpetrator_key", "lat", "lon", "killed",
@@ -207,7 +207,7 @@ def bulk_load(store: Store, n: int, seed: int = 1, places: list[dict[str, Any]] 
             w.add("reports", tuple(val(v) for v in (rid, h, rep["doc_id"], rep["url"], published, True, h, minhash,
                                                     now, payload, rep["text"], False)))
             for b in range(bands):
-                w.add("report_bands", (b, rnd.getrandbits(63) - (1 << 62), rid))
+                w.add("report_bands", (b, rnd.getrandbits(63) - (1 << 62), rid, val(published)))
             meta = {"doc_id": rep["doc_id"], "url": rep["url"], "published": rep["published"]}
             for idx, (claim, story) in enumerate(zip(rep["incidents"], stories)):
                 claim_id += 1
