@@ -1043,3 +1043,11 @@ def test_bullet_lines_are_text_and_their_lead_name_is_the_place():
 def test_an_act_that_caused_no_injuries_killed_no_one():
     rep = run("Two rockets struck an empty field near Tesmil on Sunday, causing no injuries, the army said.")
     assert by_place(rep)["Tesmil"]["killed"] == 0
+
+
+def test_a_note_that_names_only_a_province_settles_a_context_dependent_force_by_its_country():
+    """No country, no known city: the province after the district ("..., Parwan") says where, so
+    "police forces" are that country's force."""
+    rep = run("On 3 May 2022, a militant commander was killed during an operation by police forces "
+              "in the Tornuk village of Varsal district, Parwan.")
+    assert by_place(rep)["Tornuk"]["perpetrator"] == "Afghan security forces"

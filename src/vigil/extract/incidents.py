@@ -116,7 +116,7 @@ def report_country(ann: Annotated) -> str | None:
     """Where the report's events happen: countries named as places, and the countries of the places named.
 
     Nationality words count little: "Russian warplanes" in a report from Idlib says who, not where."""
-    from vigil.geo import country_of_place
+    from vigil.geo import country_of_place, province_countries
     from vigil.lexicon import home_of
 
     counts: Counter = Counter()
@@ -146,6 +146,8 @@ def report_country(ann: Annotated) -> str | None:
             units[_UNIT_COUNTRY[m.group()]] += 1  # a whole word: "Chikun LGA", not "...xLGA"
     for country, n in units.items():
         counts[country] += 3 * min(n, 3)  # "Chikun LGA": only Nigeria has local government areas
+    if not counts:  # a terse note: "... in Tesmil village of Orsk district, Parwan": the provinces it names
+        counts = province_countries(text)
     return counts.most_common(1)[0][0] if counts else None
 
 

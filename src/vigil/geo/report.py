@@ -57,6 +57,13 @@ def _mentions(text: str, cc: str | None) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def province_countries(text: str) -> Counter[str]:
+    """Countries of the provinces a text names, with how often: where a terse note happens when it names
+    no country and none of its places is a city or province the extractor knows by itself
+    ("... in Tesmil village of Orsk district, Parwan")."""
+    return Counter(c for *_, a1, _ in _mentions(text, None) if (c := admin1_country(a1)))
+
+
 def _with_country_provinces(mentions: list[tuple[int, int, str, str]], text: str,
                             cc: str) -> list[tuple[int, int, str, str]]:
     """Add the provinces of the report's country that are read as provinces only inside it ("Delta",
