@@ -1051,3 +1051,35 @@ def test_a_note_that_names_only_a_province_settles_a_context_dependent_force_by_
     rep = run("On 3 May 2022, a militant commander was killed during an operation by police forces "
               "in the Tornuk village of Varsal district, Parwan.")
     assert by_place(rep)["Tornuk"]["perpetrator"] == "Afghan security forces"
+
+
+def test_a_clash_after_an_attack_by_the_latter_is_that_sides_attack():
+    """"by the latter" overrules the side that merely comes first as the subject."""
+    rep = run("On 4 May 2022, fighting broke out between Islamic State cells and government forces near Varsok "
+              "village in Homs desert following an infiltration attack by the latter. Two soldiers were killed.")
+    assert by_place(rep)["Varsok"]["perpetrator"] == "Syrian government"
+
+
+def test_by_the_former_names_the_first_side_not_its_backers():
+    rep = run("On 4 May 2022, clashes took place between the army, backed by allied militias, and Hayat Tahrir "
+              "al-Sham on the Keldar frontline in Idleb countryside following an assault by the former. "
+              "No fatalities were reported.")
+    assert by_place(rep)["Keldar"]["perpetrator"] == "Syrian government"
+
+
+def test_the_side_running_operations_against_the_other_attacked():
+    rep = run("On 4 May 2022, clashes took place between regime forces and IS in the Merrat area of Homs during "
+              "sweep operations against IS in the desert. One soldier was killed.")
+    assert by_place(rep)["Merrat"]["perpetrator"] == "Syrian government"
+
+
+def test_a_side_that_ends_up_taking_control_took_the_initiative():
+    rep = run("On 4 May 2022, clashes took place between Ahrar al-Sham and Hayat Tahrir al-Sham in Tesmil town "
+              "in Idleb countryside, which ended with Hayat Tahrir al-Sham taking control of the town.")
+    assert by_place(rep)["Tesmil"]["perpetrator"] == "Hayat Tahrir al-Sham"
+
+
+def test_a_clash_that_says_nothing_of_who_attacked_has_no_perpetrator():
+    rep = run("On 4 May 2022, clashes took place between Ahrar al-Sham and Hayat Tahrir al-Sham in Tesmil town "
+              "in Idleb countryside.")
+    assert by_place(rep)["Tesmil"]["perpetrator"] is None

@@ -92,11 +92,20 @@ def annotate(doc: Document) -> Annotated:
         if speaks_of_casualties(s.text):  # without a casualty word no count can be a toll
             s.counts = find_counts(s.text, a)
             assign_roles(s.text, a, s.counts)
-        s.places = find_places(s.text, a, exclude=[c for c in s.countries if c.text != c.canonical], counts=s.counts)
+        s.places = find_places(s.text, a, exclude=not_places(s), counts=s.counts)
         s.types = event_types(s.text)
         s.headline = is_headline(text, a, b)
         sents.append(s)
     return Annotated(doc, sents)
+
+
+_GROUPS = ("rebel", "jihadist", "militia")
+
+
+def not_places(s: Sentence) -> list:
+    """Mentions of a sentence that are never its places: nationality words ("Ukrainian"), and named armed
+    groups, whose names often hold a region ("Ahrar al-Sham": not a place called "Ahrar al-Sham")."""
+    return [c for c in s.countries if c.text != c.canonical] + [m for m in s.actors if m.category in _GROUPS]
 
 
 def _by_sentence(mentions: list, spans: list[Span]) -> list[list]:

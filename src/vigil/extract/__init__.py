@@ -10,7 +10,7 @@ is carried over from the sentences before it, the way a reader does.
 """
 from __future__ import annotations
 
-from vigil.annotate import Annotated, Sentence, _shift, annotate, find_places, has_act
+from vigil.annotate import Annotated, Sentence, _shift, annotate, find_places, has_act, not_places
 from vigil.dates import find_dates
 from vigil.extract.assemble import (_add_place_only_mentions, adjacent_toll_to_place, blame_to_unattributed, _drop_areas_detailed_elsewhere,
                                     second_source_lower_toll,
@@ -63,8 +63,7 @@ def _acts_beside_their_place(ann: Annotated, country: str | None) -> list[Incide
         prev = sents[k - 1]
         if prev.headline:
             continue
-        named = prev.places or find_places(prev.text, prev.start,
-                                           exclude=[c for c in prev.countries if c.text != c.canonical])
+        named = prev.places or find_places(prev.text, prev.start, exclude=not_places(prev))
         localities = [p for p in named if p.level == "locality"]
         if len(localities) != 1:
             continue

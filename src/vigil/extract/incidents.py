@@ -10,7 +10,7 @@ from vigil.annotate import Annotated, Count, PlaceMention, Sentence, generic_typ
 from vigil.model import Document, Incident, Location, Total
 from vigil.lexicon import canonical_country
 from vigil.extract.places import _ORG_WORDS, _in_gazetteer, _overlaps, _toll_blockers, incident_places, is_admin1, pair_counts
-from vigil.extract.roles import _only_vague, agent_actors, clash_initiator, reporting_sources
+from vigil.extract.roles import _only_vague, agent_actors, attacker_referred_back, clash_initiator, side_that_attacked, reporting_sources
 
 
 @dataclass
@@ -220,6 +220,10 @@ def sentence_incidents(s: Sentence, ctx: Context, country: str | None, doc: Docu
         perp = ctx.perpetrator  # "militants stormed ..." after "Taliban attacks ...": the named actor
     if only_mutual_acts(s.text):
         perp = clash_initiator(s, country)  # "A clashed with B": neither did it, unless one side raided first
+    elif referred := attacker_referred_back(s, country):
+        perp = referred  # "clashes between A and B after an attack by the latter"
+    elif (said := side_that_attacked(s, country)) and (not perp or len(agent_actors(s, country)) > 1):
+        perp = said  # "clashes between A and B after an attack by B", "... during operations against B"
     if kind == "bombing" and perp and _BOMBED_VERB.search(s.text) and not _BOMB_DEVICE.search(s.text) and any(
             m.canonical in perp.split("; ") and m.category in ("state", "state_forces", "coalition") for m in s.actors):
         kind = "airstrike"  # "the junta bombed a camp": a state's forces bomb from the air, not with a planted device

@@ -157,15 +157,85 @@ _CLASHED_THEN_ACTED_AFTER = re.compile(rf"^\W{{0,3}}(?:\w+\s+){{0,3}}?(?:clashed
 def clash_initiator(s: Sentence, country: str | None = None) -> str | None:
     """Who took the initiative in a clash both sides fought, when the sentence says it; else None.
 
-    "A clashed with B" names no perpetrator, but "A raided the post and clashed with B" and "A clashed
-    with B and killed three" do: the side of the one-sided act."""
+    "A clashed with B" names no perpetrator, but "A raided the post and clashed with B", "A clashed
+    with B and killed three" and "clashes between A and B after an attack by A" do: the side of the
+    one-sided act."""
+    named = side_that_attacked(s, country)
+    if named:
+        return named
     text, base = s.text, s.start
-    for m in s.actors:
-        if m.category in ("weapon_hint", "unknown") or any(c.start <= m.start and m.end <= c.end for c in s.counts):
-            continue  # "two militants were killed": the counted are not the side that acted
+    for m in _sides(s):
         after = text[m.end - base:]
         if _TAKES_INITIATIVE_AFTER.match(after) or _CLASHED_THEN_ACTED_AFTER.match(after):
             return _resolved_actor(m.canonical, country)
+    return None
+
+
+def _sides(s: Sentence) -> list:
+    """The actors a sentence names as parties, in text order: not weapons, vague names or the counted
+    ("two militants were killed" are not a side that acted)."""
+    return [m for m in s.actors if m.category not in ("weapon_hint", "unknown")
+            and not any(c.start <= m.start and m.end <= c.end for c in s.counts)]
+
+
+# "following an infiltration attack by the latter", "an attack launched by the Red Front"
+_ATTACK_BY = re.compile(r"\b(?:attacks?|assaults?|offensive|incursions?|infiltrations?|raids?|ambush|advances?|"
+                        r"(?:infiltration\s+)?(?:attempts?|attacks?))\s+(?:(?:launched|carried\s+out|conducted|"
+                        r"mounted|led|initiated)\s+)?by\s+(?:the\s+)?(?:(former|latter)\b)?", re.I | re.A)
+# "during combing operations against the Red Front": the other side ran them
+_OPERATION_AGAINST = re.compile(r"\b(?:operations?|offensive|campaign|raids?|sweeps?|attacks?|assaults?)\s+"
+                                r"(?:against|targeting|on)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I | re.A)
+
+
+def _distinct_sides(s: Sentence) -> list:
+    distinct: list = []
+    for m in _sides(s):
+        if all(m.canonical != d.canonical for d in distinct):
+            distinct.append(m)
+    return distinct
+
+
+_ALLY_BEFORE = re.compile(r"\b(?:backed|supported|assisted|aided|accompanied|joined)\s+by\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+                          re.I | re.A)
+
+
+def attacker_referred_back(s: Sentence, country: str | None = None) -> str | None:
+    """"clashes between A and B following an attack by the latter": B, the side the phrase refers to.
+    The parties are the named sides, generic ones ("government forces") included, not their backers."""
+    distinct: list = []
+    for m in s.actors:
+        if m.category == "weapon_hint" or any(c.start <= m.start and m.end <= c.end for c in s.counts) \
+                or _ALLY_BEFORE.search(s.text, max(0, m.start - s.start - 40), m.start - s.start):
+            continue
+        if all(m.canonical != d.canonical for d in distinct):
+            distinct.append(m)
+    for hit in _ATTACK_BY.finditer(s.text):
+        if hit.group(1):
+            before = [m for m in distinct if m.end - s.start <= hit.start()]
+            if len(before) >= 2:
+                return _resolved_actor((before[0] if hit.group(1).lower() == "former" else before[1]).canonical, country)
+    return None
+
+
+def side_that_attacked(s: Sentence, country: str | None = None) -> str | None:
+    """The side a clash sentence says attacked: "after an attack by the latter" (of "between A and B"),
+    "an infiltration attempt by A", or, of two sides, the one not targeted by "operations against B".
+    None when the sentence does not say."""
+    named = attacker_referred_back(s, country)
+    if named:
+        return named
+    text, base = s.text, s.start
+    sides = _sides(s)
+    for hit in _ATTACK_BY.finditer(text):
+        after = [m for m in sides if m.start - base == hit.end()]
+        if not hit.group(1) and after:
+            return _resolved_actor(after[0].canonical, country)
+    distinct = _distinct_sides(s)
+    if len(distinct) == 2:
+        for m in sides:
+            if _OPERATION_AGAINST.search(text, max(0, m.start - base - 60), m.start - base):
+                other = distinct[1] if m.canonical == distinct[0].canonical else distinct[0]
+                return _resolved_actor(other.canonical, country)
     return None
 
 
