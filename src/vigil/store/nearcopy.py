@@ -138,9 +138,13 @@ def _link_near_copies(conn: Connection, report_id: int, h: str, published: date,
     conn.execute(sa.update(reports).where(reports.c.id == report_id).values(near_copy_of=original.id))
     old_groups = {r.copy_group for r, _ in matches}
     group = min(old_groups | {h})
-    first_before = conn.execute(sa.select(sa.func.min(reports.c.published)).where(
-        reports.c.copy_group.in_(old_groups))).scalar()
-    conn.execute(sa.update(reports).where(reports.c.copy_group.in_(old_groups | {h})).values(copy_group=group))
+    # One lookup per group on (copy_group, published): groups of templated reports chain through the
+    # window to thousands of members, and reading each member's row per new report grew with the store.
+    firsts = [conn.execute(sa.select(sa.func.min(reports.c.published)).where(reports.c.copy_group == g)).scalar()
+              for g in sorted(old_groups)]
+    first_before = min((d for d in firsts if d is not None), default=None)
+    renamed = (old_groups | {h}) - {group}  # the members already in `group` keep their rows untouched
+    conn.execute(sa.update(reports).where(reports.c.copy_group.in_(sorted(renamed))).values(copy_group=group))
     if len(old_groups) == 1 and first_before is not None and published > first_before:
         # A later copy joining one group: the group's other incidents keep their sources and original;
         # only the incidents this report's own claims touch (refreshed by the caller) change.

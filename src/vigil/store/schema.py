@@ -13,7 +13,7 @@ reports = sa.Table(
     sa.Column("url", sa.Text),
     sa.Column("published", sa.Date, nullable=False),
     sa.Column("reports_incident", sa.Boolean),
-    sa.Column("copy_group", sa.String(64), nullable=False, index=True),
+    sa.Column("copy_group", sa.String(64), nullable=False),
     sa.Column("near_copy_of", sa.Integer, sa.ForeignKey("reports.id")),
     sa.Column("minhash", sa.LargeBinary),
     sa.Column("ingested_at", sa.DateTime(timezone=True)),
@@ -22,6 +22,8 @@ reports = sa.Table(
     sa.Column("sample", sa.Boolean),  # a bundled sample report (vigil demo), not real reporting
     sa.Column("withdrawn", sa.Boolean),  # deleted by an analyst (undoable): its claims count nowhere
     sa.Index("ix_reports_sample", "sample"),  # stats counts the samples without reading every report
+    # a copy group's members, and its first day without reading them (a group can hold thousands)
+    sa.Index("ix_reports_copy_group_published", "copy_group", "published"),
 )
 report_bands = sa.Table(
     "report_bands", metadata,
