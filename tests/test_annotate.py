@@ -271,3 +271,9 @@ def test_who_did_the_killing_is_no_toll_and_shooting_dead_is_one():
 def test_tank_fire_is_shelling():
     from vigil.annotate import event_types
     assert event_types("Tank fire killed two men near Orvan.")[0] == "shelling"
+
+
+def test_a_name_joined_by_wa_is_one_place():
+    """Arabic "wa" ("and") inside a district's name, with or without an article after it."""
+    assert [p.name for p in find_places("Coalition jets struck Tarsh wa ash Shamal district.")] == ["Tarsh wa ash Shamal"]
+    assert [p.name for p in find_places("Shells hit Orvan wa Kelt on Monday.")] == ["Orvan wa Kelt"]

@@ -12,7 +12,9 @@ from vigil.annotate.sentences import _word_file
 
 _NAME_PART = (r"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh|[Ee][dnsz])[-‑‐'’](?:[A-Z](?:[\w`]|['’](?!s\b)(?=\w))*)"
               r"|[A-Z](?:[\w`]|['’](?!s\b)(?=\w))*(?:-[A-Za-z](?:[\w`]|['’](?!s\b)(?=\w))*)*)")
-_NAME_JOIN = r"(?:\s+(?:al|el|ad|ar|ash|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+|\s+|-)"  # not "at", "as": "PMF at Tesmil"
+_NAME_JOIN = (r"(?:\s+(?:al|el|ad|ar|ash|az|an|ed|es|ez|bin|ibn|bani|abu|de|du|la|le)\s+"  # not "at", "as": "PMF at Tesmil"
+              r"|\s+wa\s+(?:(?:al|el|ad|ar|ash|as|at|az|an|adh|dh)\s+)?"  # "Tarsh wa ash Shamal": "and" inside one name
+              r"|\s+|-)")
 _NAME = rf"{_NAME_PART}(?:{_NAME_JOIN}{_NAME_PART}){{0,4}}"
 _NAME_RX = re.compile(_NAME)
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?(?:villages?\s+of\s+|towns?\s+of\s+)?|\s+and\s+(?:the\s+)?|\s*&\s*)")
