@@ -59,31 +59,33 @@ def test_reopening_a_store_keeps_its_data(db_url):
 
 
 def test_schema_revision_constant_is_the_alembic_head():
-    from importlib.resources import files
-
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     from vigil.store import SCHEMA_REVISION
 
+    assert ScriptDirectory.from_config(_alembic_config()).get_current_head() == SCHEMA_REVISION
+
+
+def _alembic_config():
+    """Alembic pointed at the package's migrations, as `open_store` runs them."""
+    from importlib.resources import files
+
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("vigil") / "migrations"))
-    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_REVISION
+    return cfg
 
 
 def test_an_old_database_is_upgraded_on_open_with_its_data(db_url):
     """A store created at revision 0002 gains the grid cell (0003) for the incidents it already holds."""
-    from importlib.resources import files
-
     import sqlalchemy as sa
     from alembic import command
-    from alembic.config import Config
 
     from vigil.store import IncidentFilter, query_incidents
 
     engine = sa.create_engine(db_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(files("vigil") / "migrations"))
+    cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0002")
@@ -159,11 +161,8 @@ def test_the_data_version_moves_with_every_write_transaction_and_once_within_one
 def test_band_rows_gain_their_reports_day_when_a_0011_store_is_upgraded(db_url):
     """0012 keys the near-copy bands by publication day: rows written before it get their report's day,
     so a reprint ingested after the upgrade still finds its original."""
-    from importlib.resources import files
-
     import sqlalchemy as sa
     from alembic import command
-    from alembic.config import Config
 
     original = kafr_taal_outlets()[0]
     reprint = json.loads(json.dumps(original))
@@ -172,8 +171,7 @@ def test_band_rows_gain_their_reports_day_when_a_0011_store_is_upgraded(db_url):
     with open_store(db_url) as s:
         ingest_reports(s, [original])
     engine = sa.create_engine(db_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(files("vigil") / "migrations"))
+    cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0011")

@@ -160,7 +160,7 @@ def clash_initiator(s: Sentence, country: str | None = None) -> str | None:
     "A clashed with B" names no perpetrator, but "A raided the post and clashed with B", "A clashed
     with B and killed three" and "clashes between A and B after an attack by A" do: the side of the
     one-sided act."""
-    named = side_that_attacked(s, country)
+    named = attacker_referred_back(s, country) or side_that_attacked(s, country)
     if named:
         return named
     text, base = s.text, s.start
@@ -187,9 +187,10 @@ _OPERATION_AGAINST = re.compile(r"\b(?:operations?|offensive|campaign|raids?|swe
                                 r"(?:against|targeting|on)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I | re.A)
 
 
-def _distinct_sides(s: Sentence) -> list:
+def _distinct(mentions: list) -> list:
+    """The first mention of each actor, in text order."""
     distinct: list = []
-    for m in _sides(s):
+    for m in mentions:
         if all(m.canonical != d.canonical for d in distinct):
             distinct.append(m)
     return distinct
@@ -202,13 +203,11 @@ _ALLY_BEFORE = re.compile(r"\b(?:backed|supported|assisted|aided|accompanied|joi
 def attacker_referred_back(s: Sentence, country: str | None = None) -> str | None:
     """"clashes between A and B following an attack by the latter": B, the side the phrase refers to.
     The parties are the named sides, generic ones ("government forces") included, not their backers."""
-    distinct: list = []
-    for m in s.actors:
-        if m.category == "weapon_hint" or any(c.start <= m.start and m.end <= c.end for c in s.counts) \
-                or _ALLY_BEFORE.search(s.text, max(0, m.start - s.start - 40), m.start - s.start):
-            continue
-        if all(m.canonical != d.canonical for d in distinct):
-            distinct.append(m)
+    if len(s.actors) < 2:
+        return None  # most sentences: no two parties to refer back to
+    distinct = _distinct([m for m in s.actors if m.category != "weapon_hint"
+                          and not any(c.start <= m.start and m.end <= c.end for c in s.counts)
+                          and not _ALLY_BEFORE.search(s.text, max(0, m.start - s.start - 40), m.start - s.start)])
     for hit in _ATTACK_BY.finditer(s.text):
         if hit.group(1):
             before = [m for m in distinct if m.end - s.start <= hit.start()]
@@ -218,19 +217,18 @@ def attacker_referred_back(s: Sentence, country: str | None = None) -> str | Non
 
 
 def side_that_attacked(s: Sentence, country: str | None = None) -> str | None:
-    """The side a clash sentence says attacked: "after an attack by the latter" (of "between A and B"),
-    "an infiltration attempt by A", or, of two sides, the one not targeted by "operations against B".
-    None when the sentence does not say."""
-    named = attacker_referred_back(s, country)
-    if named:
-        return named
+    """The side a clash sentence says attacked: "an infiltration attempt by A", or, of two sides, the one
+    not targeted by "operations against B". None when the sentence does not say ("by the former/latter"
+    is `attacker_referred_back`)."""
+    if not s.actors:
+        return None
     text, base = s.text, s.start
     sides = _sides(s)
     for hit in _ATTACK_BY.finditer(text):
         after = [m for m in sides if m.start - base == hit.end()]
         if not hit.group(1) and after:
             return _resolved_actor(after[0].canonical, country)
-    distinct = _distinct_sides(s)
+    distinct = _distinct(sides)
     if len(distinct) == 2:
         for m in sides:
             if _OPERATION_AGAINST.search(text, max(0, m.start - base - 60), m.start - base):
